@@ -1,0 +1,115 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from consult import config as config_module
+from consult.config import ROOT
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Consult web application; ``config`` overrides settings from the environment."""
+    app = Flask(
+        "consult",
+        root_path=str(ROOT / "consult"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=False,
+    )
+    app.config.from_mapping(config_module.from_environment())
+    if config:
+        app.config.update(config)
+    app.instance_path = app.config["INSTANCE_PATH"]
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_i18n(app)
+    register_errors(app)
+    register_security_headers(app)
+    register_cli(app)
+    register_template_helpers(app)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from consult import models  # noqa: F401  (every model registered before the first query)
+    from consult.auth.services import load_user
+    from consult.database import configure_engine
+    from consult.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+
+def register_blueprints(app: Flask) -> None:
+    from consult.auth.views import blueprint as auth
+    from consult.consultations.views import blueprint as consultations
+    from consult.i18n import blueprint as i18n
+
+    app.register_blueprint(consultations)
+    app.register_blueprint(auth)
+    app.register_blueprint(i18n)
+
+
+def register_i18n(app: Flask) -> None:
+    from consult.extensions import babel
+    from consult.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_errors(app: Flask) -> None:
+    from consult.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    # Nothing is loaded from outside the site, and no inline script runs.
+    csp = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    from consult.cli import register_commands
+
+    register_commands(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_date
+
+    from consult.i18n import current_language, language_name, localized, offered_languages
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        offered_languages=offered_languages,
+        current_language=current_language,
+        language_name=language_name,
+    )
+    app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["format_date_utc"] = lambda value: format_date(value, "long") if value else ""

@@ -1,0 +1,89 @@
+"""Account forms; every one carries a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from consult import geo
+from consult.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, Sector
+from consult.auth.services import PASSWORD_MAX, PASSWORD_MIN
+
+SECTOR_LABELS = {
+    Sector.GOVERNMENT: _l("Government"),
+    Sector.INTERGOVERNMENTAL: _l("Intergovernmental organisation"),
+    Sector.INDUSTRY: _l("Industry"),
+    Sector.ACADEMIA: _l("Academia and research"),
+    Sector.CIVIL_SOCIETY: _l("Civil society organisation"),
+    Sector.CITIZEN: _l("Individual citizen"),
+    Sector.OTHER: _l("Other"),
+}
+
+
+def sector_choices():
+    return [("", _l("Choose your sector"))] + [(s.value, SECTOR_LABELS[s]) for s in Sector]
+
+
+def country_choices():
+    return [("", _l("Choose your country"))] + geo.country_choices()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=EMAIL_MAX),
+            Email(_l("Enter a valid email address, like name@example.org."), check_deliverability=False),
+        ],
+    )
+    display_name = StringField(
+        _l("Name shown to others"),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=NAME_MAX)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+        validators=[DataRequired(_l("Choose a password.")), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+    )
+    sector = SelectField(
+        _l("Stakeholder sector"),
+        choices=sector_choices,
+        validate_choice=True,
+        validators=[DataRequired(_l("Choose a stakeholder sector from the list."))],
+    )
+    country = SelectField(
+        _l("Country"),
+        choices=country_choices,
+        validators=[DataRequired(_l("Choose a country from the list."))],
+    )
+    organisation = StringField(
+        _l("Organisation (optional)"), validators=[Optional(), Length(max=ORGANISATION_MAX)]
+    )
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("new_password", _l("The two passwords differ."))],
+    )

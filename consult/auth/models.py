@@ -1,0 +1,95 @@
+"""Accounts: a User and the stakeholder profile that says who they speak for."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult import geo
+from consult.db_types import UTCDateTime, enum_type, utcnow
+from consult.extensions import db
+
+EMAIL_MAX = 254
+NAME_MAX = 80
+ORGANISATION_MAX = 160
+
+
+class Sector(enum.Enum):
+    """Stakeholder sectors, in the order they are offered."""
+
+    GOVERNMENT = "government"
+    INTERGOVERNMENTAL = "intergovernmental"
+    INDUSTRY = "industry"
+    ACADEMIA = "academia"
+    CIVIL_SOCIETY = "civil_society"
+    CITIZEN = "citizen"
+    OTHER = "other"
+
+
+class Verification(enum.Enum):
+    UNVERIFIED = "unverified"
+    VERIFIED = "verified"
+    DECLINED = "declined"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    profile: Mapped[StakeholderProfile] = relationship(
+        back_populates="user",
+        uselist=False,
+        cascade="all, delete-orphan",
+        foreign_keys="StakeholderProfile.user_id",
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot log in
+        return self.is_active_account
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class StakeholderProfile(db.Model):
+    """Sector, country and organisation; world region and income group derive from country."""
+
+    __tablename__ = "stakeholder_profile"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    sector: Mapped[Sector] = mapped_column(enum_type(Sector, "sector"))
+    country: Mapped[str] = mapped_column(sa.String(2))
+    organisation: Mapped[str | None] = mapped_column(sa.String(ORGANISATION_MAX))
+    verification: Mapped[Verification] = mapped_column(
+        enum_type(Verification, "verification"), default=Verification.UNVERIFIED
+    )
+    verification_note: Mapped[str | None] = mapped_column(sa.Text)
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="profile", foreign_keys=[user_id])
+
+    @property
+    def region(self) -> str | None:
+        return geo.region_of(self.country)
+
+    @property
+    def income_group(self) -> str | None:
+        return geo.income_group_of(self.country)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification is Verification.VERIFIED

@@ -1,0 +1,39 @@
+"""The one decorator views use for access: log in first, then hold a role."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, make_response, request, url_for
+from flask_login import current_user
+
+from consult.web import wants_fragment
+
+
+def login_redirect():
+    """Send an anonymous visitor to log in and come back; htmx follows HX-Redirect."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if wants_fragment():
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    response = make_response("", 302)
+    response.headers["Location"] = target
+    return response
+
+
+def login_required(view=None, *, admin: bool = False):
+    """Require a logged-in user (and a site admin when ``admin``); else login or 403."""
+
+    def decorate(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_redirect()
+            if admin and not current_user.is_admin:
+                abort(403)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view else decorate

@@ -1,0 +1,109 @@
+"""A consultation, who runs it, and who takes part in it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.db_types import UTCDateTime, enum_type, utcnow
+from consult.extensions import db
+
+SLUG_MAX = 80
+
+
+class Status(enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class ModerationMode(enum.Enum):
+    PRE = "pre"  # contributions wait for a moderator's approval
+    POST = "post"  # contributions appear at once and can be removed
+
+
+class Role(enum.Enum):
+    ORGANISER = "organiser"
+    MODERATOR = "moderator"
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX), unique=True)
+    # Texts per language code, e.g. {"en": "...", "zh": "..."}.
+    title: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    summary: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["en"])
+    status: Mapped[Status] = mapped_column(enum_type(Status, "consultation_status"), default=Status.DRAFT)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moderation_mode: Mapped[ModerationMode] = mapped_column(
+        enum_type(ModerationMode, "moderation_mode"), default=ModerationMode.PRE
+    )
+    allow_anonymous: Mapped[bool] = mapped_column(default=False)
+    allow_statements: Mapped[bool] = mapped_column(default=True)
+    dashboard_public: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    roles: Mapped[list[ConsultationRole]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan"
+    )
+
+    def accepts_input(self, now: datetime | None = None) -> bool:
+        """Open by status and inside its schedule: a consultation past its closing
+        time accepts nothing, without anyone having to close it."""
+        now = now or utcnow()
+        if self.status is not Status.OPEN:
+            return False
+        if self.opens_at and now < self.opens_at:
+            return False
+        return not (self.closes_at and now >= self.closes_at)
+
+    def __repr__(self) -> str:
+        return f"<Consultation {self.slug}>"
+
+
+class ConsultationRole(db.Model):
+    __tablename__ = "consultation_role"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "consultation_role_kind"))
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="roles")
+    user = relationship("User", foreign_keys=[user_id])
+
+
+class Participant(db.Model):
+    """One person's presence in one consultation: the row votes point at.
+
+    Either tied to an account (``user_id``) or pseudonymous, tied to a browser
+    session by ``anonymous_key`` until an account claims it. Numbering
+    participants per consultation also gives the analysis and the Polis exports
+    their anonymous participant ids.
+    """
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        sa.UniqueConstraint("consultation_id", "user_id"),
+        sa.UniqueConstraint("consultation_id", "anonymous_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    anonymous_key: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")

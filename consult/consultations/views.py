@@ -1,0 +1,30 @@
+"""Public pages: the list of consultations and a consultation's current draft."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from consult.consultations import services
+from consult.i18n import current_language
+
+blueprint = Blueprint("consultations", __name__)
+
+
+@blueprint.get("/")
+def home():
+    return render_template("consultations/home.html", listing=services.listed_consultations())
+
+
+@blueprint.get("/c/<slug>")
+def show(slug: str):
+    consultation = services.get_visible_consultation(slug, current_user)
+    version = services.current_version(consultation)
+    language = current_language()
+    return render_template(
+        "consultations/show.html",
+        consultation=consultation,
+        version=version,
+        language=language,
+        text_language_missing=language not in consultation.languages,
+    )

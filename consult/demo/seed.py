@@ -1,0 +1,255 @@
+"""Put the demo consultation into the database: ``flask seed-demo``.
+
+Creates the Global AI Governance Initiative as an open consultation (version 1
+published, Chinese and English), the demo admin, organiser and moderator
+accounts, and synthetic stakeholders with their votes. Seeding twice changes
+nothing: the consultation's slug marks it as done. Everything is written in one
+transaction, so an interrupted seed leaves nothing half-made.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import sqlalchemy as sa
+from flask import current_app
+
+from consult.auth.models import Sector, StakeholderProfile, User, Verification
+from consult.auth.services import UNUSABLE_PASSWORD, grant_role, hash_password
+from consult.consultations.models import Consultation, ModerationMode, Participant, Role, Status
+from consult.db_types import utcnow
+from consult.demo.content import load_initiative
+from consult.demo.synthetic import generate_stakeholders, generate_votes
+from consult.drafts.models import Clause, DraftVersion
+from consult.extensions import db
+from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
+
+DEMO_SLUG = "global-ai-governance-initiative"
+DEMO_ACCOUNTS = (
+    # (email, display name, sector, country, role)
+    ("admin@demo.consult.example", "Demo Admin", Sector.OTHER, "CH", None),
+    ("organiser@demo.consult.example", "Demo Organiser", Sector.INTERGOVERNMENTAL, "KE", Role.ORGANISER),
+    ("moderator@demo.consult.example", "Demo Moderator", Sector.CIVIL_SOCIETY, "BR", Role.MODERATOR),
+)
+ACCOUNTS_FILE = "demo-accounts.txt"
+SUMMARY = {
+    "en": "Read the initiative clause by clause and say whether you agree. Governments, "
+    "international organisations, firms, researchers, civil society and citizens from every "
+    "region are invited; the analysis shows where they already agree.",
+    "zh": "逐条阅读倡议并表明您是否赞同。我们邀请各国政府、国际组织、企业、科研机构、民间机构和公民个人参与；"
+    "分析结果将显示各方已经形成共识之处。",
+}
+# The statement's lineage is derived from the clause key, so re-seeding anywhere gives the same keys.
+LINEAGE_NAMESPACE = uuid.UUID("5b0f3c52-9f4e-4c1e-9d0a-6f1c1b1d2e3f")
+
+
+@dataclass
+class SeedOutcome:
+    slug: str
+    created: bool
+    n_clauses: int = 0
+    n_stakeholders: int = 0
+    n_votes: int = 0
+    accounts: list[str] = field(default_factory=list)
+    password: str | None = None
+
+    def account_lines(self) -> list[str]:
+        if not self.accounts:
+            return []
+        lines = ["Demo accounts (log in at /login):"]
+        lines += [f"  {email}  password: {self.password}" for email in self.accounts]
+        return lines
+
+
+def seed_demo(seed: int = 2023, n_stakeholders: int = 300) -> SeedOutcome:
+    """Create the demo consultation unless it exists; return what was done."""
+    if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == DEMO_SLUG)):
+        return SeedOutcome(slug=DEMO_SLUG, created=False, **_remembered_accounts())
+    password = os.environ.get("CONSULT_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    now = utcnow()
+    team = _demo_team(password)
+    consultation = _initiative_consultation(now, team["admin@demo.consult.example"])
+    statements = _first_version(consultation, now)
+    n_votes = _synthetic_participants(consultation, statements, now, seed, n_stakeholders)
+    db.session.commit()
+    for email, *_, role in DEMO_ACCOUNTS:
+        if role is not None:
+            grant_role(team[email], consultation, role)
+    _remember_accounts(password)
+    return SeedOutcome(
+        slug=DEMO_SLUG,
+        created=True,
+        n_clauses=len(statements),
+        n_stakeholders=n_stakeholders,
+        n_votes=n_votes,
+        accounts=[email for email, *_ in DEMO_ACCOUNTS],
+        password=password,
+    )
+
+
+def _demo_team(password: str) -> dict[str, User]:
+    password_hash = hash_password(password)
+    team = {}
+    for email, name, sector, country, role in DEMO_ACCOUNTS:
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, display_name=name, password_hash=password_hash)
+            user.profile = StakeholderProfile(sector=sector, country=country, organisation="Consult demo")
+            db.session.add(user)
+        user.is_admin = role is None
+        team[email] = user
+    db.session.flush()
+    return team
+
+
+def _initiative_consultation(now, creator: User) -> Consultation:
+    initiative = load_initiative()
+    consultation = Consultation(
+        slug=DEMO_SLUG,
+        title=initiative.title.as_dict(),
+        summary=SUMMARY,
+        languages=["zh", "en"],
+        status=Status.OPEN,
+        opens_at=now - timedelta(days=21),
+        closes_at=now + timedelta(days=60),
+        moderation_mode=ModerationMode.PRE,
+        allow_anonymous=True,
+        allow_statements=True,
+        created_by_id=creator.id,
+    )
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation
+
+
+def _first_version(consultation: Consultation, now) -> list[Statement]:
+    initiative = load_initiative()
+    version = DraftVersion(
+        consultation_id=consultation.id,
+        number=1,
+        preamble={
+            "zh": [p.zh for p in initiative.preamble],
+            "en": [p.en for p in initiative.preamble],
+        },
+        change_summary="Text of the initiative as published on 2023-10-20.",
+        created_by_id=consultation.created_by_id,
+        created_at=now - timedelta(days=21),
+        published_at=now - timedelta(days=21),
+    )
+    db.session.add(version)
+    statements = []
+    for clause in initiative.clauses:
+        lineage = str(uuid.uuid5(LINEAGE_NAMESPACE, clause.key))
+        statement = Statement(
+            consultation_id=consultation.id,
+            kind=StatementKind.CLAUSE,
+            lineage_key=lineage,
+            moderation_state=ModerationState.APPROVED,
+            is_seed=True,
+            created_at=version.created_at,
+        )
+        db.session.add(statement)
+        db.session.flush()
+        version.clauses.append(
+            Clause(
+                position=clause.position,
+                lineage_key=lineage,
+                heading=clause.heading.as_dict(),
+                text=clause.text.as_dict(),
+                statement_id=statement.id,
+            )
+        )
+        statements.append(statement)
+    db.session.flush()
+    return statements
+
+
+def _synthetic_participants(consultation, statements, now, seed: int, n: int) -> int:
+    """Insert synthetic users, profiles, participants and votes in bulk; return the vote count."""
+    people = generate_stakeholders(n=n, seed=seed)
+    votes = generate_votes(people, n_statements=len(statements), seed=seed)
+    rng = np.random.default_rng(seed)
+    joined = [now - timedelta(days=20, hours=-float(h)) for h in rng.uniform(0, 20 * 24, size=n)]
+    user_ids = db.session.scalars(
+        sa.insert(User).returning(User.id, sort_by_parameter_order=True),
+        [
+            {
+                "email": p.email,
+                "display_name": p.display_name,
+                "password_hash": UNUSABLE_PASSWORD,
+                "created_at": joined[i],
+            }
+            for i, p in enumerate(people)
+        ],
+    ).all()
+    db.session.execute(
+        sa.insert(StakeholderProfile),
+        [
+            {
+                "user_id": user_ids[i],
+                "sector": Sector(p.sector),
+                "country": p.country,
+                "organisation": p.organisation,
+                # Some institutional profiles were checked by the organiser.
+                "verification": Verification.VERIFIED
+                if p.organisation and rng.random() < 0.4
+                else Verification.UNVERIFIED,
+            }
+            for i, p in enumerate(people)
+        ],
+    )
+    participant_ids = db.session.scalars(
+        sa.insert(Participant).returning(Participant.id, sort_by_parameter_order=True),
+        [
+            {"consultation_id": consultation.id, "user_id": uid, "created_at": joined[i]}
+            for i, uid in enumerate(user_ids)
+        ],
+    ).all()
+    # Each vote lands some hours after its voter joined, so history has a shape.
+    delays = rng.exponential(36.0, size=len(votes))
+    rows = []
+    for (person, statement, value), hours in zip(votes, delays, strict=True):
+        at = min(joined[person] + timedelta(hours=float(hours)), now)
+        rows.append(
+            {
+                "consultation_id": consultation.id,
+                "participant_id": participant_ids[person],
+                "statement_id": statements[statement].id,
+                "value": value,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+    rows.sort(key=lambda row: row["created_at"])
+    db.session.execute(sa.insert(Vote), rows)
+    db.session.execute(
+        sa.insert(VoteEvent),
+        [{k: row[k] for k in ("consultation_id", "participant_id", "statement_id", "value", "created_at")}
+         for row in rows],
+    )  # fmt: skip
+    return len(rows)
+
+
+def _accounts_path() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / ACCOUNTS_FILE
+
+
+def _remember_accounts(password: str) -> None:
+    """Keep the demo password beside the database (never in the repository)."""
+    path = _accounts_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+
+
+def _remembered_accounts() -> dict:
+    path = _accounts_path()
+    if not path.exists():
+        return {}
+    return {"accounts": [email for email, *_ in DEMO_ACCOUNTS], "password": path.read_text().strip()}

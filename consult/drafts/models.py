@@ -1,0 +1,64 @@
+"""The draft text: numbered versions made of ordered clauses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.db_types import UTCDateTime, utcnow
+from consult.extensions import db
+
+HEADING_MAX = 200
+CLAUSE_TEXT_MAX = 5000
+
+
+class DraftVersion(db.Model):
+    """Version ``number`` of a consultation's draft; unpublished while ``published_at`` is null."""
+
+    __tablename__ = "draft_version"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    # The preamble, per language: a list of paragraphs.
+    preamble: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON, default=dict)
+    change_summary: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    clauses: Mapped[list[Clause]] = relationship(
+        back_populates="version", order_by="Clause.position", cascade="all, delete-orphan"
+    )
+
+
+class Clause(db.Model):
+    """One clause of one version.
+
+    ``lineage_key`` is shared by the same clause across versions, so a vote on
+    version 1 of a clause is still known when version 2 changes it. Each clause
+    is voted on through its ``statement``; a version that leaves the text alone
+    keeps pointing at the same statement, so its votes carry over.
+    """
+
+    __tablename__ = "clause"
+    __table_args__ = (sa.UniqueConstraint("version_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("draft_version.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    lineage_key: Mapped[str] = mapped_column(sa.String(36), index=True)
+    heading: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    text: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    statement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statement.id", ondelete="SET NULL"), index=True
+    )
+
+    version: Mapped[DraftVersion] = relationship(back_populates="clauses")
+    statement = relationship("Statement", foreign_keys=[statement_id])
+
+    def missing_languages(self, languages: list[str]) -> list[str]:
+        return [lang for lang in languages if not (self.text.get(lang) or "").strip()]

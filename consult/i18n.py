@@ -1,0 +1,58 @@
+"""Interface language: chosen by the switcher, the account, or the browser."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from consult.extensions import db
+from consult.web import safe_next_url
+
+blueprint = Blueprint("i18n", __name__)
+
+# Each interface language as it names itself, for the switcher.
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+def offered_languages() -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def select_locale() -> str:
+    """The switcher's choice, then the account's, then the browser's Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale().language)
+
+
+def localized(texts: dict[str, str] | None, language: str | None = None) -> str:
+    """Pick the text in the interface language, else English, else any language given."""
+    if not texts:
+        return ""
+    language = language or current_language()
+    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+
+
+@blueprint.post("/language")
+def set_language():
+    """Remember the chosen language in the session (and on the account), then go back."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")))

@@ -1,0 +1,50 @@
+"""Every model in one namespace, so Alembic and ``flask shell`` see them all."""
+
+from consult.auth.models import Sector, StakeholderProfile, User, Verification
+from consult.consultations.models import (
+    Consultation,
+    ConsultationRole,
+    ModerationMode,
+    Participant,
+    Role,
+    Status,
+)
+from consult.drafts.models import Clause, DraftVersion
+from consult.moderation.models import ModerationEvent
+from consult.participation.models import (
+    Comment,
+    ModerationState,
+    Stance,
+    Statement,
+    StatementKind,
+    Vote,
+    VoteEvent,
+    VoteValue,
+)
+from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+
+__all__ = [
+    "AnalysisSnapshot",
+    "Clause",
+    "Comment",
+    "Consultation",
+    "ConsultationRole",
+    "DraftVersion",
+    "ModerationEvent",
+    "ModerationMode",
+    "ModerationState",
+    "Participant",
+    "Role",
+    "Sector",
+    "SnapshotStatus",
+    "StakeholderProfile",
+    "Stance",
+    "Statement",
+    "StatementKind",
+    "Status",
+    "User",
+    "Verification",
+    "Vote",
+    "VoteEvent",
+    "VoteValue",
+]

@@ -1,0 +1,144 @@
+"""What participants vote on and write: statements, comments, votes and the vote log."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.db_types import BigIntKey, UTCDateTime, enum_type, utcnow
+from consult.extensions import db
+
+STATEMENT_MAX = 280
+COMMENT_MAX = 4000
+
+
+class StatementKind(enum.Enum):
+    CLAUSE = "clause"  # a clause of the draft, text lives on Clause
+    PARTICIPANT = "participant"  # a short statement submitted by a participant or moderator
+    AMENDMENT = "amendment"  # proposed wording promoted for voting
+
+
+class ModerationState(enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    META = "meta"
+
+
+class Stance(enum.Enum):
+    SUPPORT = "support"
+    OPPOSE = "oppose"
+    AMEND = "amend"
+
+
+class VoteValue(enum.IntEnum):
+    AGREE = 1
+    DISAGREE = -1
+    PASS = 0
+
+
+class Statement(db.Model):
+    """The unit that is voted on."""
+
+    __tablename__ = "statement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[StatementKind] = mapped_column(enum_type(StatementKind, "statement_kind"))
+    # Participant statements are written in one language; clause statements read Clause.text.
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    lineage_key: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id", ondelete="SET NULL"))
+    moderation_state: Mapped[ModerationState] = mapped_column(
+        enum_type(ModerationState, "moderation_state"), default=ModerationState.PENDING
+    )
+    moderation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_seed: Mapped[bool] = mapped_column(default=False)
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("statement.id", ondelete="SET NULL"))
+    source_comment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comment.id", ondelete="SET NULL", use_alter=True)
+    )
+    # The id a statement had in an imported Polis conversation, for faithful re-export.
+    external_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("Participant", foreign_keys=[author_id])
+
+
+class Comment(db.Model):
+    """Discussion on a clause or statement, one level of replies."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    # The exact clause version commented on, when the statement is a clause.
+    clause_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clause.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id", ondelete="SET NULL"))
+    stance: Mapped[Stance] = mapped_column(enum_type(Stance, "stance"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    proposed_text: Mapped[str | None] = mapped_column(sa.Text)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    moderation_state: Mapped[ModerationState] = mapped_column(
+        enum_type(ModerationState, "moderation_state"), default=ModerationState.PENDING
+    )
+    moderation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author = relationship("Participant", foreign_keys=[author_id])
+    parent = relationship("Comment", remote_side=[id])
+
+
+class Vote(db.Model):
+    """A participant's current vote on a statement; the latest one counts."""
+
+    __tablename__ = "vote"
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", "statement_id"),
+        sa.CheckConstraint("value IN (-1, 0, 1)", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    # Denormalised so the analysis reads a consultation's votes with one indexed scan.
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
+    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    value: Mapped[int] = mapped_column(sa.SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VoteEvent(db.Model):
+    """Append-only log of every vote change; ``value`` is null when a vote is withdrawn.
+
+    The source of truth for exports and audits: an acknowledged vote is here.
+    """
+
+    __tablename__ = "vote_event"
+    __table_args__ = (
+        sa.Index("ix_vote_event_consultation_id_id", "consultation_id", "id"),
+        sa.CheckConstraint("value IS NULL OR value IN (-1, 0, 1)", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
+    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"))
+    value: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,38 @@
+"""Helpers shared by the views: page-or-fragment rendering and safe redirects."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import make_response, render_template, request, url_for
+
+
+def wants_fragment() -> bool:
+    """An htmx request that is not a history restore gets the fragment alone."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
+    """Render ``fragment`` for htmx, ``page`` otherwise; the answer varies on HX-Request."""
+    template = fragment if wants_fragment() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def safe_next_url(target: str | None, default_endpoint: str = "consultations.home") -> str:
+    """Only same-site relative paths may be redirected to (no open redirects)."""
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
+            return target
+    return url_for(default_endpoint)
