@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d consult/translations
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d consult/translations
 
 migrate: install
 	$(BIN)/flask db upgrade

@@ -17,8 +17,10 @@ def register_commands(app: Flask) -> None:
 @click.argument("email")
 @click.option("--name", help="Display name for a new account.")
 @click.option("--country", default="", help="ISO 3166-1 alpha-2 country code for a new account.")
-@click.password_option(
-    "--password", prompt="Password (for a new account)", envvar="CONSULT_ADMIN_PASSWORD", required=False
+@click.option(
+    "--password",
+    envvar="CONSULT_ADMIN_PASSWORD",
+    help="Password for a new account (prompted for if not given; never needed to promote).",
 )
 def create_admin(email: str, name: str | None, country: str, password: str | None) -> None:
     """Make EMAIL a site admin, creating the account if there is none."""
@@ -29,6 +31,8 @@ def create_admin(email: str, name: str | None, country: str, password: str | Non
         if user is None:
             if not country:
                 country = click.prompt("Country (ISO code, e.g. KE, CN, DE)")
+            if not password:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
             user = services.register_user(
                 email=email,
                 display_name=name or email.split("@")[0],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, session
+from flask import Blueprint, current_app, has_request_context, redirect, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -26,6 +26,8 @@ def language_name(code: str) -> str:
 def select_locale() -> str:
     """The switcher's choice, then the account's, then the browser's Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command-line tasks speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -30,8 +30,12 @@ def country_choices():
     return [("", _l("Choose your country"))] + geo.country_choices()
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Length(max=EMAIL_MAX)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     next = HiddenField()
 
@@ -39,6 +43,7 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     email = EmailField(
         _l("Email"),
+        filters=[_strip],
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=EMAIL_MAX),

@@ -1,0 +1,219 @@
+"""Fixtures: ``app`` -> ``db`` -> ``client``, ``runner``, and logging in as a role.
+
+Each test gets a fresh database. By default it is a SQLite file under ``tmp_path``,
+copied from one migrated at the start of the session (so tests run on the schema the
+migrations make). With ``CONSULT_TEST_DATABASE_URL`` set (a PostgreSQL server URL), a
+database is created for the session, migrated, emptied after every test, and dropped
+at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from tests import pg
+
+PASSWORD = "correct horse battery"
+
+
+def _base_config(database_url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "INSTANCE_PATH": str(instance),
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+def _upgrade(app) -> None:
+    from flask_migrate import upgrade
+
+    from consult.extensions import db
+
+    with app.app_context():
+        upgrade()
+        if db.engine.dialect.name == "sqlite":
+            # Fold the WAL into the main file, so copying that one file copies the schema.
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A migrated database for the session: a SQLite template file, or a PostgreSQL database."""
+    from consult.app import create_app
+
+    instance = tmp_path_factory.mktemp("instance")
+    server_url = os.environ.get("CONSULT_TEST_DATABASE_URL")
+    if server_url:
+        url = pg.create_database(server_url, f"consult_test_{uuid.uuid4().hex[:10]}")
+        _upgrade(create_app(_base_config(url, instance)))
+        yield {"kind": "postgresql", "url": url}
+        pg.drop_database(server_url, url)
+    else:
+        template = instance / "template.db"
+        _upgrade(create_app(_base_config(f"sqlite:///{template}", instance)))
+        yield {"kind": "sqlite", "template": template}
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    if migrated_database["kind"] == "sqlite":
+        path = tmp_path / "consult.db"
+        shutil.copyfile(migrated_database["template"], path)
+        yield f"sqlite:///{path}"
+    else:
+        yield migrated_database["url"]
+        pg.empty_tables(migrated_database["url"])
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    from consult.app import create_app
+
+    app = create_app(_base_config(database_url, tmp_path / "instance"))
+    with app.app_context():
+        yield app
+        from consult.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    from consult.extensions import db
+
+    return db
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as in production.
+
+    The test body holds an app context of its own; without this, requests would
+    share its ``g`` (the logged-in user, the locale) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
+    """Load ``page`` (default ``url``) to get its CSRF token, then post ``data`` to ``url``."""
+    html = client.get(page or url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_from(html), **data}, **kwargs)
+
+
+@pytest.fixture
+def make_user(db):
+    """Create an account through the real service: ``make_user("a@example.org", admin=True)``."""
+    from consult.auth import services
+
+    def make(email: str = "ada@example.org", *, admin: bool = False, **profile):
+        return services.register_user(
+            email=email,
+            display_name=profile.get("display_name", email.split("@")[0].title()),
+            password=PASSWORD,
+            sector=profile.get("sector", "academia"),
+            country=profile.get("country", "KE"),
+            organisation=profile.get("organisation"),
+            is_admin=admin,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_consultation(db):
+    """An open consultation with a published first version of two clauses."""
+    from consult.consultations.models import Consultation, Status
+    from consult.db_types import utcnow
+    from consult.drafts.models import Clause, DraftVersion
+
+    def make(slug: str = "test-consultation", status: Status = Status.OPEN, **fields):
+        consultation = Consultation(
+            slug=slug,
+            title=fields.pop("title", {"en": "Test consultation", "zh": "测试征求意见"}),
+            languages=fields.pop("languages", ["en", "zh"]),
+            status=status,
+            **fields,
+        )
+        version = DraftVersion(number=1, published_at=utcnow(), preamble={"en": ["Preamble."]})
+        version.clauses = [
+            Clause(position=1, lineage_key=str(uuid.uuid4()), text={"en": "First clause.", "zh": "第一条。"}),
+            Clause(position=2, lineage_key=str(uuid.uuid4()), text={"en": "Second clause."}),
+        ]
+        db.session.add(consultation)
+        db.session.flush()
+        version.consultation_id = consultation.id
+        db.session.add(version)
+        db.session.commit()
+        return consultation
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as ``user`` through the real login form."""
+
+    def do_login(user, password: str = PASSWORD):
+        response = post_form(client, "/login", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def reload(db):
+    """Re-read ``obj`` in a new transaction, so it shows what requests committed since."""
+
+    def fresh(obj):
+        db.session.commit()
+        db.session.refresh(obj)
+        return obj
+
+    return fresh
+
+
+@pytest.fixture
+def row_count(db):
+    def count(model) -> int:
+        # A connection of its own, so the count sees what requests committed.
+        with db.engine.connect() as conn:
+            return conn.scalar(sa.select(sa.func.count()).select_from(model))
+
+    return count

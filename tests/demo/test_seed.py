@@ -1,0 +1,68 @@
+import sqlalchemy as sa
+
+from consult.auth.models import StakeholderProfile, User
+from consult.consultations.models import Consultation, Participant, Role
+from consult.demo.seed import DEMO_SLUG
+from consult.participation.models import Statement, Vote, VoteEvent
+
+
+def test_seed_demo_creates_the_initiative_once(runner, db, row_count, client):
+    result = runner.invoke(args=["seed-demo", "--stakeholders", "120"], env={"CONSULT_DEMO_PASSWORD": "demo password 1"})
+    assert result.exit_code == 0, result.output
+    assert "admin@demo.consult.example" in result.output and "demo password 1" in result.output
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == DEMO_SLUG))
+    assert consultation.accepts_input()
+    assert consultation.languages == ["zh", "en"]
+    assert row_count(Statement) == 11
+    assert row_count(Participant) == 120
+    votes = row_count(Vote)
+    assert votes > 120 and row_count(VoteEvent) == votes
+    counts = (row_count(User), row_count(Vote), row_count(Consultation))
+
+    again = runner.invoke(args=["seed-demo", "--stakeholders", "120"])
+    assert again.exit_code == 0
+    assert "nothing seeded" in again.output
+    assert "demo password 1" in again.output, "the demo accounts are printed again"
+    assert (row_count(User), row_count(Vote), row_count(Consultation)) == counts
+
+    from consult.auth.services import authenticate, has_role
+
+    organiser = authenticate("organiser@demo.consult.example", "demo password 1")
+    assert has_role(organiser, consultation, Role.ORGANISER)
+    assert not organiser.is_admin
+    assert authenticate("admin@demo.consult.example", "demo password 1").is_admin
+
+    page = client.get(f"/c/{DEMO_SLUG}", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert "全球人工智能治理倡议" in page and "以人为本" in page
+    page = client.get(f"/c/{DEMO_SLUG}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Global AI Governance Initiative" in page
+
+
+def test_seeded_stakeholders_span_sectors_and_regions(runner, db):
+    runner.invoke(args=["seed-demo"], env={"CONSULT_DEMO_PASSWORD": "demo password 1"})
+    profiles = db.session.scalars(sa.select(StakeholderProfile)).all()
+    assert len(profiles) == 303
+    assert len({p.sector for p in profiles}) == 7
+    assert len({p.country for p in profiles}) >= 40
+    assert len({p.region for p in profiles}) == 7
+    assert len({p.income_group for p in profiles}) == 4
+    values = db.session.scalars(sa.select(Vote.value)).all()
+    assert {-1, 0, 1} <= set(values)
+
+
+def test_seed_is_deterministic(runner, db):
+    runner.invoke(args=["seed-demo", "--stakeholders", "60", "--seed", "7"])
+    first = db.session.execute(
+        sa.select(User.email, Vote.statement_id, Vote.value)
+        .join(Participant, Participant.user_id == User.id)
+        .join(Vote, Vote.participant_id == Participant.id)
+        .order_by(User.email, Vote.statement_id)
+    ).all()
+    from consult.demo.synthetic import generate_stakeholders, generate_votes
+
+    people = generate_stakeholders(60, seed=7)
+    expected = sorted(
+        (people[i].email, s, v) for i, s, v in generate_votes(people, 11, seed=7)
+    )
+    statement_ids = sorted({row[1] for row in first})
+    assert sorted((e, statement_ids.index(s), v) for e, s, v in first) == expected
