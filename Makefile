@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install translations migrate seed lint bench clean
+.PHONY: run test install translations translations-update migrate seed lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy --statistics -d consult/translations
+
+# After adding or changing user-facing text: refresh the catalogues, then translate.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F consult/translations/babel.cfg -k _l -k lazy_gettext \
+		--no-location --omit-header -o consult/translations/messages.pot .
+	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations --no-fuzzy-matching
 
 migrate: install
 	$(BIN)/flask db upgrade
