@@ -112,4 +112,6 @@ def register_template_helpers(app: Flask) -> None:
         language_name=language_name,
     )
     app.jinja_env.filters["localized"] = localized
-    app.jinja_env.filters["format_date_utc"] = lambda value: format_date(value, "long") if value else ""
+    app.jinja_env.filters["format_date_utc"] = lambda value: (
+        format_date(value, "long") if value else ""
+    )

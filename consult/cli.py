@@ -50,7 +50,9 @@ def create_admin(email: str, name: str | None, country: str, password: str | Non
 
 
 @click.command("seed-demo")
-@click.option("--seed", default=2023, show_default=True, help="Random seed for the synthetic voters.")
+@click.option(
+    "--seed", default=2023, show_default=True, help="Random seed for the synthetic voters."
+)
 @click.option("--stakeholders", default=300, show_default=True, help="Number of synthetic voters.")
 def seed_demo(seed: int, stakeholders: int) -> None:
     """Create the Global AI Governance Initiative demo consultation, once."""

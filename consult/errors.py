@@ -58,7 +58,9 @@ def render_error(status: int, message: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return render_error(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
+        return render_error(
+            400, _("Your form expired or was sent from elsewhere. Reload the page and try again.")
+        )
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

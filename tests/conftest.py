@@ -121,7 +121,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_from(html: str) -> str:
@@ -172,7 +174,11 @@ def make_consultation(db):
         )
         version = DraftVersion(number=1, published_at=utcnow(), preamble={"en": ["Preamble."]})
         version.clauses = [
-            Clause(position=1, lineage_key=str(uuid.uuid4()), text={"en": "First clause.", "zh": "第一条。"}),
+            Clause(
+                position=1,
+                lineage_key=str(uuid.uuid4()),
+                text={"en": "First clause.", "zh": "第一条。"},
+            ),
             Clause(position=2, lineage_key=str(uuid.uuid4()), text={"en": "Second clause."}),
         ]
         db.session.add(consultation)

@@ -16,8 +16,10 @@ def create_database(server_url: str, name: str) -> str:
     """Create database ``name`` on the server of ``server_url``; return its SQLAlchemy URL."""
     with psycopg.connect(_admin_conninfo(server_url), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return make_url(server_url).set(drivername="postgresql+psycopg", database=name).render_as_string(
-        hide_password=False
+    return (
+        make_url(server_url)
+        .set(drivername="postgresql+psycopg", database=name)
+        .render_as_string(hide_password=False)
     )
 
 
@@ -25,7 +27,8 @@ def drop_database(server_url: str, url: str) -> None:
     name = make_url(url).database
     with psycopg.connect(_admin_conninfo(server_url), autocommit=True) as conn:
         conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
             (name,),
         )
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

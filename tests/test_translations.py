@@ -75,9 +75,7 @@ def test_placeholders_match(catalog):
                 mismatched.append(
                     f"{_label(m)!r}: msgid has {sorted(expected)}, msgstr has {sorted(found)}"
                 )
-    assert not mismatched, "Placeholder mismatch in zh/messages.po:\n  " + "\n  ".join(
-        mismatched
-    )
+    assert not mismatched, "Placeholder mismatch in zh/messages.po:\n  " + "\n  ".join(mismatched)
 
 
 def _pybabel() -> list[str]:
@@ -93,12 +91,16 @@ def test_catalogue_is_up_to_date_with_sources(catalog, tmp_path):
         [
             *_pybabel(),
             "extract",
-            "-F", str(BABEL_CFG.relative_to(REPO)),
-            "-k", "_l",
-            "-k", "lazy_gettext",
+            "-F",
+            str(BABEL_CFG.relative_to(REPO)),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
             "--no-location",
             "--omit-header",
-            "-o", str(pot),
+            "-o",
+            str(pot),
             ".",
         ],
         cwd=REPO,
@@ -110,9 +112,7 @@ def test_catalogue_is_up_to_date_with_sources(catalog, tmp_path):
     with pot.open("rb") as f:
         extracted = read_po(f)
     missing = [
-        _label(m)
-        for m in extracted
-        if m.id and catalog.get(m.id, context=m.context) is None
+        _label(m) for m in extracted if m.id and catalog.get(m.id, context=m.context) is None
     ]
     assert not missing, (
         f"{len(missing)} message(s) in the sources are not in zh/messages.po; "

@@ -35,7 +35,9 @@ def _strip(value):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    email = EmailField(
+        _l("Email"), filters=[_strip], validators=[DataRequired(), Length(max=EMAIL_MAX)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     next = HiddenField()
 
@@ -47,7 +49,10 @@ class RegisterForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=EMAIL_MAX),
-            Email(_l("Enter a valid email address, like name@example.org."), check_deliverability=False),
+            Email(
+                _l("Enter a valid email address, like name@example.org."),
+                check_deliverability=False,
+            ),
         ],
     )
     display_name = StringField(
@@ -57,7 +62,10 @@ class RegisterForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX),
+        ],
     )
     confirm = PasswordField(
         _l("Repeat password"),

@@ -69,7 +69,9 @@ class StakeholderProfile(db.Model):
 
     __tablename__ = "stakeholder_profile"
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
     sector: Mapped[Sector] = mapped_column(enum_type(Sector, "sector"))
     country: Mapped[str] = mapped_column(sa.String(2))
     organisation: Mapped[str | None] = mapped_column(sa.String(ORGANISATION_MAX))
@@ -77,7 +79,9 @@ class StakeholderProfile(db.Model):
         enum_type(Verification, "verification"), default=Verification.UNVERIFIED
     )
     verification_note: Mapped[str | None] = mapped_column(sa.Text)
-    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    verified_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="profile", foreign_keys=[user_id])

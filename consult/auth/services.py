@@ -16,9 +16,9 @@ from consult.extensions import db
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 # scrypt (Werkzeug's default KDF), with its parameters spelled out so they are reviewed.
-PASSWORD_METHOD = "scrypt:32768:8:1"
+PASSWORD_METHOD = "scrypt:32768:8:1"  # noqa: S105 (a KDF name, not a password)
 # A hash no password matches: for accounts that must not log in (synthetic demo voters).
-UNUSABLE_PASSWORD = "!"
+UNUSABLE_PASSWORD = "!"  # noqa: S105 (matches no password)
 
 
 def hash_password(password: str) -> str:
@@ -61,7 +61,11 @@ def register_user(
         raise DomainError(_("Enter your name."), field="display_name")
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise DomainError(
-            _("Use a password of %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
+            _(
+                "Use a password of %(min)d to %(max)d characters.",
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+            ),
             field="password",
         )
     try:
@@ -74,7 +78,10 @@ def register_user(
     if find_user_by_email(email):
         raise DomainError(_("An account with this email already exists."), field="email")
     user = User(
-        email=email, display_name=display_name, password_hash=hash_password(password), is_admin=is_admin
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
     )
     user.profile = StakeholderProfile(
         sector=sector, country=country, organisation=(organisation or "").strip() or None
@@ -111,7 +118,11 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise DomainError(_("Your current password is not right."), field="current_password")
     if not PASSWORD_MIN <= len(new_password) <= PASSWORD_MAX:
         raise DomainError(
-            _("Use a password of %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
+            _(
+                "Use a password of %(min)d to %(max)d characters.",
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+            ),
             field="new_password",
         )
     user.password_hash = hash_password(new_password)
@@ -133,15 +144,18 @@ def has_role(user, consultation: Consultation, *roles: Role) -> bool:
         return False
     if user.is_admin:
         return True
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ConsultationRole)
-        .where(
-            ConsultationRole.user_id == user.id,
-            ConsultationRole.consultation_id == consultation.id,
-            ConsultationRole.role.in_(roles),
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ConsultationRole)
+            .where(
+                ConsultationRole.user_id == user.id,
+                ConsultationRole.consultation_id == consultation.id,
+                ConsultationRole.role.in_(roles),
+            )
         )
-    ) > 0
+        > 0
+    )
 
 
 def grant_role(user: User, consultation: Consultation, role: Role, granted_by: User | None = None):

@@ -47,7 +47,10 @@ def register():
                 _form_error(form, error)
             else:
                 _start_session(user)
-                flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
+                flash(
+                    _("Welcome, %(name)s. Your account is ready.", name=user.display_name),
+                    "success",
+                )
                 return redirect(safe_next_url(form.next.data))
         return render_template("auth/register.html", form=form), INVALID
     return render_template("auth/register.html", form=form)
@@ -98,7 +101,9 @@ def change_password():
     if request.method == "POST":
         if form.validate():
             try:
-                services.change_password(current_user, form.current_password.data, form.new_password.data)
+                services.change_password(
+                    current_user, form.current_password.data, form.new_password.data
+                )
             except DomainError as error:
                 _form_error(form, error)
             else:

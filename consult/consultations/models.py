@@ -40,7 +40,9 @@ class Consultation(db.Model):
     title: Mapped[dict[str, str]] = mapped_column(sa.JSON)
     summary: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["en"])
-    status: Mapped[Status] = mapped_column(enum_type(Status, "consultation_status"), default=Status.DRAFT)
+    status: Mapped[Status] = mapped_column(
+        enum_type(Status, "consultation_status"), default=Status.DRAFT
+    )
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     moderation_mode: Mapped[ModerationMode] = mapped_column(
@@ -75,7 +77,9 @@ class ConsultationRole(db.Model):
     __table_args__ = (sa.UniqueConstraint("consultation_id", "user_id", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE")
+    )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(enum_type(Role, "consultation_role_kind"))
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -101,8 +105,12 @@ class Participant(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     anonymous_key: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

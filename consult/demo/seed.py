@@ -34,18 +34,31 @@ DEMO_SLUG = "global-ai-governance-initiative"
 DEMO_ACCOUNTS = (
     # (email, display name, sector, country, role)
     ("admin@demo.consult.example", "Demo Admin", Sector.OTHER, "CH", None),
-    ("organiser@demo.consult.example", "Demo Organiser", Sector.INTERGOVERNMENTAL, "KE", Role.ORGANISER),
-    ("moderator@demo.consult.example", "Demo Moderator", Sector.CIVIL_SOCIETY, "BR", Role.MODERATOR),
+    (
+        "organiser@demo.consult.example",
+        "Demo Organiser",
+        Sector.INTERGOVERNMENTAL,
+        "KE",
+        Role.ORGANISER,
+    ),
+    (
+        "moderator@demo.consult.example",
+        "Demo Moderator",
+        Sector.CIVIL_SOCIETY,
+        "BR",
+        Role.MODERATOR,
+    ),
 )
 ACCOUNTS_FILE = "demo-accounts.txt"
 SUMMARY = {
     "en": "Read the initiative clause by clause and say whether you agree. Governments, "
     "international organisations, firms, researchers, civil society and citizens from every "
     "region are invited; the analysis shows where they already agree.",
-    "zh": "逐条阅读倡议并表明您是否赞同。我们邀请各国政府、国际组织、企业、科研机构、民间机构和公民个人参与；"
+    "zh": "逐条阅读倡议并表明您是否赞同。"
+    "我们邀请各国政府、国际组织、企业、科研机构、民间机构和公民个人参与；"
     "分析结果将显示各方已经形成共识之处。",
 }
-# The statement's lineage is derived from the clause key, so re-seeding anywhere gives the same keys.
+# Lineage keys derive from the clause keys, so every fresh seed gives the same ones.
 LINEAGE_NAMESPACE = uuid.UUID("5b0f3c52-9f4e-4c1e-9d0a-6f1c1b1d2e3f")
 
 
@@ -100,7 +113,9 @@ def _demo_team(password: str) -> dict[str, User]:
         user = db.session.scalar(sa.select(User).where(User.email == email))
         if user is None:
             user = User(email=email, display_name=name, password_hash=password_hash)
-            user.profile = StakeholderProfile(sector=sector, country=country, organisation="Consult demo")
+            user.profile = StakeholderProfile(
+                sector=sector, country=country, organisation="Consult demo"
+            )
             db.session.add(user)
         user.is_admin = role is None
         team[email] = user
@@ -228,11 +243,8 @@ def _synthetic_participants(consultation, statements, now, seed: int, n: int) ->
         )
     rows.sort(key=lambda row: row["created_at"])
     db.session.execute(sa.insert(Vote), rows)
-    db.session.execute(
-        sa.insert(VoteEvent),
-        [{k: row[k] for k in ("consultation_id", "participant_id", "statement_id", "value", "created_at")}
-         for row in rows],
-    )  # fmt: skip
+    event_columns = ("consultation_id", "participant_id", "statement_id", "value", "created_at")
+    db.session.execute(sa.insert(VoteEvent), [{k: row[k] for k in event_columns} for row in rows])
     return len(rows)
 
 
@@ -252,4 +264,7 @@ def _remembered_accounts() -> dict:
     path = _accounts_path()
     if not path.exists():
         return {}
-    return {"accounts": [email for email, *_ in DEMO_ACCOUNTS], "password": path.read_text().strip()}
+    return {
+        "accounts": [email for email, *_ in DEMO_ACCOUNTS],
+        "password": path.read_text().strip(),
+    }

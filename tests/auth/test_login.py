@@ -39,7 +39,10 @@ def test_login_empty_form(client):
 def test_login_returns_to_next(client, make_user):
     user = make_user()
     response = post_form(
-        client, "/login", {"email": user.email, "password": PASSWORD, "next": "/c/x"}, page="/login?next=/c/x"
+        client,
+        "/login",
+        {"email": user.email, "password": PASSWORD, "next": "/c/x"},
+        page="/login?next=/c/x",
     )
     assert response.headers["Location"] == "/c/x"
 
@@ -47,13 +50,15 @@ def test_login_returns_to_next(client, make_user):
 def test_login_refuses_protocol_relative_next(client, make_user):
     user = make_user()
     for target in ("//evil.example/", "/\\evil.example", "https://evil.example"):
-        response = post_form(client, "/login", {"email": user.email, "password": PASSWORD, "next": target})
+        response = post_form(
+            client, "/login", {"email": user.email, "password": PASSWORD, "next": target}
+        )
         assert response.headers["Location"] == "/"
         post_form(client, "/logout", {}, page="/")
 
 
 def test_synthetic_accounts_cannot_log_in(client, db):
-    from consult.auth.models import StakeholderProfile, Sector
+    from consult.auth.models import Sector, StakeholderProfile
     from consult.auth.services import UNUSABLE_PASSWORD
 
     user = User(email="voter@demo.example", display_name="Voter", password_hash=UNUSABLE_PASSWORD)
@@ -77,13 +82,22 @@ def test_change_password(client, make_user, login, db):
     response = post_form(
         client,
         "/account/password",
-        {"current_password": PASSWORD, "new_password": "a brand new secret", "confirm": "a brand new secret"},
+        {
+            "current_password": PASSWORD,
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
     )
     assert response.status_code == 302
     post_form(client, "/logout", {}, page="/")
-    assert post_form(client, "/login", {"email": user.email, "password": PASSWORD}).status_code == 422
     assert (
-        post_form(client, "/login", {"email": user.email, "password": "a brand new secret"}).status_code == 302
+        post_form(client, "/login", {"email": user.email, "password": PASSWORD}).status_code == 422
+    )
+    assert (
+        post_form(
+            client, "/login", {"email": user.email, "password": "a brand new secret"}
+        ).status_code
+        == 302
     )
 
 
@@ -93,7 +107,11 @@ def test_change_password_wrong_current_keeps_old(client, make_user, login, db):
     response = post_form(
         client,
         "/account/password",
-        {"current_password": "not my password", "new_password": "a brand new secret", "confirm": "a brand new secret"},
+        {
+            "current_password": "not my password",
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
     )
     assert response.status_code == 422
     assert "Your current password is not right." in response.get_data(as_text=True)

@@ -54,7 +54,10 @@ def test_register_refuses_offsite_next(client):
         ({"email": "a" * 250 + "@example.org"}, "Field cannot be longer than 254 characters."),
         ({"display_name": ""}, "Enter your name."),
         ({"display_name": "x" * 81}, "Field cannot be longer than 80 characters."),
-        ({"password": "short", "confirm": "short"}, "Field must be between 10 and 128 characters long."),
+        (
+            {"password": "short", "confirm": "short"},
+            "Field must be between 10 and 128 characters long.",
+        ),
         ({"confirm": "something else entirely"}, "The two passwords differ."),
         ({"sector": "astronaut"}, "Not a valid choice"),
         ({"sector": ""}, "Choose a stakeholder sector from the list."),
@@ -93,7 +96,12 @@ def test_register_wrong_type_fields_do_not_crash(client, row_count):
 
     response = client.post(
         "/register",
-        data={**GOOD, "csrf_token": csrf_from(html), "sector": ["industry", "academia"], "country": "1"},
+        data={
+            **GOOD,
+            "csrf_token": csrf_from(html),
+            "sector": ["industry", "academia"],
+            "country": "1",
+        },
     )
     assert response.status_code == 422
     assert row_count(User) == 0

@@ -34,7 +34,9 @@ def test_draft_consultation_is_hidden_from_public_but_shown_to_its_team(
 
 def test_create_admin_promotes_existing_account(reload, runner, make_user, db):
     user = make_user("someone@example.org")
-    result = runner.invoke(args=["create-admin", "SOMEONE@example.org"], env={"CONSULT_ADMIN_PASSWORD": ""})
+    result = runner.invoke(
+        args=["create-admin", "SOMEONE@example.org"], env={"CONSULT_ADMIN_PASSWORD": ""}
+    )
     assert result.exit_code == 0, result.output
     reload(user)
     assert user.is_admin

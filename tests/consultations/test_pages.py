@@ -28,13 +28,15 @@ def test_consultation_past_closing_time_accepts_nothing(make_consultation):
 
 def test_consultation_page_shows_current_version_in_chosen_language(client, make_consultation):
     make_consultation()
-    html = client.get("/c/test-consultation", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(
-        as_text=True
-    )
+    html = client.get(
+        "/c/test-consultation", headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    ).get_data(as_text=True)
     assert "第一条。" in html
     assert "Second clause." in html, "an untranslated clause falls back to English"
     assert "测试征求意见" in html
-    html = client.get("/c/test-consultation", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    html = client.get("/c/test-consultation", headers={"Accept-Language": "en-GB"}).get_data(
+        as_text=True
+    )
     assert "First clause." in html and "第一条。" not in html
 
 
@@ -68,7 +70,9 @@ def test_language_from_accept_language(client):
     with force_locale("zh"):
         heading = gettext("Open consultations")
     assert heading != "Open consultations", "the Chinese catalogue is compiled and used"
-    html = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    html = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}).get_data(
+        as_text=True
+    )
     assert '<html lang="zh-Hans">' in html
     assert heading in html
     html = client.get("/", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)

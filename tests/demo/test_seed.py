@@ -7,7 +7,10 @@ from consult.participation.models import Statement, Vote, VoteEvent
 
 
 def test_seed_demo_creates_the_initiative_once(runner, db, row_count, client):
-    result = runner.invoke(args=["seed-demo", "--stakeholders", "120"], env={"CONSULT_DEMO_PASSWORD": "demo password 1"})
+    result = runner.invoke(
+        args=["seed-demo", "--stakeholders", "120"],
+        env={"CONSULT_DEMO_PASSWORD": "demo password 1"},
+    )
     assert result.exit_code == 0, result.output
     assert "admin@demo.consult.example" in result.output and "demo password 1" in result.output
     consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == DEMO_SLUG))
@@ -61,8 +64,6 @@ def test_seed_is_deterministic(runner, db):
     from consult.demo.synthetic import generate_stakeholders, generate_votes
 
     people = generate_stakeholders(60, seed=7)
-    expected = sorted(
-        (people[i].email, s, v) for i, s, v in generate_votes(people, 11, seed=7)
-    )
+    expected = sorted((people[i].email, s, v) for i, s, v in generate_votes(people, 11, seed=7))
     statement_ids = sorted({row[1] for row in first})
     assert sorted((e, statement_ids.index(s), v) for e, s, v in first) == expected
