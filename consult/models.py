@@ -10,8 +10,9 @@ from consult.consultations.models import (
     Status,
 )
 from consult.drafts.models import Clause, DraftVersion
-from consult.moderation.models import ModerationEvent
+from consult.moderation.models import ContributionResponse, ModerationEvent, Outcome
 from consult.participation.models import (
+    AbuseReport,
     Comment,
     ModerationState,
     Stance,
@@ -24,15 +25,18 @@ from consult.participation.models import (
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 
 __all__ = [
+    "AbuseReport",
     "AnalysisSnapshot",
     "Clause",
     "Comment",
     "Consultation",
     "ConsultationRole",
+    "ContributionResponse",
     "DraftVersion",
     "ModerationEvent",
     "ModerationMode",
     "ModerationState",
+    "Outcome",
     "Participant",
     "Role",
     "Sector",

@@ -21,7 +21,9 @@ class DraftVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("consultation_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE")
+    )
     number: Mapped[int]
     # The preamble, per language: a list of paragraphs.
     preamble: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON, default=dict)
@@ -29,6 +31,7 @@ class DraftVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
     clauses: Mapped[list[Clause]] = relationship(
         back_populates="version", order_by="Clause.position", cascade="all, delete-orphan"
@@ -56,9 +59,17 @@ class Clause(db.Model):
     statement_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("statement.id", ondelete="SET NULL"), index=True
     )
+    # Where a clause's wording came from when a contribution was promoted into the draft.
+    source_statement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statement.id", ondelete="SET NULL")
+    )
+    source_comment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comment.id", ondelete="SET NULL", use_alter=True)
+    )
 
     version: Mapped[DraftVersion] = relationship(back_populates="clauses")
     statement = relationship("Statement", foreign_keys=[statement_id])
+    source_statement = relationship("Statement", foreign_keys=[source_statement_id])
 
     def missing_languages(self, languages: list[str]) -> list[str]:
         return [lang for lang in languages if not (self.text.get(lang) or "").strip()]

@@ -54,20 +54,28 @@ class Statement(db.Model):
     text: Mapped[str | None] = mapped_column(sa.Text)
     language: Mapped[str | None] = mapped_column(sa.String(8))
     lineage_key: Mapped[str | None] = mapped_column(sa.String(36), index=True)
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL")
+    )
     moderation_state: Mapped[ModerationState] = mapped_column(
         enum_type(ModerationState, "moderation_state"), default=ModerationState.PENDING
     )
     moderation_reason: Mapped[str | None] = mapped_column(sa.Text)
-    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    moderated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_seed: Mapped[bool] = mapped_column(default=False)
-    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("statement.id", ondelete="SET NULL"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statement.id", ondelete="SET NULL")
+    )
     source_comment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("comment.id", ondelete="SET NULL", use_alter=True)
     )
     # The id a statement had in an imported Polis conversation, for faithful re-export.
     external_id: Mapped[int | None]
+    # Moderators owe this contribution an answer (adopted, not adopted, noted...).
+    needs_response: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author = relationship("Participant", foreign_keys=[author_id])
@@ -82,11 +90,15 @@ class Comment(db.Model):
     consultation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
-    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    statement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True
+    )
     # The exact clause version commented on, when the statement is a clause.
     clause_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clause.id", ondelete="SET NULL"))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL")
+    )
     stance: Mapped[Stance] = mapped_column(enum_type(Stance, "stance"))
     body: Mapped[str] = mapped_column(sa.Text)
     proposed_text: Mapped[str | None] = mapped_column(sa.Text)
@@ -95,6 +107,9 @@ class Comment(db.Model):
         enum_type(ModerationState, "moderation_state"), default=ModerationState.PENDING
     )
     moderation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    needs_response: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -118,7 +133,9 @@ class Vote(db.Model):
         sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
-    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    statement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True
+    )
     value: Mapped[int] = mapped_column(sa.SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -137,8 +154,36 @@ class VoteEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE")
+    )
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
     statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"))
     value: Mapped[int | None] = mapped_column(sa.SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AbuseReport(db.Model):
+    """Someone reports a comment or statement as abusive; moderators resolve it."""
+
+    __tablename__ = "abuse_report"
+    __table_args__ = (
+        sa.UniqueConstraint("comment_id", "reporter_id"),
+        sa.UniqueConstraint("statement_id", "reporter_id"),
+        sa.CheckConstraint(
+            "(comment_id IS NULL) <> (statement_id IS NULL)", name="one_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    statement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    resolution: Mapped[str | None] = mapped_column(sa.String(40))
