@@ -58,11 +58,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from consult.auth.views import blueprint as auth
     from consult.consultations.views import blueprint as consultations
+    from consult.drafts.views import blueprint as drafts
     from consult.i18n import blueprint as i18n
+    from consult.moderation.views import blueprint as moderation
+    from consult.organise.views import blueprint as organise
 
-    app.register_blueprint(consultations)
-    app.register_blueprint(auth)
-    app.register_blueprint(i18n)
+    for blueprint in (consultations, auth, i18n, drafts, moderation, organise):
+        app.register_blueprint(blueprint)
 
 
 def register_i18n(app: Flask) -> None:

@@ -10,7 +10,7 @@ from consult import geo
 from consult.auth.models import Sector, StakeholderProfile, User
 from consult.consultations.models import Consultation, ConsultationRole, Role
 from consult.db_types import utcnow
-from consult.errors import DomainError, NotFound
+from consult.errors import DomainError, Forbidden, NotFound
 from consult.extensions import db
 
 PASSWORD_MIN = 10
@@ -156,6 +156,12 @@ def has_role(user, consultation: Consultation, *roles: Role) -> bool:
         )
         > 0
     )
+
+
+def ensure_role(user, consultation: Consultation, *roles: Role) -> None:
+    """Raise Forbidden unless ``user`` holds one of ``roles`` in ``consultation`` (or is admin)."""
+    if not has_role(user, consultation, *roles):
+        raise Forbidden(_("You do not have permission to do this."))
 
 
 def grant_role(user: User, consultation: Consultation, role: Role, granted_by: User | None = None):

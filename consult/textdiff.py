@@ -1,0 +1,47 @@
+"""Readable differences between two wordings: by word for English, by character for Chinese."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+# Words, runs of spaces, and single other characters; CJK text is split per character
+# because it has no spaces between words.
+_WORDS = re.compile(r"\s+|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|\S", re.UNICODE)
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+Op = Literal["equal", "insert", "delete"]
+
+
+@dataclass(frozen=True)
+class Piece:
+    op: Op
+    text: str
+
+
+def tokenize(text: str, language: str | None = None) -> list[str]:
+    """Split into comparable units: characters for Chinese, words and spaces otherwise."""
+    if language == "zh" or (language is None and _CJK.search(text)):
+        return list(text)
+    return _WORDS.findall(text)
+
+
+def diff(old: str, new: str, language: str | None = None) -> list[Piece]:
+    """The pieces that turn ``old`` into ``new``; joining equal+insert pieces gives ``new``."""
+    a, b = tokenize(old, language), tokenize(new, language)
+    pieces: list[Piece] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            pieces.append(Piece("delete", "".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            pieces.append(Piece("insert", "".join(b[j1:j2])))
+        if tag == "equal":
+            pieces.append(Piece("equal", "".join(a[i1:i2])))
+    return pieces
+
+
+def has_changes(pieces: list[Piece]) -> bool:
+    return any(piece.op != "equal" for piece in pieces)
