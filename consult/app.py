@@ -62,8 +62,11 @@ def register_blueprints(app: Flask) -> None:
     from consult.i18n import blueprint as i18n
     from consult.moderation.views import blueprint as moderation
     from consult.organise.views import blueprint as organise
+    from consult.participation.views import blueprint as participation
+    from consult.participation.views_discussion import register_discussion
 
-    for blueprint in (consultations, auth, i18n, drafts, moderation, organise):
+    register_discussion(participation)
+    for blueprint in (consultations, auth, i18n, participation, drafts, moderation, organise):
         app.register_blueprint(blueprint)
 
 
@@ -106,12 +109,17 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date
 
     from consult.i18n import current_language, language_name, localized, offered_languages
+    from consult.participation.labels import author_name, proposal_diff, stance_label, vote_label
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         offered_languages=offered_languages,
         current_language=current_language,
         language_name=language_name,
+        vote_label=vote_label,
+        stance_label=stance_label,
+        author_name=author_name,
+        proposal_diff=proposal_diff,
     )
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["format_date_utc"] = lambda value: (

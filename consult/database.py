@@ -1,9 +1,18 @@
-"""Engine set-up that depends on the backend."""
+"""Engine set-up that depends on the backend, and write transactions that never lose a race."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import current_app
 from sqlalchemy import Engine, event
+
+from consult.extensions import db
+
+# Set while a write transaction is wanted: SQLite then begins with BEGIN IMMEDIATE.
+_immediate: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -28,4 +37,25 @@ def configure_engine(engine: Engine) -> None:
     def begin(connection):
         # pysqlite's own implicit BEGIN is skipped for some statements; issuing it
         # ourselves gives real transactions (the SQLAlchemy-documented recipe).
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run a use case's reads and writes in one transaction that commits at the end.
+
+    On SQLite the transaction takes the write lock when it begins (BEGIN IMMEDIATE),
+    so concurrent writers queue on the busy timeout instead of failing when a read
+    lock cannot be upgraded. Whatever the session held before is committed first.
+    On error the transaction rolls back and nothing is half-written.
+    """
+    db.session.commit()
+    token = _immediate.set(True)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _immediate.reset(token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -35,6 +35,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class LoginRequired(DomainError):
+    """The visitor must log in (or register) first; answered with a trip to the login page."""
+
+    status = 401
+
+
 def _messages() -> dict[int, str]:
     return {
         400: _("The request could not be understood."),
@@ -49,10 +55,16 @@ def _messages() -> dict[int, str]:
 
 
 def render_error(status: int, message: str | None = None):
+    """The error page; for htmx, the message alone, shown in the page's message area."""
     message = message or _messages().get(status, _messages()[400])
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
-    response = render_template(template, status=status, message=message), status
-    return response
+    if request.headers.get("HX-Request") == "true":
+        response = make_response(
+            render_template("errors/_error.html", status=status, message=message), status
+        )
+        response.headers["HX-Retarget"] = "#htmx-messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return render_template("errors/error.html", status=status, message=message), status
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -64,6 +76,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        if isinstance(error, LoginRequired):
+            from consult.auth.permissions import login_redirect
+
+            return login_redirect()
         return render_error(error.status, error.message)
 
     @app.errorhandler(HTTPException)

@@ -36,3 +36,12 @@ def safe_next_url(target: str | None, default_endpoint: str = "consultations.hom
         ):
             return target
     return url_for(default_endpoint)
+
+
+def add_form_error(form, error) -> None:
+    """Show a service's refusal (a DomainError) on the field it names, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, make_response, request, url_for
 from flask_login import current_user
 
-from consult.web import wants_fragment
+from consult.web import safe_next_url, wants_fragment
+
+
+def _return_path() -> str:
+    """Where to come back to after logging in: this page, or for a form post the page it
+    was sent from (a POST-only address cannot be returned to)."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    for candidate in (request.form.get("next"), request.headers.get("HX-Current-URL"), request.referrer):
+        if candidate:
+            parts = urlsplit(candidate)
+            if not parts.netloc or parts.netloc == request.host:
+                return safe_next_url(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return url_for("consultations.home")
 
 
 def login_redirect():
     """Send an anonymous visitor to log in and come back; htmx follows HX-Redirect."""
-    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    target = url_for("auth.login", next=_return_path())
     if wants_fragment():
         response = make_response("", 401)
         response.headers["HX-Redirect"] = target

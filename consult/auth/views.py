@@ -11,19 +11,11 @@ from consult.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
 from consult.extensions import limiter
-from consult.web import safe_next_url
+from consult.web import add_form_error, safe_next_url
 
 blueprint = Blueprint("auth", __name__)
 
 INVALID = 422  # a form that was understood but refused: shown again with its messages
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -44,7 +36,7 @@ def register():
                     organisation=form.organisation.data,
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_form_error(form, error)
             else:
                 _start_session(user)
                 flash(
@@ -67,7 +59,7 @@ def login():
             try:
                 user = services.authenticate(form.email.data, form.password.data)
             except DomainError as error:
-                _form_error(form, error)
+                add_form_error(form, error)
             else:
                 _start_session(user)
                 return redirect(safe_next_url(form.next.data))
@@ -76,11 +68,19 @@ def login():
 
 
 def _start_session(user) -> None:
+    """Log in on a fresh session (no fixation), keeping the language, and move what the
+    visitor did pseudonymously to the account."""
+    from consult.participation.participants import claim_pseudonymous
+    from consult.participation.views import pseudonymous_keys
+
     language = session.get("lang")
-    session.clear()  # a fresh session at every login: no fixation
+    pseudonymous = pseudonymous_keys()
+    session.clear()
     if language:
         session["lang"] = language
     login_user(user)
+    if pseudonymous:
+        claim_pseudonymous(user, pseudonymous)
 
 
 @blueprint.post("/logout")
@@ -105,7 +105,7 @@ def change_password():
                     current_user, form.current_password.data, form.new_password.data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_form_error(form, error)
             else:
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("consultations.home"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from consult.consultations import services
 from consult.i18n import current_language
+from consult.participation.participants import find_participant
+from consult.participation.reading import clause_boxes
+from consult.participation.views import actor_for
 
 blueprint = Blueprint("consultations", __name__)
 
@@ -21,10 +24,13 @@ def show(slug: str):
     consultation = services.get_visible_consultation(slug, current_user)
     version = services.current_version(consultation)
     language = current_language()
+    participant = find_participant(consultation, actor_for(consultation))
     return render_template(
         "consultations/show.html",
         consultation=consultation,
         version=version,
+        boxes=clause_boxes(version, participant),
         language=language,
         text_language_missing=language not in consultation.languages,
+        next_url=request.path,
     )

@@ -107,7 +107,9 @@ class Comment(db.Model):
         enum_type(ModerationState, "moderation_state"), default=ModerationState.PENDING
     )
     moderation_reason: Mapped[str | None] = mapped_column(sa.Text)
-    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    moderated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     needs_response: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -170,9 +172,7 @@ class AbuseReport(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("comment_id", "reporter_id"),
         sa.UniqueConstraint("statement_id", "reporter_id"),
-        sa.CheckConstraint(
-            "(comment_id IS NULL) <> (statement_id IS NULL)", name="one_target"
-        ),
+        sa.CheckConstraint("(comment_id IS NULL) <> (statement_id IS NULL)", name="one_target"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,10 +180,14 @@ class AbuseReport(db.Model):
         sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
     comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
-    statement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"))
+    statement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statement.id", ondelete="CASCADE")
+    )
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     resolution: Mapped[str | None] = mapped_column(sa.String(40))

@@ -1,0 +1,223 @@
+"""Discussion on a clause or statement: comment, reply, edit, delete, report."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from consult.auth.models import User
+from consult.consultations.models import Consultation, ModerationMode, Participant
+from consult.database import write_transaction
+from consult.db_types import utcnow
+from consult.drafts.models import CLAUSE_TEXT_MAX, Clause
+from consult.errors import Conflict, DomainError, Forbidden, LoginRequired, NotFound
+from consult.extensions import db
+from consult.participation.models import (
+    COMMENT_MAX,
+    AbuseReport,
+    Comment,
+    ModerationState,
+    Stance,
+    Statement,
+    StatementKind,
+)
+from consult.participation.participants import Actor, find_participant, participant_for
+from consult.participation.reading import clause_of_statement
+from consult.participation.votes import ensure_open
+
+REPORT_REASON_MAX = 1000
+
+
+def _clean_body(body: str | None) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Write your comment before sending it."), field="body")
+    if len(body) > COMMENT_MAX:
+        raise DomainError(
+            _("Keep your comment under %(n)d characters.", n=COMMENT_MAX), field="body"
+        )
+    return body
+
+
+def _clean_proposal(stance: Stance, proposed: str | None) -> str | None:
+    proposed = (proposed or "").strip() or None
+    if stance is Stance.AMEND and not proposed:
+        raise DomainError(_("Write the wording you propose."), field="proposed_text")
+    if proposed and len(proposed) > CLAUSE_TEXT_MAX:
+        raise DomainError(
+            _("Keep the proposed wording under %(n)d characters.", n=CLAUSE_TEXT_MAX),
+            field="proposed_text",
+        )
+    return proposed if stance is Stance.AMEND else None
+
+
+def discussable_statement(consultation: Consultation, statement_id: int, actor: Actor) -> Statement:
+    statement = db.session.get(Statement, statement_id)
+    if statement is None or statement.consultation_id != consultation.id:
+        raise NotFound(_("There is no such statement in this consultation."))
+    if statement.moderation_state is not ModerationState.APPROVED:
+        author = find_participant(consultation, actor)
+        if author is None or statement.author_id != author.id:
+            raise NotFound(_("There is no such statement in this consultation."))
+    return statement
+
+
+def add_comment(
+    consultation: Consultation,
+    statement_id: int,
+    actor: Actor,
+    *,
+    body: str | None,
+    stance: str | None,
+    proposed_text: str | None = None,
+    parent_id: int | None = None,
+    language: str | None = None,
+) -> Comment:
+    """Post a comment (or a reply to a top-level comment) on a statement or clause.
+
+    In a pre-moderated consultation it waits for a moderator; otherwise it shows at once.
+    A "suggest a change" comment carries proposed wording and is owed an answer.
+    """
+    try:
+        stance_value = Stance(stance)
+    except ValueError:
+        raise DomainError(
+            _("Choose whether you support, oppose or suggest a change."), field="stance"
+        ) from None
+    body = _clean_body(body)
+    proposed = _clean_proposal(stance_value, proposed_text)
+    with write_transaction():
+        ensure_open(consultation)
+        statement = discussable_statement(consultation, statement_id, actor)
+        if parent_id is not None:
+            parent = db.session.get(Comment, parent_id)
+            if parent is None or parent.statement_id != statement.id:
+                raise NotFound(_("The comment you reply to is not here."))
+            if parent.parent_id is not None:
+                parent_id = parent.parent_id  # one level of replies: answer the thread
+        participant = participant_for(consultation, actor)
+        clause = clause_of_statement(statement) if statement.kind is StatementKind.CLAUSE else None
+        comment = Comment(
+            consultation_id=consultation.id,
+            statement_id=statement.id,
+            clause_id=clause.id if clause else None,
+            parent_id=parent_id,
+            author_id=participant.id,
+            stance=stance_value,
+            body=body,
+            proposed_text=proposed,
+            language=language,
+            moderation_state=ModerationState.APPROVED
+            if consultation.moderation_mode is ModerationMode.POST
+            else ModerationState.PENDING,
+            needs_response=stance_value is Stance.AMEND,
+        )
+        db.session.add(comment)
+    return comment
+
+
+def own_comment(consultation: Consultation, comment_id: int, actor: Actor) -> Comment:
+    """The actor's own comment in this consultation, or 404 / 403."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.consultation_id != consultation.id or comment.deleted_at:
+        raise NotFound(_("There is no such comment in this consultation."))
+    participant = find_participant(consultation, actor)
+    if participant is None or comment.author_id != participant.id:
+        raise Forbidden(_("You can only change your own comments."))
+    return comment
+
+
+def edit_comment(
+    consultation: Consultation,
+    comment_id: int,
+    actor: Actor,
+    *,
+    body: str | None,
+    proposed_text: str | None,
+) -> Comment:
+    body = _clean_body(body)
+    with write_transaction():
+        ensure_open(consultation)
+        comment = own_comment(consultation, comment_id, actor)
+        comment.body = body
+        comment.proposed_text = _clean_proposal(comment.stance, proposed_text)
+        comment.updated_at = utcnow()
+    return comment
+
+
+def delete_comment(consultation: Consultation, comment_id: int, actor: Actor) -> None:
+    """Withdraw one's comment: the text goes, the place in the thread stays for replies."""
+    with write_transaction():
+        comment = own_comment(consultation, comment_id, actor)
+        comment.deleted_at = utcnow()
+
+
+def report_comment(
+    consultation: Consultation, comment_id: int, user: User | None, reason: str | None
+) -> None:
+    """Report someone else's comment as abusive, once per person."""
+    if user is None:
+        raise LoginRequired(_("Log in to report a comment."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say briefly what is wrong with this comment."), field="reason")
+    if len(reason) > REPORT_REASON_MAX:
+        raise DomainError(
+            _("Keep the reason under %(n)d characters.", n=REPORT_REASON_MAX), field="reason"
+        )
+    with write_transaction():
+        comment = db.session.get(Comment, comment_id)
+        if comment is None or comment.consultation_id != consultation.id or comment.deleted_at:
+            raise NotFound(_("There is no such comment in this consultation."))
+        author: Participant | None = comment.author
+        if author is not None and author.user_id == user.id:
+            raise DomainError(_("You cannot report your own comment."))
+        already = db.session.scalar(
+            sa.select(AbuseReport.id).where(
+                AbuseReport.comment_id == comment.id, AbuseReport.reporter_id == user.id
+            )
+        )
+        if already:
+            raise Conflict(_("You have already reported this comment. Moderators will look at it."))
+        db.session.add(
+            AbuseReport(
+                consultation_id=consultation.id,
+                comment_id=comment.id,
+                reporter_id=user.id,
+                reason=reason,
+            )
+        )
+
+
+def thread(statement: Statement, viewer: Participant | None) -> list[tuple[Comment, list[Comment]]]:
+    """Top-level comments with their replies, oldest first: approved ones, plus the
+    viewer's own that wait for moderation."""
+    visible = Comment.moderation_state == ModerationState.APPROVED
+    if viewer is not None:
+        visible = sa.or_(visible, Comment.author_id == viewer.id)
+    comments = db.session.scalars(
+        sa.select(Comment)
+        .where(Comment.statement_id == statement.id, visible)
+        .order_by(Comment.created_at, Comment.id)
+        .options(selectinload(Comment.author).selectinload(Participant.user))
+    ).all()
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return [(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]
+
+
+def clause_text_for(comment: Comment, language: str) -> str | None:
+    """The clause wording a proposal is compared with: the version commented on."""
+    if comment.clause_id is None:
+        return None
+    clause = db.session.get(Clause, comment.clause_id)
+    if clause is None:
+        return None
+    return (
+        clause.text.get(comment.language or language)
+        or clause.text.get(language)
+        or clause.text.get("en")
+    )

@@ -1,0 +1,115 @@
+"""Short statements written by participants, which others then vote on like clauses."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from consult.consultations.models import Consultation, ModerationMode, Participant
+from consult.database import write_transaction
+from consult.db_types import utcnow
+from consult.errors import Conflict, DomainError, Forbidden
+from consult.extensions import db
+from consult.participation.models import (
+    STATEMENT_MAX,
+    ModerationState,
+    Statement,
+    StatementKind,
+    Vote,
+    VoteEvent,
+)
+from consult.participation.participants import Actor, participant_for
+from consult.participation.votes import ensure_open
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def submit_statement(
+    consultation: Consultation, actor: Actor, text: str | None, language: str | None = None
+) -> Statement:
+    """Add a statement; it waits for a moderator in pre-moderation, else shows at once.
+
+    The author's own agree vote is recorded with it. The same wording twice in one
+    consultation is refused, so votes are not split between copies.
+    """
+    text = " ".join((text or "").split())
+    if not text:
+        raise DomainError(_("Write your statement before sending it."), field="text")
+    if len(text) > STATEMENT_MAX:
+        raise DomainError(
+            _("Keep your statement to %(n)d characters or fewer.", n=STATEMENT_MAX), field="text"
+        )
+    with write_transaction():
+        ensure_open(consultation)
+        if not consultation.allow_statements:
+            raise Forbidden(_("This consultation does not take new statements."))
+        wanted = _normalised(text)
+        existing = db.session.scalars(
+            sa.select(Statement.text).where(
+                Statement.consultation_id == consultation.id,
+                Statement.kind != StatementKind.CLAUSE,
+                Statement.moderation_state != ModerationState.REJECTED,
+            )
+        )
+        if any(_normalised(other or "") == wanted for other in existing):
+            raise Conflict(_("This statement is already in the consultation. You can vote on it."))
+        participant = participant_for(consultation, actor)
+        statement = Statement(
+            consultation_id=consultation.id,
+            kind=StatementKind.PARTICIPANT,
+            text=text,
+            language=language,
+            author_id=participant.id,
+            moderation_state=ModerationState.APPROVED
+            if consultation.moderation_mode is ModerationMode.POST
+            else ModerationState.PENDING,
+            needs_response=True,
+        )
+        db.session.add(statement)
+        db.session.flush()
+        now = utcnow()
+        db.session.add(
+            Vote(
+                consultation_id=consultation.id,
+                participant_id=participant.id,
+                statement_id=statement.id,
+                value=1,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        db.session.add(
+            VoteEvent(
+                consultation_id=consultation.id,
+                participant_id=participant.id,
+                statement_id=statement.id,
+                value=1,
+                created_at=now,
+            )
+        )
+    return statement
+
+
+def approved_statements(consultation: Consultation) -> list[Statement]:
+    """Participant statements open for voting, newest first."""
+    return db.session.scalars(
+        sa.select(Statement)
+        .where(
+            Statement.consultation_id == consultation.id,
+            Statement.kind != StatementKind.CLAUSE,
+            Statement.moderation_state == ModerationState.APPROVED,
+        )
+        .order_by(Statement.created_at.desc(), Statement.id.desc())
+    ).all()
+
+
+def own_statements(consultation: Consultation, participant: Participant | None) -> list[Statement]:
+    if participant is None:
+        return []
+    return db.session.scalars(
+        sa.select(Statement)
+        .where(Statement.consultation_id == consultation.id, Statement.author_id == participant.id)
+        .order_by(Statement.created_at.desc())
+    ).all()

@@ -1,0 +1,276 @@
+"""Discussion and statements: the statement page with its thread, comments, statements, flow."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.consultations.services import get_visible_consultation
+from consult.errors import DomainError, LoginRequired
+from consult.extensions import limiter
+from consult.i18n import current_language
+from consult.participation import comments, flow, reading, statements, votes
+from consult.participation.forms import CommentForm, EditCommentForm, ReportForm, StatementForm
+from consult.participation.participants import find_participant
+from consult.participation.views import actor_for, rate_limit_key
+from consult.web import add_form_error, render_page_or_fragment, wants_fragment
+
+SKIPPED_KEY = "skipped"
+POST_LIMIT = "10 per minute;100 per day"
+
+
+def register_discussion(blueprint: Blueprint) -> None:
+    """Add the discussion routes to the participation blueprint."""
+    post_limit = limiter.limit(POST_LIMIT, key_func=rate_limit_key, methods=["POST"])
+    blueprint.add_url_rule("/c/<slug>/s/<int:statement_id>", view_func=show_statement)
+    blueprint.add_url_rule(
+        "/c/<slug>/s/<int:statement_id>/comments",
+        view_func=post_limit(post_comment),
+        methods=["POST"],
+    )
+    blueprint.add_url_rule(
+        "/c/<slug>/comments/<int:comment_id>/edit", view_func=edit_comment, methods=["GET", "POST"]
+    )
+    blueprint.add_url_rule(
+        "/c/<slug>/comments/<int:comment_id>/delete", view_func=delete_comment, methods=["POST"]
+    )
+    blueprint.add_url_rule(
+        "/c/<slug>/comments/<int:comment_id>/report",
+        view_func=post_limit(report_comment),
+        methods=["GET", "POST"],
+    )
+    blueprint.add_url_rule(
+        "/c/<slug>/statements", view_func=post_limit(statement_list), methods=["GET", "POST"]
+    )
+    blueprint.add_url_rule("/c/<slug>/vote", view_func=vote_flow, methods=["GET", "POST"])
+    blueprint.add_url_rule("/c/<slug>/vote/skip", view_func=skip_statement, methods=["POST"])
+
+
+def _statement_page(
+    consultation, statement_id: int, form: CommentForm | None = None, status: int = 200
+):
+    actor = actor_for(consultation)
+    statement = comments.discussable_statement(consultation, statement_id, actor)
+    participant = find_participant(consultation, actor)
+    clause = reading.clause_of_statement(statement)
+    lineages = {statement.id: statement.lineage_key} if statement.lineage_key else None
+    box = reading.vote_boxes([statement.id], participant, lineages)[statement.id]
+    return render_page_or_fragment(
+        "participation/statement.html",
+        "participation/_thread.html",
+        status=status,
+        consultation=consultation,
+        statement=statement,
+        clause=clause,
+        box=box,
+        thread=comments.thread(statement, participant),
+        viewer=participant,
+        form=form or CommentForm(),
+        next_url=request.path,
+    )
+
+
+def show_statement(slug: str, statement_id: int):
+    consultation = get_visible_consultation(slug, current_user)
+    return _statement_page(consultation, statement_id)
+
+
+def post_comment(slug: str, statement_id: int):
+    consultation = get_visible_consultation(slug, current_user)
+    form = CommentForm()
+    if not form.validate():
+        return _statement_page(consultation, statement_id, form, status=422)
+    parent = form.parent_id.data
+    try:
+        comment = comments.add_comment(
+            consultation,
+            statement_id,
+            actor_for(consultation, create_key=True),
+            body=form.body.data,
+            stance=form.stance.data,
+            proposed_text=form.proposed_text.data,
+            parent_id=int(parent) if parent and parent.isdigit() else None,
+            language=current_language(),
+        )
+    except DomainError as error:
+        if error.field is None:
+            raise
+        add_form_error(form, error)
+        return _statement_page(consultation, statement_id, form, status=422)
+    if comment.moderation_state.value == "pending":
+        flash(_("Thank you. Your comment will appear once a moderator has approved it."), "success")
+    if wants_fragment():
+        return _statement_page(consultation, statement_id)
+    return redirect(_comment_url(comment))
+
+
+def edit_comment(slug: str, comment_id: int):
+    consultation = get_visible_consultation(slug, current_user)
+    actor = actor_for(consultation)
+    comment = comments.own_comment(consultation, comment_id, actor)
+    form = EditCommentForm(obj=comment)
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                comments.edit_comment(
+                    consultation,
+                    comment_id,
+                    actor,
+                    body=form.body.data,
+                    proposed_text=form.proposed_text.data,
+                )
+            except DomainError as error:
+                if error.field is None:
+                    raise
+                add_form_error(form, error)
+            else:
+                flash(_("Your comment has been updated."), "success")
+                return redirect(_comment_url(comment))
+        status = 422
+    return render_template(
+        "participation/comment_edit.html", consultation=consultation, comment=comment, form=form
+    ), status
+
+
+def _comment_url(comment) -> str:
+    consultation_slug = request.view_args["slug"]
+    return url_for(
+        ".show_statement",
+        slug=consultation_slug,
+        statement_id=comment.statement_id,
+        _anchor=f"comment-{comment.id}",
+    )
+
+
+def delete_comment(slug: str, comment_id: int):
+    consultation = get_visible_consultation(slug, current_user)
+    actor = actor_for(consultation)
+    comment = comments.own_comment(consultation, comment_id, actor)
+    statement_id = comment.statement_id
+    comments.delete_comment(consultation, comment_id, actor)
+    flash(_("Your comment has been deleted."), "info")
+    return redirect(url_for(".show_statement", slug=slug, statement_id=statement_id))
+
+
+def report_comment(slug: str, comment_id: int):
+    consultation = get_visible_consultation(slug, current_user)
+    if not current_user.is_authenticated:
+        raise LoginRequired(_("Log in to report a comment."))
+    form = ReportForm()
+    if request.method == "POST" and form.validate():
+        try:
+            reported = comments.report_comment(
+                consultation, comment_id, current_user, form.reason.data
+            )
+        except DomainError as error:
+            if error.field is None:
+                raise
+            add_form_error(form, error)
+        else:
+            flash(_("Thank you. Moderators will look at this comment."), "success")
+            return redirect(_comment_url(reported))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "participation/report.html", consultation=consultation, comment_id=comment_id, form=form
+    ), status
+
+
+def statement_list(slug: str):
+    consultation = get_visible_consultation(slug, current_user)
+    actor = actor_for(consultation, create_key=request.method == "POST")
+    form = StatementForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                statement = statements.submit_statement(
+                    consultation, actor, form.text.data, language=current_language()
+                )
+            except DomainError as error:
+                if error.field is None and error.status != 409:
+                    raise
+                add_form_error(form, error)
+                status = error.status if error.status == 409 else 422
+            else:
+                if statement.moderation_state.value == "pending":
+                    flash(
+                        _(
+                            "Thank you. Your statement will be open for voting once a "
+                            "moderator has approved it."
+                        ),
+                        "success",
+                    )
+                else:
+                    flash(_("Thank you. Your statement is open for voting."), "success")
+                return redirect(url_for(".statement_list", slug=slug))
+        else:
+            status = 422
+    participant = find_participant(consultation, actor)
+    approved = statements.approved_statements(consultation)
+    boxes = reading.vote_boxes([s.id for s in approved], participant)
+    return render_template(
+        "participation/statements.html",
+        consultation=consultation,
+        statements=approved,
+        boxes=boxes,
+        own=[
+            s
+            for s in statements.own_statements(consultation, participant)
+            if s.moderation_state.value != "approved"
+        ],
+        form=form,
+        next_url=request.path,
+    ), status
+
+
+def _flow_page(consultation, error: str | None = None, status: int = 200):
+    actor = actor_for(consultation)
+    participant = find_participant(consultation, actor)
+    skipped = set(session.get(SKIPPED_KEY, {}).get(str(consultation.id), []))
+    upcoming = flow.next_statement(consultation, participant, skipped)
+    clause = reading.clause_of_statement(upcoming.statement) if upcoming.statement else None
+    return render_page_or_fragment(
+        "participation/flow.html",
+        "participation/_flow_card.html",
+        status=status,
+        consultation=consultation,
+        upcoming=upcoming,
+        clause=clause,
+        error=error,
+    )
+
+
+def vote_flow(slug: str):
+    """One statement at a time; a vote here brings the next one."""
+    consultation = get_visible_consultation(slug, current_user)
+    if request.method == "POST":
+        actor = actor_for(consultation, create_key=True)
+        statement_id = request.form.get("statement_id", type=int)
+        try:
+            if statement_id is None:
+                raise DomainError(_("Choose a statement to vote on."))
+            votes.record_vote(
+                consultation, statement_id, actor, votes.parse_choice(request.form.get("choice"))
+            )
+        except DomainError as error:
+            if isinstance(error, LoginRequired) or not wants_fragment():
+                raise
+            return _flow_page(consultation, error.message, error.status)
+        if not wants_fragment():
+            return redirect(url_for(".vote_flow", slug=slug))
+    return _flow_page(consultation)
+
+
+def skip_statement(slug: str):
+    consultation = get_visible_consultation(slug, current_user)
+    statement_id = request.form.get("statement_id", type=int)
+    if statement_id is not None:
+        skipped = dict(session.get(SKIPPED_KEY, {}))
+        mine = skipped.get(str(consultation.id), [])
+        skipped[str(consultation.id)] = [*mine[-200:], statement_id]
+        session[SKIPPED_KEY] = skipped
+    if wants_fragment():
+        return _flow_page(consultation)
+    return redirect(url_for(".vote_flow", slug=slug))
