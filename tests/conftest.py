@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from tests import pg
@@ -102,10 +103,17 @@ class IsolatedClient(FlaskClient):
     """Runs each request in its own app context, as in production.
 
     The test body holds an app context of its own; without this, requests would
-    share its ``g`` (the logged-in user, the locale) and its database session.
+    share its ``g`` (the logged-in user, the locale) and its database session. The
+    test's own transaction is ended first, so afterwards it reads what the request
+    wrote (and on SQLite never holds a stale snapshot that a later write could not
+    upgrade).
     """
 
     def open(self, *args, **kwargs):
+        from consult.extensions import db
+
+        if has_app_context():
+            db.session.commit()
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -159,10 +167,15 @@ def make_user(db):
 
 @pytest.fixture
 def make_consultation(db):
-    """An open consultation with a published first version of two clauses."""
+    """An open consultation with a published first version of two clauses.
+
+    Each clause is voted on through its own approved clause statement, as in a real
+    consultation. Extra keyword arguments set Consultation fields.
+    """
     from consult.consultations.models import Consultation, Status
     from consult.db_types import utcnow
     from consult.drafts.models import Clause, DraftVersion
+    from consult.participation.models import ModerationState, Statement, StatementKind
 
     def make(slug: str = "test-consultation", status: Status = Status.OPEN, **fields):
         consultation = Consultation(
@@ -172,18 +185,29 @@ def make_consultation(db):
             status=status,
             **fields,
         )
-        version = DraftVersion(number=1, published_at=utcnow(), preamble={"en": ["Preamble."]})
-        version.clauses = [
-            Clause(
-                position=1,
-                lineage_key=str(uuid.uuid4()),
-                text={"en": "First clause.", "zh": "第一条。"},
-            ),
-            Clause(position=2, lineage_key=str(uuid.uuid4()), text={"en": "Second clause."}),
-        ]
         db.session.add(consultation)
         db.session.flush()
-        version.consultation_id = consultation.id
+        version = DraftVersion(
+            consultation_id=consultation.id,
+            number=1,
+            published_at=utcnow(),
+            preamble={"en": ["Preamble."]},
+        )
+        texts = [{"en": "First clause.", "zh": "第一条。"}, {"en": "Second clause."}]
+        for position, text in enumerate(texts, start=1):
+            lineage = str(uuid.uuid4())
+            statement = Statement(
+                consultation_id=consultation.id,
+                kind=StatementKind.CLAUSE,
+                lineage_key=lineage,
+                moderation_state=ModerationState.APPROVED,
+                is_seed=True,
+            )
+            db.session.add(statement)
+            db.session.flush()
+            version.clauses.append(
+                Clause(position=position, lineage_key=lineage, text=text, statement_id=statement.id)
+            )
         db.session.add(version)
         db.session.commit()
         return consultation

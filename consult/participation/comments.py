@@ -188,6 +188,7 @@ def report_comment(
                 reason=reason,
             )
         )
+    return comment
 
 
 def thread(statement: Statement, viewer: Participant | None) -> list[tuple[Comment, list[Comment]]]:

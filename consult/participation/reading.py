@@ -88,9 +88,7 @@ def comment_counts(statement_ids: list[int]) -> dict[int, int]:
                 Comment.deleted_at.is_(None),
             )
             .group_by(Comment.statement_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
 

@@ -91,3 +91,9 @@ def my_participation(slug: str):
         raise LoginRequired(_("Log in to see your participation."))
     record = mine.my_participation(consultation, find_participant(consultation, actor))
     return render_template("participation/me.html", consultation=consultation, record=record)
+
+
+# Comments, statements and the voting flow live in their own module, on this blueprint.
+from consult.participation.views_discussion import register_discussion  # noqa: E402
+
+register_discussion(blueprint)

@@ -166,4 +166,4 @@ def votes_of(
     query = sa.select(Vote.statement_id, Vote.value).where(Vote.participant_id == participant.id)
     if statement_ids is not None:
         query = query.where(Vote.statement_id.in_(statement_ids))
-    return dict(db.session.execute(query).tuples().all())
+    return dict(db.session.execute(query).all())
