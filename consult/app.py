@@ -63,9 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from consult.moderation.views import blueprint as moderation
     from consult.organise.views import blueprint as organise
     from consult.participation.views import blueprint as participation
-    from consult.participation.views_discussion import register_discussion
 
-    register_discussion(participation)
     for blueprint in (consultations, auth, i18n, participation, drafts, moderation, organise):
         app.register_blueprint(blueprint)
 

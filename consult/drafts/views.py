@@ -1,7 +1,213 @@
-"""Views of the drafts feature."""
+"""Drafting pages: the working version, its clauses, publishing, versions and comparison."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.auth.permissions import login_required
+from consult.auth.services import has_role
+from consult.consultations.services import current_version, get_visible_consultation
+from consult.drafts import compare, promote, services
+from consult.drafts.forms import CsrfOnlyForm, PromoteForm, PublishForm, clause_form
+from consult.errors import DomainError
+from consult.moderation.access import TEAM, team_consultation
 
 blueprint = Blueprint("drafts", __name__)
+
+INVALID = 422
+
+
+def _form_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _draft_page(consultation, status=200, publish_form=None):
+    working = services.working_version(consultation)
+    return (
+        render_template(
+            "drafts/edit.html",
+            consultation=consultation,
+            working=working,
+            published=current_version(consultation),
+            shown=working or current_version(consultation),
+            publish_form=publish_form or PublishForm(),
+            button_form=CsrfOnlyForm(),
+        ),
+        status,
+    )
+
+
+@blueprint.get("/c/<slug>/draft")
+@login_required
+def edit(slug: str):
+    return _draft_page(team_consultation(slug, current_user))
+
+
+@blueprint.route("/c/<slug>/draft/clauses/new", methods=["GET", "POST"])
+@login_required
+def new_clause(slug: str):
+    consultation = team_consultation(slug, current_user)
+    form = clause_form(consultation.languages)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                services.add_clause(
+                    current_user, consultation, form.texts("heading"), form.texts("text")
+                )
+            except DomainError as error:
+                _form_error(form, error)
+            else:
+                flash(_("The clause is added to the working version."), "success")
+                return redirect(url_for(".edit", slug=slug))
+        return _clause_page(consultation, form, None, INVALID)
+    return _clause_page(consultation, form, None)
+
+
+def _clause_page(consultation, form, clause, status=200):
+    return (
+        render_template("drafts/clause.html", consultation=consultation, form=form, clause=clause),
+        status,
+    )
+
+
+@blueprint.route("/c/<slug>/draft/clauses/<key>", methods=["GET", "POST"])
+@login_required
+def edit_clause(slug: str, key: str):
+    consultation = team_consultation(slug, current_user)
+    shown = services.working_version(consultation) or current_version(consultation)
+    clause = services.find_clause(shown, key)
+    if request.method == "GET":
+        return _clause_page(consultation, clause_form(consultation.languages, clause), clause)
+    form = clause_form(consultation.languages)
+    if form.validate():
+        try:
+            services.save_clause(
+                current_user, consultation, key, form.texts("heading"), form.texts("text")
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("The clause is saved in the working version."), "success")
+            return redirect(url_for(".edit", slug=slug) + f"#clause-{key}")
+    return _clause_page(consultation, form, clause, INVALID)
+
+
+@blueprint.post("/c/<slug>/draft/clauses/<key>/remove")
+@login_required
+def remove_clause(slug: str, key: str):
+    consultation = team_consultation(slug, current_user)
+    if not CsrfOnlyForm().validate():
+        raise DomainError(_("Your form expired. Please send it again."))
+    services.remove_clause(current_user, consultation, key)
+    flash(_("The clause is removed from the working version."), "success")
+    return redirect(url_for(".edit", slug=slug))
+
+
+@blueprint.route("/c/<slug>/draft/reorder", methods=["GET", "POST"])
+@login_required
+def reorder(slug: str):
+    consultation = team_consultation(slug, current_user)
+    shown = services.working_version(consultation) or current_version(consultation)
+    form = CsrfOnlyForm()
+    error, status, order = None, 200, None
+    if request.method == "POST":
+        order = request.form.getlist("order")
+        try:
+            if not form.validate():
+                raise DomainError(_("Your form expired. Please send it again."))
+            services.reorder_clauses(current_user, consultation, order)
+        except DomainError as refused:
+            error, status = refused.message, INVALID
+        else:
+            flash(_("The clauses are in their new order."), "success")
+            return redirect(url_for(".edit", slug=slug))
+    clauses = shown.clauses if shown else []
+    return render_template(
+        "drafts/reorder.html",
+        consultation=consultation,
+        clauses=clauses,
+        order=order or [c.lineage_key for c in clauses],
+        form=form,
+        error=error,
+    ), status
+
+
+@blueprint.post("/c/<slug>/draft/publish")
+@login_required
+def publish(slug: str):
+    consultation = team_consultation(slug, current_user)
+    form = PublishForm()
+    if form.validate():
+        try:
+            version = services.publish_version(current_user, consultation, form.change_summary.data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("Version %(n)d is published.", n=version.number), "success")
+            return redirect(url_for(".edit", slug=slug))
+    return _draft_page(consultation, INVALID, publish_form=form)
+
+
+@blueprint.post("/c/<slug>/draft/discard")
+@login_required
+def discard(slug: str):
+    consultation = team_consultation(slug, current_user)
+    if not CsrfOnlyForm().validate():
+        raise DomainError(_("Your form expired. Please send it again."))
+    services.discard_working_version(current_user, consultation)
+    flash(_("The unpublished changes are discarded."), "success")
+    return redirect(url_for(".edit", slug=slug))
+
+
+@blueprint.post("/c/<slug>/draft/promote/<any(statements, comments):plural>/<int:item_id>")
+@login_required
+def promote_contribution(slug: str, plural: str, item_id: int):
+    consultation = team_consultation(slug, current_user)
+    form = PromoteForm()
+    if not form.validate():
+        raise DomainError(_("Your form expired. Please send it again."))
+    clause = promote.promote(
+        current_user, consultation, plural[:-1], item_id, form.language.data, form.into.data
+    )
+    flash(_("The wording is in the working version; publish it when ready."), "success")
+    return redirect(url_for(".edit", slug=slug) + f"#clause-{clause.lineage_key}")
+
+
+@blueprint.get("/c/<slug>/draft/versions")
+def versions(slug: str):
+    consultation = get_visible_consultation(slug, current_user)
+    team = has_role(current_user, consultation, *TEAM)
+    listed = services.published_versions(consultation)
+    return render_template(
+        "drafts/versions.html",
+        consultation=consultation,
+        versions=listed,
+        working=services.working_version(consultation) if team else None,
+    )
+
+
+@blueprint.get("/c/<slug>/draft/compare")
+def compare_versions(slug: str):
+    consultation = get_visible_consultation(slug, current_user)
+    team = has_role(current_user, consultation, *TEAM)
+    listed = services.published_versions(consultation)
+    default_to = listed[-1].number if listed else 1
+    old_number = request.args.get("from", str(max(default_to - 1, 1)))
+    new_number = request.args.get("to", str(default_to))
+    old = compare.get_version(consultation, old_number, include_working=team)
+    new = compare.get_version(consultation, new_number, include_working=team)
+    return render_template(
+        "drafts/compare.html",
+        consultation=consultation,
+        old=old,
+        new=new,
+        versions=listed,
+        team=team,
+        changes=compare.compare_versions(old, new, consultation.languages),
+    )

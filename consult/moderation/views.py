@@ -1,7 +1,266 @@
-"""Views of the moderation feature."""
+"""The moderation queue, single and bulk actions, reports and answers to contributions."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.auth.permissions import login_required
+from consult.errors import Conflict, DomainError, Forbidden
+from consult.moderation import reports, responses, services
+from consult.moderation.access import team_consultation, team_consultations
+from consult.moderation.forms import OUTCOME_LABELS, BulkForm, ModerateForm, ResponseForm
+from consult.web import render_page_or_fragment, safe_next_url, wants_fragment
 
 blueprint = Blueprint("moderation", __name__)
+
+INVALID = 422
+KINDS = ("statement", "comment", "report")
+STATES = ("pending", "approved", "rejected", "meta")
+
+
+@blueprint.app_context_processor
+def navigation_count():
+    """The header's queue link asks for its count only when it is drawn."""
+    return {
+        "moderation_waiting_count": lambda: services.waiting_count(current_user),
+        "state_label": services.state_label,
+        "outcome_label": OUTCOME_LABELS.get,
+    }
+
+
+def _filters(args) -> dict:
+    kind = args.get("kind", "")
+    state = args.get("state", "pending")
+    return {
+        "consultation": args.get("consultation", ""),
+        "kind": kind if kind in KINDS else "",
+        "state": state if state in STATES else "pending",
+    }
+
+
+def _render_queue(consultations, filters, status=200, **extra):
+    slugs = {c.id: c.slug for c in consultations}
+    by_slug = {c.slug: c for c in consultations}
+    chosen = by_slug.get(filters["consultation"])
+    items = []
+    if chosen or not filters["consultation"]:
+        items = services.queue(
+            current_user,
+            consultation_id=chosen.id if chosen else None,
+            kind=filters["kind"] or None,
+            state=filters["state"],
+        )
+        if not chosen:
+            items = [item for item in items if item.obj.consultation_id in slugs]
+    return render_page_or_fragment(
+        "moderation/queue.html",
+        "moderation/_queue.html",
+        status=status,
+        items=items,
+        consultations=consultations,
+        titles={c.id: c.title for c in consultations},
+        slugs=slugs,
+        filters=filters,
+        bulk_form=BulkForm(),
+        next_url=request.full_path.rstrip("?") if request.method == "GET" else extra.get("next"),
+        **extra,
+    )
+
+
+@blueprint.get("/moderation")
+@login_required
+def queue():
+    consultations = team_consultations(current_user)
+    if not consultations:
+        raise Forbidden(_("You do not moderate any consultation."))
+    return _render_queue(consultations, _filters(request.args))
+
+
+@blueprint.get("/c/<slug>/moderate")
+@login_required
+def consultation_queue(slug: str):
+    consultation = team_consultation(slug, current_user)
+    filters = {**_filters(request.args), "consultation": consultation.slug}
+    return _render_queue([consultation], filters, consultation=consultation)
+
+
+def _render_item(consultation, item, status=200, form=None, **context):
+    default_next = url_for(".consultation_queue", slug=consultation.slug)
+    return render_page_or_fragment(
+        "moderation/item.html",
+        "moderation/_item.html",
+        status=status,
+        item=item,
+        consultation=consultation,
+        titles={consultation.id: consultation.title},
+        slugs={consultation.id: consultation.slug},
+        form=form,
+        next_url=(form.next.data if form else None) or default_next,
+        **context,
+    )
+
+
+def _finish(consultation, item, form, message):
+    if wants_fragment():
+        return _render_item(consultation, item, form=form, message=message)
+    flash(message, "success")
+    return redirect(safe_next_url(form.next.data or url_for(".queue")))
+
+
+@blueprint.post("/c/<slug>/moderate/<any(statements, comments):plural>/<int:item_id>")
+@login_required
+def act(slug: str, plural: str, item_id: int):
+    consultation = team_consultation(slug, current_user)
+    kind = plural[:-1]
+    obj = services.get_item(consultation, kind, item_id)
+    form = ModerateForm()
+    item = services.QueueItem(kind, obj, obj.created_at)
+    if not form.validate():
+        return _render_item(consultation, item, INVALID, form, error=_("Choose an action."))
+    try:
+        obj = services.moderate(
+            current_user, consultation, kind, obj.id, form.action.data, form.seen_state.data,
+            form.reason.data, form.duplicate_of.data,
+        )  # fmt: skip
+    except Conflict as error:
+        if not wants_fragment():
+            raise
+        return _render_item(consultation, item, error.status, form, error=error.message)
+    except DomainError as error:
+        return _render_item(consultation, item, INVALID, form, error=error.message)
+    message = _(
+        "Done: the item is now %(state)s.", state=services.STATE_LABELS[obj.moderation_state]
+    )
+    return _finish(consultation, services.QueueItem(kind, obj, obj.created_at), form, message)
+
+
+@blueprint.post("/c/<slug>/moderate/reports/<int:report_id>")
+@login_required
+def act_on_report(slug: str, report_id: int):
+    consultation = team_consultation(slug, current_user)
+    report = reports.get_report(consultation, report_id)
+    target = services.report_target(report)[1]
+    form = ModerateForm()
+    item = services.QueueItem("report", report, report.created_at, target)
+    if not form.validate():
+        return _render_item(consultation, item, INVALID, form, error=_("Choose an action."))
+    try:
+        report = reports.resolve_report(
+            current_user, consultation, report.id, form.action.data, form.reason.data,
+            form.seen_state.data,
+        )  # fmt: skip
+    except Conflict as error:
+        if not wants_fragment():
+            raise
+        return _render_item(consultation, item, error.status, form, error=error.message)
+    except DomainError as error:
+        return _render_item(consultation, item, INVALID, form, error=error.message)
+    item = services.QueueItem("report", report, report.created_at, target)
+    return _finish(consultation, item, form, _("Done: the report is resolved."))
+
+
+@blueprint.post("/moderation/bulk")
+@login_required
+def bulk():
+    consultations = team_consultations(current_user)
+    if not consultations:
+        raise Forbidden(_("You do not moderate any consultation."))
+    form = BulkForm()
+    filters = _filters(request.form)
+    next_url = safe_next_url(form.next.data or url_for(".queue"))
+    selections = form.selections()
+    error = None
+    if not form.validate() or not selections:
+        error = _("Tick at least one item.")
+    else:
+        try:
+            outcome = services.bulk_moderate(
+                current_user, selections, form.action.data, form.reason.data
+            )
+        except DomainError as refused:
+            if refused.status == 403:
+                raise
+            error = refused.message
+    if error:
+        if wants_fragment():
+            return _render_queue(consultations, filters, INVALID, bulk_error=error, next=next_url)
+        flash(error, "error")
+        return redirect(next_url)
+    message = _("%(n)d items done.", n=outcome.done)
+    if wants_fragment():
+        return _render_queue(
+            consultations, filters, bulk_message=message, bulk_problems=outcome.problems,
+            next=next_url,
+        )  # fmt: skip
+    flash(message, "success")
+    for problem in outcome.problems:
+        flash(problem, "error")
+    return redirect(next_url)
+
+
+@blueprint.get("/c/<slug>/moderate/responses")
+@login_required
+def contributions(slug: str):
+    consultation = team_consultation(slug, current_user)
+    return render_page_or_fragment(
+        "moderation/responses.html",
+        "moderation/_responses.html",
+        consultation=consultation,
+        contributions=responses.contributions_to_answer(consultation),
+        form=ResponseForm(),
+        clauses=_draft_clauses(consultation),
+    )
+
+
+def _draft_clauses(consultation):
+    from consult.consultations.services import current_version
+    from consult.drafts.services import working_version
+
+    shown = working_version(consultation) or current_version(consultation)
+    return shown.clauses if shown else []
+
+
+@blueprint.post("/c/<slug>/moderate/responses/<any(statements, comments):plural>/<int:item_id>")
+@login_required
+def respond(slug: str, plural: str, item_id: int):
+    consultation = team_consultation(slug, current_user)
+    kind = plural[:-1]
+    obj = services.get_item(consultation, kind, item_id)
+    form = ResponseForm()
+    error = None
+    if form.validate():
+        try:
+            response = responses.record_response(
+                current_user, consultation, kind, obj.id, form.outcome.data, form.reason.data
+            )
+        except DomainError as refused:
+            error = refused.message
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if error:
+        contribution = responses.Contribution(kind, obj, responses.response_for(kind, obj.id))
+        return render_page_or_fragment(
+            "moderation/response_page.html",
+            "moderation/_contribution.html",
+            status=INVALID,
+            consultation=consultation,
+            contribution=contribution,
+            form=form,
+            error=error,
+            clauses=_draft_clauses(consultation),
+        )
+    message = _("Your answer is saved; the author will see it.")
+    if wants_fragment():
+        return render_page_or_fragment(
+            "moderation/response_page.html",
+            "moderation/_contribution.html",
+            consultation=consultation,
+            contribution=responses.Contribution(kind, obj, response),
+            form=ResponseForm(formdata=None),
+            message=message,
+            clauses=_draft_clauses(consultation),
+        )
+    flash(message, "success")
+    return redirect(url_for(".contributions", slug=slug) + f"#{kind}-{obj.id}")

@@ -1,7 +1,194 @@
-"""Views of the organise feature."""
+"""Organiser pages: new consultation, settings and status, team, verification, audit log."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.auth.permissions import login_required
+from consult.consultations.models import Role, Status
+from consult.drafts.forms import CsrfOnlyForm
+from consult.errors import DomainError, Forbidden
+from consult.moderation.access import team_consultation
+from consult.moderation.audit import actor_names, audit_facets, audit_log
+from consult.organise import services
+from consult.organise.forms import AppointForm, VerifyForm, settings_form
 
 blueprint = Blueprint("organise", __name__)
+
+INVALID = 422
+
+
+def _form_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _organised(slug: str):
+    return team_consultation(slug, current_user, Role.ORGANISER)
+
+
+@blueprint.route("/organise/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not services.can_create_consultation(current_user):
+        raise Forbidden(_("Only site admins and organisers may start a consultation."))
+    form = settings_form(with_slug=True)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                consultation = services.create_consultation(
+                    current_user, form.slug.data, form.settings()
+                )
+            except DomainError as error:
+                _form_error(form, error)
+            else:
+                flash(_("The consultation is created as a draft."), "success")
+                return redirect(url_for(".settings", slug=consultation.slug))
+        return render_template("organise/new.html", form=form), INVALID
+    return render_template("organise/new.html", form=form)
+
+
+def _settings_page(consultation, form, status=200):
+    return render_template(
+        "organise/settings.html",
+        consultation=consultation,
+        form=form,
+        statuses=[s for s in Status if s is not consultation.status],
+        button_form=CsrfOnlyForm(),
+    ), status
+
+
+@blueprint.route("/c/<slug>/organise", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    consultation = _organised(slug)
+    if request.method == "GET":
+        return _settings_page(consultation, settings_form(consultation))
+    form = settings_form()
+    if form.validate():
+        try:
+            services.update_settings(current_user, consultation, form.settings())
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for(".settings", slug=slug))
+    return _settings_page(consultation, form, INVALID)
+
+
+@blueprint.post("/c/<slug>/organise/status")
+@login_required
+def status(slug: str):
+    consultation = _organised(slug)
+    if not CsrfOnlyForm().validate():
+        raise DomainError(_("Your form expired. Please send it again."))
+    services.set_status(current_user, consultation, request.form.get("status", ""))
+    flash(_("The status is changed."), "success")
+    return redirect(url_for(".settings", slug=slug))
+
+
+def _team_page(consultation, form, status=200):
+    return render_template(
+        "organise/team.html",
+        consultation=consultation,
+        members=services.team_members(consultation),
+        form=form,
+    ), status
+
+
+@blueprint.route("/c/<slug>/organise/team", methods=["GET", "POST"])
+@login_required
+def team(slug: str):
+    consultation = _organised(slug)
+    form = AppointForm()
+    if request.method == "GET":
+        return _team_page(consultation, form)
+    if form.validate():
+        try:
+            services.appoint(current_user, consultation, form.email.data, form.role.data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("The role is given."), "success")
+            return redirect(url_for(".team", slug=slug))
+    return _team_page(consultation, form, INVALID)
+
+
+@blueprint.post("/c/<slug>/organise/team/<int:role_id>/remove")
+@login_required
+def remove_member(slug: str, role_id: int):
+    consultation = _organised(slug)
+    if not CsrfOnlyForm().validate():
+        raise DomainError(_("Your form expired. Please send it again."))
+    services.remove_member(current_user, consultation, role_id)
+    flash(_("The role is taken away."), "success")
+    return redirect(url_for(".team", slug=slug))
+
+
+def _verification_page(consultation, status=200, **context):
+    state = request.args.get("verification", "")
+    return render_template(
+        "organise/verification.html",
+        consultation=consultation,
+        rows=services.participants_to_verify(consultation, state or None),
+        state=state,
+        form=context.pop("form", None) or VerifyForm(formdata=None),
+        **context,
+    ), status
+
+
+@blueprint.get("/c/<slug>/organise/verification")
+@login_required
+def verification(slug: str):
+    return _verification_page(_organised(slug))
+
+
+@blueprint.post("/c/<slug>/organise/verification/<int:user_id>")
+@login_required
+def verify(slug: str, user_id: int):
+    consultation = _organised(slug)
+    form = VerifyForm()
+    if form.validate():
+        try:
+            services.verify_profile(
+                current_user, consultation, user_id, form.decision.data, form.note.data
+            )
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            return _verification_page(
+                consultation, INVALID, form=form, error=error.message, error_user=user_id
+            )
+        flash(_("The profile is updated."), "success")
+        return redirect(url_for(".verification", slug=slug))
+    return _verification_page(
+        consultation, INVALID, form=form, error=_("Check the form."), error_user=user_id
+    )
+
+
+@blueprint.get("/c/<slug>/organise/audit")
+@login_required
+def audit(slug: str):
+    consultation = _organised(slug)
+    filters = {
+        "action": request.args.get("action", ""),
+        "target_kind": request.args.get("target_kind", ""),
+    }
+    events = audit_log(
+        consultation.id,
+        action=filters["action"] or None,
+        target_kind=filters["target_kind"] or None,
+    )
+    return render_template(
+        "organise/audit.html",
+        consultation=consultation,
+        events=events,
+        actors=actor_names(events),
+        facets=audit_facets(consultation.id),
+        filters=filters,
+    )

@@ -24,7 +24,9 @@ class AnalysisSnapshot(db.Model):
     __table_args__ = (sa.Index("ix_analysis_snapshot_consultation_id_id", "consultation_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE")
+    )
     status: Mapped[SnapshotStatus] = mapped_column(enum_type(SnapshotStatus, "snapshot_status"))
     last_vote_event_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     n_participants: Mapped[int] = mapped_column(default=0)

@@ -44,7 +44,9 @@ def test_registration_errors_are_shown_next_to_the_fields(live_server, page):
     page.get_by_label("Email").fill("not an email")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    expect(page.get_by_text("Enter a valid email address, like name@example.org.").first).to_be_visible()
+    expect(
+        page.get_by_text("Enter a valid email address, like name@example.org.").first
+    ).to_be_visible()
     expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
     # Keyboard users reach the content first through the skip link.
     page.keyboard.press("Tab")

@@ -1,0 +1,72 @@
+"""Drafting forms; text per offered language, each form with a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX
+from consult.drafts.services import SUMMARY_MAX
+from consult.i18n import language_name
+
+
+class CsrfOnlyForm(FlaskForm):
+    """A button that changes something: only the CSRF token to check."""
+
+
+class ClauseFormBase(FlaskForm):
+    languages: list[str] = []
+
+    def texts(self, prefix: str) -> dict[str, str]:
+        return {lang: self[f"{prefix}_{lang}"].data or "" for lang in self.languages}
+
+
+def clause_form(languages: list[str], clause=None, **kwargs) -> ClauseFormBase:
+    """A form with a heading and a text field for each of ``languages``."""
+
+    class ClauseForm(ClauseFormBase):
+        pass
+
+    ClauseForm.languages = list(languages)
+    for lang in languages:
+        name = language_name(lang)
+        setattr(
+            ClauseForm,
+            f"heading_{lang}",
+            StringField(
+                _l("Heading (%(language)s)", language=name),
+                validators=[Optional(), Length(max=HEADING_MAX)],
+            ),
+        )
+        setattr(
+            ClauseForm,
+            f"text_{lang}",
+            TextAreaField(
+                _l("Text (%(language)s)", language=name),
+                validators=[Length(max=CLAUSE_TEXT_MAX)],
+                render_kw={"rows": 5, "lang": lang},
+            ),
+        )
+    if clause is not None:
+        for lang in languages:
+            kwargs.setdefault(f"heading_{lang}", (clause.heading or {}).get(lang, ""))
+            kwargs.setdefault(f"text_{lang}", clause.text.get(lang, ""))
+    return ClauseForm(**kwargs)
+
+
+class PublishForm(FlaskForm):
+    change_summary = TextAreaField(
+        _l("What changed in this version"),
+        validators=[
+            InputRequired(_l("Say what changed in this version.")),
+            Length(max=SUMMARY_MAX),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+class PromoteForm(FlaskForm):
+    into = SelectField(_l("Put it into"), validate_choice=False)
+    language = SelectField(_l("As the text in"), validate_choice=False)

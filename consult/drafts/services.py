@@ -1,0 +1,298 @@
+"""Drafting: an unpublished working version, its clauses, and publishing it.
+
+The working version is the one unpublished DraftVersion of a consultation. The first
+edit after a publication starts it as a copy of the latest published version; publishing
+turns it into the new current version. A clause whose text is unchanged keeps its
+statement (its votes carry over); a changed or new clause gets a new statement, so
+earlier votes stay attached to the wording they were cast on.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from consult.auth.services import ensure_role
+from consult.consultations.models import Consultation
+from consult.consultations.services import current_version
+from consult.db_types import utcnow
+from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX, Clause, DraftVersion
+from consult.errors import DomainError, NotFound
+from consult.extensions import db
+from consult.moderation.access import TEAM
+from consult.moderation.audit import record_event
+from consult.moderation.models import ContributionResponse, Outcome
+from consult.moderation.responses import response_for
+from consult.participation.models import ModerationState, Statement, StatementKind
+
+SUMMARY_MAX = 2000
+
+
+def working_version(consultation: Consultation) -> DraftVersion | None:
+    """The unpublished working version, if an edit has started one."""
+    return db.session.scalar(
+        sa.select(DraftVersion)
+        .where(DraftVersion.consultation_id == consultation.id, DraftVersion.published_at.is_(None))
+        .options(selectinload(DraftVersion.clauses))
+    )
+
+
+def published_versions(consultation: Consultation) -> list[DraftVersion]:
+    return list(
+        db.session.scalars(
+            sa.select(DraftVersion)
+            .where(
+                DraftVersion.consultation_id == consultation.id,
+                DraftVersion.published_at.is_not(None),
+            )
+            .order_by(DraftVersion.number)
+        )
+    )
+
+
+def ensure_working_version(user, consultation: Consultation) -> DraftVersion:
+    """The working version, started now as a copy of the latest published one if need be."""
+    working = working_version(consultation)
+    if working is not None:
+        return working
+    latest = current_version(consultation)
+    working = DraftVersion(
+        consultation_id=consultation.id,
+        number=(latest.number + 1) if latest else 1,
+        preamble=dict(latest.preamble) if latest else {},
+        created_by_id=user.id,
+    )
+    for clause in latest.clauses if latest else []:
+        working.clauses.append(
+            Clause(
+                position=clause.position,
+                lineage_key=clause.lineage_key,
+                heading=dict(clause.heading or {}),
+                text=dict(clause.text),
+                statement_id=clause.statement_id,
+                source_statement_id=clause.source_statement_id,
+                source_comment_id=clause.source_comment_id,
+            )
+        )
+    db.session.add(working)
+    db.session.flush()
+    record_event(user, consultation.id, "start_draft", "version", working.id, number=working.number)
+    return working
+
+
+def find_clause(version: DraftVersion | None, lineage_key: str) -> Clause:
+    for clause in version.clauses if version else []:
+        if clause.lineage_key == lineage_key:
+            return clause
+    raise NotFound(_("There is no such clause in this draft."))
+
+
+def clean_texts(consultation, texts: dict[str, str], *, heading: bool = False) -> dict[str, str]:
+    """Keep the offered languages' non-empty texts; refuse over-long or (for text) no text."""
+    limit, kind = (HEADING_MAX, "heading") if heading else (CLAUSE_TEXT_MAX, "text")
+    cleaned = {}
+    for language in consultation.languages:
+        value = (texts.get(language) or "").strip()
+        if len(value) > limit:
+            raise DomainError(
+                _("Keep this under %(n)d characters.", n=limit), field=f"{kind}_{language}"
+            )
+        if value:
+            cleaned[language] = value
+    if not heading and not cleaned:
+        raise DomainError(
+            _("Write the clause text in at least one language."),
+            field=f"text_{consultation.languages[0]}",
+        )
+    return cleaned
+
+
+def save_clause(user, consultation, lineage_key: str, heading: dict, text: dict) -> Clause:
+    """Change one clause's heading and text (per language) in the working version."""
+    ensure_role(user, consultation, *TEAM)
+    find_clause(working_version(consultation) or current_version(consultation), lineage_key)
+    heading, text = (
+        clean_texts(consultation, heading, heading=True),
+        clean_texts(consultation, text),
+    )
+    clause = find_clause(ensure_working_version(user, consultation), lineage_key)
+    before = dict(clause.text)
+    clause.heading, clause.text = heading, text
+    record_event(
+        user, consultation.id, "edit_clause", "clause", clause.id,
+        lineage_key=lineage_key, languages=sorted(k for k in text if text[k] != before.get(k)),
+    )  # fmt: skip
+    db.session.commit()
+    return clause
+
+
+def add_clause(user, consultation, heading: dict, text: dict) -> Clause:
+    """Append a new clause (a new lineage) to the working version."""
+    ensure_role(user, consultation, *TEAM)
+    heading, text = (
+        clean_texts(consultation, heading, heading=True),
+        clean_texts(consultation, text),
+    )
+    working = ensure_working_version(user, consultation)
+    clause = append_clause(working, heading, text)
+    record_event(
+        user, consultation.id, "add_clause", "clause", clause.id, lineage_key=clause.lineage_key
+    )
+    db.session.commit()
+    return clause
+
+
+def append_clause(working: DraftVersion, heading: dict, text: dict, **sources) -> Clause:
+    position = max((c.position for c in working.clauses), default=0) + 1
+    clause = Clause(
+        position=position, lineage_key=str(uuid.uuid4()), heading=heading, text=text, **sources
+    )
+    working.clauses.append(clause)
+    db.session.flush()
+    return clause
+
+
+def remove_clause(user, consultation, lineage_key: str) -> None:
+    """Take a clause out of the working version; later clauses move up."""
+    ensure_role(user, consultation, *TEAM)
+    find_clause(working_version(consultation) or current_version(consultation), lineage_key)
+    working = ensure_working_version(user, consultation)
+    clause = find_clause(working, lineage_key)
+    working.clauses.remove(clause)
+    db.session.flush()
+    _renumber(working, list(working.clauses))
+    record_event(user, consultation.id, "remove_clause", "clause", None, lineage_key=lineage_key)
+    db.session.commit()
+
+
+def reorder_clauses(user, consultation, order: list[str]) -> None:
+    """Put the working version's clauses in ``order`` (every clause exactly once)."""
+    ensure_role(user, consultation, *TEAM)
+    shown = working_version(consultation) or current_version(consultation)
+    keys = [c.lineage_key for c in shown.clauses] if shown else []
+    if len(order) != len(set(order)):
+        raise DomainError(_("Each clause may appear only once in the new order."), field="order")
+    if sorted(order) != sorted(keys):
+        raise DomainError(_("The new order must list every clause of the draft."), field="order")
+    working = ensure_working_version(user, consultation)
+    by_key = {c.lineage_key: c for c in working.clauses}
+    _renumber(working, [by_key[key] for key in order])
+    record_event(user, consultation.id, "reorder_clauses", "version", working.id, order=order)
+    db.session.commit()
+
+
+def _renumber(working: DraftVersion, ordered: list[Clause]) -> None:
+    # Positions are unique per version: park them out of the way before the final numbers.
+    for index, clause in enumerate(ordered):
+        clause.position = -(index + 1)
+    db.session.flush()
+    for index, clause in enumerate(ordered):
+        clause.position = index + 1
+    db.session.flush()
+    db.session.expire(working, ["clauses"])
+
+
+def discard_working_version(user, consultation) -> None:
+    """Throw away the unpublished changes."""
+    ensure_role(user, consultation, *TEAM)
+    working = working_version(consultation)
+    if working is None:
+        raise DomainError(_("There are no unpublished changes."))
+    record_event(
+        user, consultation.id, "discard_draft", "version", working.id, number=working.number
+    )
+    db.session.delete(working)
+    db.session.commit()
+
+
+def _texts(values: dict | None) -> dict:
+    return {k: v.strip() for k, v in (values or {}).items() if v and v.strip()}
+
+
+def has_changes(previous: DraftVersion | None, working: DraftVersion) -> bool:
+    if previous is None:
+        return bool(working.clauses)
+    if _texts_list(previous.preamble) != _texts_list(working.preamble):
+        return True
+    shape = [(c.lineage_key, _texts(c.heading), _texts(c.text)) for c in previous.clauses]
+    return shape != [(c.lineage_key, _texts(c.heading), _texts(c.text)) for c in working.clauses]
+
+
+def _texts_list(preamble: dict | None) -> dict:
+    return {k: v for k, v in (preamble or {}).items() if v}
+
+
+def publish_version(user, consultation, change_summary: str) -> DraftVersion:
+    """Publish the working version with a change summary; refused when nothing changed."""
+    ensure_role(user, consultation, *TEAM)
+    summary = (change_summary or "").strip()
+    if not summary:
+        raise DomainError(_("Say what changed in this version."), field="change_summary")
+    if len(summary) > SUMMARY_MAX:
+        raise DomainError(
+            _("Keep this under %(n)d characters.", n=SUMMARY_MAX), field="change_summary"
+        )
+    working = working_version(consultation)
+    previous = current_version(consultation)
+    if working is None or not has_changes(previous, working):
+        raise DomainError(_("Nothing has changed since the last published version."))
+    before = {c.lineage_key: c for c in previous.clauses} if previous else {}
+    changed = []
+    for clause in working.clauses:
+        old = before.get(clause.lineage_key)
+        if old is not None and old.statement_id and _texts(old.text) == _texts(clause.text):
+            clause.statement_id = old.statement_id
+            continue
+        statement = Statement(
+            consultation_id=consultation.id,
+            kind=StatementKind.CLAUSE,
+            lineage_key=clause.lineage_key,
+            moderation_state=ModerationState.APPROVED,
+            is_seed=True,
+        )
+        db.session.add(statement)
+        db.session.flush()
+        clause.statement_id = statement.id
+        changed.append(clause)
+    working.published_at, working.published_by_id = utcnow(), user.id
+    working.change_summary = summary
+    _link_adopted_contributions(user, consultation, working, changed)
+    kept = {c.lineage_key for c in working.clauses}
+    record_event(
+        user, consultation.id, "publish", "version", working.id, summary,
+        number=working.number, changed=[c.lineage_key for c in changed],
+        removed=[key for key in before if key not in kept],
+    )  # fmt: skip
+    db.session.commit()
+    return working
+
+
+def _link_adopted_contributions(user, consultation, version, changed: list[Clause]) -> None:
+    """Tie each changed clause to the contributions promoted into it, so a change can be
+    traced to who asked for it. A promoted contribution not yet answered is answered
+    "adopted"; one answered "not adopted" or "noted" is left as the moderator said."""
+    for clause in changed:
+        for kind, source_id in (
+            ("comment", clause.source_comment_id),
+            ("statement", clause.source_statement_id),
+        ):
+            if not source_id:
+                continue
+            response = response_for(kind, source_id)
+            if response is None:
+                response = ContributionResponse(
+                    consultation_id=consultation.id,
+                    comment_id=source_id if kind == "comment" else None,
+                    statement_id=source_id if kind == "statement" else None,
+                    outcome=Outcome.ADOPTED,
+                    reason=_("Adopted into version %(n)d of the draft.", n=version.number),
+                    responded_by_id=user.id,
+                )
+                db.session.add(response)
+            adopted = response.outcome in (Outcome.ADOPTED, Outcome.ADOPTED_IN_PART)
+            if adopted and response.version_id is None:
+                response.version_id = version.id
+                response.clause_lineage_key = clause.lineage_key

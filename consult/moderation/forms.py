@@ -1,0 +1,71 @@
+"""Moderation forms; each carries a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from consult.moderation.models import Outcome
+from consult.moderation.services import REASON_MAX
+
+OUTCOME_LABELS = {
+    Outcome.ADOPTED: _l("Adopted"),
+    Outcome.ADOPTED_IN_PART: _l("Adopted in part"),
+    Outcome.NOT_ADOPTED: _l("Not adopted"),
+    Outcome.NOTED: _l("Noted"),
+}
+
+
+class ModerateForm(FlaskForm):
+    """One item: the clicked button names the action; ``seen_state`` guards against races."""
+
+    action = HiddenField(validators=[InputRequired()])
+    seen_state = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(
+        _l("Reason (shown to the author)"), validators=[Optional(), Length(max=REASON_MAX)]
+    )
+    duplicate_of = IntegerField(_l("Duplicate of statement number"), validators=[Optional()])
+    next = HiddenField()
+
+
+class BulkForm(FlaskForm):
+    """Many items at once: each checkbox is ``kind:id:seen_state``."""
+
+    items = SelectMultipleField(validate_choice=False)
+    action = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(
+        _l("Reason for rejecting (shown to the authors)"),
+        validators=[Optional(), Length(max=REASON_MAX)],
+    )
+    next = HiddenField()
+
+    def selections(self) -> list[tuple[str, int, str]]:
+        parsed = []
+        for value in self.items.data or []:
+            kind, _, rest = value.partition(":")
+            item_id, _, seen = rest.partition(":")
+            if kind in ("statement", "comment") and item_id.isdigit():
+                parsed.append((kind, int(item_id), seen))
+        return parsed
+
+
+class ResponseForm(FlaskForm):
+    outcome = SelectField(
+        _l("Answer"),
+        choices=[SelectChoice(o.value, label) for o, label in OUTCOME_LABELS.items()],
+        validators=[InputRequired()],
+    )
+    reason = TextAreaField(
+        _l("Reason (shown to the author)"),
+        validators=[InputRequired(_l("Give a reason: the author will see it.")),
+                    Length(max=REASON_MAX)],
+    )  # fmt: skip

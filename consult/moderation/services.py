@@ -1,0 +1,306 @@
+"""The moderation queue: approve, reject, mark meta or duplicate, and handle reports.
+
+Every decision is a conditional UPDATE on the state the moderator saw, so of two
+moderators acting on one item at the same moment, the second gets a Conflict instead of
+silently overwriting the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from consult.auth.services import ensure_role
+from consult.consultations.models import Consultation
+from consult.db_types import utcnow
+from consult.errors import Conflict, DomainError, NotFound
+from consult.extensions import db
+from consult.moderation.access import TEAM, team_consultation_ids
+from consult.moderation.audit import record_event
+from consult.participation.models import (
+    AbuseReport,
+    Comment,
+    ModerationState,
+    Statement,
+    StatementKind,
+)
+
+REASON_MAX = 2000
+QUEUE_LIMIT = 200
+STATE_LABELS = {
+    ModerationState.PENDING: _l("pending"),
+    ModerationState.APPROVED: _l("approved"),
+    ModerationState.REJECTED: _l("rejected"),
+    ModerationState.META: _l("meta"),
+}
+
+
+def state_label(state) -> str:
+    return STATE_LABELS[ModerationState(getattr(state, "value", state))]
+
+
+TARGET_STATE = {
+    "approve": ModerationState.APPROVED,
+    "reject": ModerationState.REJECTED,
+    "meta": ModerationState.META,
+    "duplicate": ModerationState.REJECTED,
+}
+ACTIONS = {
+    "statement": ("approve", "reject", "meta", "duplicate"),
+    "comment": ("approve", "reject"),
+}
+MODELS = {"statement": Statement, "comment": Comment}
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str  # "statement", "comment" or "report"
+    obj: Statement | Comment | AbuseReport
+    created_at: datetime
+    target: Statement | Comment | None = None  # what a report is about
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.obj.id}"
+
+
+def parse_state(value: str | None) -> ModerationState:
+    try:
+        return ModerationState(value)
+    except ValueError:
+        raise DomainError(_("Reload the page: the form did not say what state you saw.")) from None
+
+
+def report_target(report: AbuseReport) -> tuple[str, Statement | Comment]:
+    if report.statement_id:
+        return "statement", db.session.get(Statement, report.statement_id)
+    return "comment", db.session.get(Comment, report.comment_id)
+
+
+def clean_reason(reason: str | None, required: bool) -> str | None:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise DomainError(_("Give a reason: the author will see it."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(
+            _("Keep the reason under %(n)d characters.", n=REASON_MAX), field="reason"
+        )
+    return reason or None
+
+
+def get_item(consultation: Consultation, kind: str, item_id: int) -> Statement | Comment:
+    """A statement or comment of this consultation (clauses are edited in the draft)."""
+    model = MODELS.get(kind)
+    item = db.session.get(model, item_id) if model else None
+    if (
+        item is None
+        or item.consultation_id != consultation.id
+        or (kind == "statement" and item.kind is StatementKind.CLAUSE)
+    ):
+        raise NotFound(_("There is no such item in this consultation."))
+    return item
+
+
+def queue(user, *, consultation_id=None, kind=None, state="pending", limit=QUEUE_LIMIT):
+    """Items waiting for this user, oldest first: pending statements and comments, and
+    unresolved reports. ``state`` other than pending lists already moderated items."""
+    ids = team_consultation_ids(user, *TEAM)
+    if consultation_id is not None:
+        if ids is not None and consultation_id not in ids:
+            return []
+        ids = [consultation_id]
+    moderation_state = parse_state(state)
+    items: list[QueueItem] = []
+    for name in ("statement", "comment"):
+        if kind and kind != name:
+            continue
+        model = MODELS[name]
+        query = (
+            sa.select(model)
+            .where(model.moderation_state == moderation_state)
+            .order_by(model.created_at, model.id)
+            .limit(limit)
+            .options(selectinload(model.author))
+        )
+        if name == "statement":
+            query = query.where(Statement.kind != StatementKind.CLAUSE)
+        else:
+            query = query.where(Comment.deleted_at.is_(None))
+        if ids is not None:
+            query = query.where(model.consultation_id.in_(ids))
+        items += [QueueItem(name, row, row.created_at) for row in db.session.scalars(query)]
+    if kind in (None, "", "report") and moderation_state is ModerationState.PENDING:
+        query = (
+            sa.select(AbuseReport)
+            .where(AbuseReport.resolved_at.is_(None))
+            .order_by(AbuseReport.created_at, AbuseReport.id)
+            .limit(limit)
+        )
+        if ids is not None:
+            query = query.where(AbuseReport.consultation_id.in_(ids))
+        items += [
+            QueueItem("report", row, row.created_at, report_target(row)[1])
+            for row in db.session.scalars(query)
+        ]
+    items.sort(key=lambda item: (item.created_at, item.kind, item.obj.id))
+    return items[:limit]
+
+
+def waiting_count(user) -> int | None:
+    """How many items wait in this user's queue; None for someone who moderates nothing."""
+    ids = team_consultation_ids(user, *TEAM)
+    if ids == []:
+        return None
+
+    def scoped(query, model):
+        return query if ids is None else query.where(model.consultation_id.in_(ids))
+
+    count = sa.func.count()
+    statements = scoped(
+        sa.select(count).where(
+            Statement.moderation_state == ModerationState.PENDING,
+            Statement.kind != StatementKind.CLAUSE,
+        ),
+        Statement,
+    )
+    comments = scoped(
+        sa.select(count).where(
+            Comment.moderation_state == ModerationState.PENDING, Comment.deleted_at.is_(None)
+        ),
+        Comment,
+    )
+    reports = scoped(sa.select(count).where(AbuseReport.resolved_at.is_(None)), AbuseReport)
+    return db.session.scalar(
+        sa.select(
+            statements.scalar_subquery() + comments.scalar_subquery() + reports.scalar_subquery()
+        )
+    )
+
+
+def moderate(
+    user,
+    consultation: Consultation,
+    kind: str,
+    item_id: int,
+    action: str,
+    expected_state: str | ModerationState,
+    reason: str | None = None,
+    duplicate_of_id: int | None = None,
+    *,
+    commit: bool = True,
+):
+    """Approve, reject, mark meta or mark duplicate one statement or comment.
+
+    ``expected_state`` is the state the moderator saw; if the item has moved on since,
+    raise Conflict and change nothing. Rejecting needs a reason (the author sees it).
+    """
+    ensure_role(user, consultation, *TEAM)
+    item = get_item(consultation, kind, item_id)
+    if action not in ACTIONS[kind]:
+        raise DomainError(_("That action is not possible on this item."))
+    expected = parse_state(
+        expected_state.value if hasattr(expected_state, "value") else expected_state
+    )
+    new_state = TARGET_STATE[action]
+    reason = clean_reason(reason, required=action == "reject")
+    values = {
+        "moderation_state": new_state,
+        "moderation_reason": reason,
+        "moderated_by_id": user.id,
+        "moderated_at": utcnow(),
+    }
+    details = {"from": expected.value, "to": new_state.value}
+    if action == "duplicate":
+        original = _duplicate_target(consultation, item, duplicate_of_id)
+        values["duplicate_of_id"] = original.id
+        values["moderation_reason"] = reason or _(
+            "This says the same as statement %(id)d.", id=original.id
+        )
+        details["duplicate_of"] = original.id
+    if expected is new_state and action != "duplicate":
+        raise Conflict(
+            _("This item is already %(state)s. Nothing was changed.", state=STATE_LABELS[expected])
+        )
+    model = MODELS[kind]
+    result = db.session.execute(
+        sa.update(model)
+        .where(model.id == item.id, model.moderation_state == expected)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(item)
+        raise Conflict(
+            _(
+                "Someone else moderated this item a moment ago: it is now %(state)s. "
+                "Nothing was changed.",
+                state=STATE_LABELS[item.moderation_state],
+            )
+        )
+    if new_state is ModerationState.REJECTED:
+        resolve_reports(user, kind, item.id, "removed")
+    record_event(user, consultation.id, action, kind, item.id, reason, **details)
+    if commit:
+        db.session.commit()
+    db.session.refresh(item)
+    return item
+
+
+def _duplicate_target(consultation, item, duplicate_of_id) -> Statement:
+    if not duplicate_of_id:
+        raise DomainError(_("Say which statement this one repeats."), field="duplicate_of")
+    original = db.session.get(Statement, duplicate_of_id)
+    if original is None or original.consultation_id != consultation.id or original.id == item.id:
+        raise DomainError(_("Choose another statement of this consultation."), field="duplicate_of")
+    return original
+
+
+def resolve_reports(user, kind: str, item_id: int, resolution: str) -> int:
+    column = AbuseReport.statement_id if kind == "statement" else AbuseReport.comment_id
+    result = db.session.execute(
+        sa.update(AbuseReport)
+        .where(column == item_id, AbuseReport.resolved_at.is_(None))
+        .values(resolved_at=utcnow(), resolved_by_id=user.id, resolution=resolution)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+@dataclass
+class BulkOutcome:
+    done: int = 0
+    problems: list[str] | None = None
+
+
+def bulk_moderate(user, selections: list[tuple[str, int, str]], action: str, reason=None):
+    """Apply one action to many (kind, id, seen state) items; each may conflict on its own.
+
+    Permission for every item is checked before anything changes.
+    """
+    targets = []
+    for kind, item_id, seen in selections:
+        model = MODELS.get(kind)
+        item = db.session.get(model, item_id) if model else None
+        if item is None:
+            raise NotFound(_("There is no such item."))
+        consultation = db.session.get(Consultation, item.consultation_id)
+        ensure_role(user, consultation, *TEAM)
+        targets.append((consultation, kind, item_id, seen))
+    if action == "reject":
+        clean_reason(reason, required=True)
+    outcome = BulkOutcome(problems=[])
+    for consultation, kind, item_id, seen in targets:
+        try:
+            moderate(user, consultation, kind, item_id, action, seen, reason)
+        except DomainError as error:
+            db.session.rollback()
+            outcome.problems.append(f"#{item_id}: {error.message}")
+        else:
+            outcome.done += 1
+    return outcome

@@ -1,0 +1,141 @@
+"""Organiser forms; each carries a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consult.auth.models import EMAIL_MAX
+from consult.consultations.models import ModerationMode, Role
+from consult.i18n import language_name
+from consult.organise.services import NOTE_MAX, SUMMARY_MAX, TITLE_MAX, Settings
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class SettingsFormBase(FlaskForm):
+    languages = SelectMultipleField(
+        _l("Languages offered"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[InputRequired(_l("Offer at least one of the listed languages."))],
+    )
+    opens_at = DateTimeLocalField(
+        _l("Opens at (UTC)"), format=DATETIME_FORMAT, validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes at (UTC)"), format=DATETIME_FORMAT, validators=[Optional()]
+    )
+    moderation_mode = SelectField(
+        _l("Moderation"),
+        choices=[
+            SelectChoice(
+                ModerationMode.PRE.value, _l("Before publication: contributions wait for approval")
+            ),
+            SelectChoice(
+                ModerationMode.POST.value, _l("After publication: contributions appear at once")
+            ),
+        ],
+    )
+    allow_anonymous = BooleanField(_l("People without an account may take part"))
+    allow_statements = BooleanField(_l("Participants may add statements"))
+    dashboard_public = BooleanField(_l("Anyone may read the analysis dashboard"))
+
+    def settings(self) -> Settings:
+        langs = current_app.config["LANGUAGES"]
+
+        def utc(value):
+            return value.replace(tzinfo=UTC) if value else None
+
+        return Settings(
+            title={lang: self[f"title_{lang}"].data or "" for lang in langs},
+            summary={lang: self[f"summary_{lang}"].data or "" for lang in langs},
+            languages=self.languages.data or [],
+            opens_at=utc(self.opens_at.data),
+            closes_at=utc(self.closes_at.data),
+            moderation_mode=self.moderation_mode.data,
+            allow_anonymous=self.allow_anonymous.data,
+            allow_statements=self.allow_statements.data,
+            dashboard_public=self.dashboard_public.data,
+        )
+
+
+def settings_form(consultation=None, *, with_slug: bool = False, **kwargs) -> SettingsFormBase:
+    """The settings form, with a title and summary field per interface language."""
+    langs = current_app.config["LANGUAGES"]
+
+    class SettingsForm(SettingsFormBase):
+        pass
+
+    if with_slug:
+        SettingsForm.slug = StringField(
+            _l("Address (letters, digits and hyphens)"),
+            validators=[InputRequired(), Length(max=80)],
+        )
+    for lang in langs:
+        name = language_name(lang)
+        setattr(SettingsForm, f"title_{lang}", StringField(
+            _l("Title (%(language)s)", language=name),
+            validators=[Optional(), Length(max=TITLE_MAX)], render_kw={"lang": lang},
+        ))  # fmt: skip
+        setattr(SettingsForm, f"summary_{lang}", TextAreaField(
+            _l("Summary (%(language)s)", language=name),
+            validators=[Optional(), Length(max=SUMMARY_MAX)], render_kw={"lang": lang, "rows": 3},
+        ))  # fmt: skip
+    if consultation is not None:
+        for lang in langs:
+            kwargs.setdefault(f"title_{lang}", consultation.title.get(lang, ""))
+            kwargs.setdefault(f"summary_{lang}", (consultation.summary or {}).get(lang, ""))
+        kwargs.setdefault("languages", consultation.languages)
+        for name in ("opens_at", "closes_at", "allow_anonymous", "allow_statements",
+                     "dashboard_public"):  # fmt: skip
+            kwargs.setdefault(name, getattr(consultation, name))
+        kwargs.setdefault("moderation_mode", consultation.moderation_mode.value)
+    else:
+        kwargs.setdefault("languages", list(langs))
+        kwargs.setdefault("allow_statements", True)
+        kwargs.setdefault("dashboard_public", True)
+    form = SettingsForm(**kwargs)
+    form.languages.choices = [SelectChoice(lang, language_name(lang)) for lang in langs]
+    for name in ("opens_at", "closes_at"):
+        if form[name].data and form[name].data.tzinfo:
+            form[name].data = form[name].data.replace(tzinfo=None)
+    return form
+
+
+class AppointForm(FlaskForm):
+    email = EmailField(
+        _l("Email of their account"),
+        validators=[InputRequired(_l("Enter an email address.")), Length(max=EMAIL_MAX)],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice(Role.MODERATOR.value, _l("Moderator")),
+            SelectChoice(Role.ORGANISER.value, _l("Organiser")),
+        ],
+    )
+
+
+class VerifyForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"),
+        choices=[SelectChoice("verified", _l("Verify")), SelectChoice("declined", _l("Decline"))],
+        validate_choice=False,
+    )
+    note = TextAreaField(_l("Note (required to decline)"), validators=[Length(max=NOTE_MAX)])

@@ -1,0 +1,260 @@
+"""Running a consultation: create it, its settings and schedule, its team, and verifying
+the stakeholder profiles of its participants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from consult.auth.models import StakeholderProfile, User, Verification
+from consult.auth.services import ensure_role, find_user_by_email
+from consult.consultations.models import (
+    Consultation,
+    ConsultationRole,
+    ModerationMode,
+    Participant,
+    Role,
+    Status,
+)
+from consult.db_types import utcnow
+from consult.errors import Conflict, DomainError, Forbidden, NotFound
+from consult.extensions import db
+from consult.moderation.audit import record_event
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78})[a-z0-9]$")
+TITLE_MAX = 200
+SUMMARY_MAX = 2000
+NOTE_MAX = 2000
+
+
+@dataclass
+class Settings:
+    title: dict[str, str]
+    summary: dict[str, str]
+    languages: list[str]
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    moderation_mode: ModerationMode | str = ModerationMode.PRE
+    allow_anonymous: bool = False
+    allow_statements: bool = True
+    dashboard_public: bool = True
+
+
+def can_create_consultation(user) -> bool:
+    """Site admins, and anyone who already organises a consultation, may start another."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return bool(
+        db.session.scalar(
+            sa.select(ConsultationRole.id)
+            .where(ConsultationRole.user_id == user.id, ConsultationRole.role == Role.ORGANISER)
+            .limit(1)
+        )
+    )
+
+
+def _clean(settings: Settings) -> dict:
+    offered = current_app.config["LANGUAGES"]
+    languages = [lang for lang in offered if lang in settings.languages]
+    if not languages or len(languages) != len(set(settings.languages)):
+        raise DomainError(_("Offer at least one of the listed languages."), field="languages")
+    title = {k: v.strip() for k, v in settings.title.items() if k in languages and v.strip()}
+    summary = {k: v.strip() for k, v in settings.summary.items() if k in languages and v.strip()}
+    if not title:
+        raise DomainError(_("Give the consultation a title."), field=f"title_{languages[0]}")
+    for lang in languages:
+        if len(title.get(lang, "")) > TITLE_MAX:
+            raise DomainError(_("Keep this under %(n)d characters.", n=TITLE_MAX), f"title_{lang}")
+        if len(summary.get(lang, "")) > SUMMARY_MAX:
+            raise DomainError(
+                _("Keep this under %(n)d characters.", n=SUMMARY_MAX), f"summary_{lang}"
+            )
+    if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
+        raise DomainError(_("The closing time must come after the opening time."), "closes_at")
+    try:
+        mode = ModerationMode(getattr(settings.moderation_mode, "value", settings.moderation_mode))
+    except ValueError:
+        raise DomainError(_("Choose a moderation mode."), field="moderation_mode") from None
+    return {
+        "title": title,
+        "summary": summary,
+        "languages": languages,
+        "opens_at": settings.opens_at,
+        "closes_at": settings.closes_at,
+        "moderation_mode": mode,
+        "allow_anonymous": bool(settings.allow_anonymous),
+        "allow_statements": bool(settings.allow_statements),
+        "dashboard_public": bool(settings.dashboard_public),
+    }
+
+
+def create_consultation(user, slug: str, settings: Settings) -> Consultation:
+    """Start a consultation (status draft); its creator becomes its organiser."""
+    if not can_create_consultation(user):
+        raise Forbidden(_("Only site admins and organisers may start a consultation."))
+    slug = (slug or "").strip().lower()
+    if not SLUG_RE.match(slug):
+        raise DomainError(
+            _("Use 3 to 80 lower-case letters, digits and hyphens for the address."), "slug"
+        )
+    if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == slug)):
+        raise DomainError(_("Another consultation already uses this address."), field="slug")
+    consultation = Consultation(slug=slug, status=Status.DRAFT, created_by_id=user.id)
+    for name, value in _clean(settings).items():
+        setattr(consultation, name, value)
+    db.session.add(consultation)
+    db.session.flush()
+    db.session.add(
+        ConsultationRole(
+            consultation_id=consultation.id, user_id=user.id, role=Role.ORGANISER,
+            granted_by_id=user.id,
+        )
+    )  # fmt: skip
+    record_event(user, consultation.id, "create_consultation", "consultation", consultation.id)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise DomainError(_("Another consultation already uses this address."), "slug") from None
+    return consultation
+
+
+def update_settings(user, consultation: Consultation, settings: Settings) -> Consultation:
+    """Change the title, summary, languages, schedule and rules of a consultation."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    values = _clean(settings)
+    changed = sorted(k for k, v in values.items() if getattr(consultation, k) != v)
+    for name, value in values.items():
+        setattr(consultation, name, value)
+    record_event(user, consultation.id, "edit_settings", "consultation", consultation.id,
+                 changed=changed)  # fmt: skip
+    db.session.commit()
+    return consultation
+
+
+def set_status(user, consultation: Consultation, status: Status | str) -> Consultation:
+    """Open, close, archive or return a consultation to draft by hand."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    try:
+        status = Status(getattr(status, "value", status))
+    except ValueError:
+        raise DomainError(_("Choose a status from the list.")) from None
+    if status is consultation.status:
+        raise Conflict(_("The consultation already has this status."))
+    before = consultation.status.value
+    consultation.status = status
+    record_event(user, consultation.id, "set_status", "consultation", consultation.id,
+                 **{"from": before, "to": status.value})  # fmt: skip
+    db.session.commit()
+    return consultation
+
+
+def team_members(consultation: Consultation) -> list[ConsultationRole]:
+    return list(
+        db.session.scalars(
+            sa.select(ConsultationRole)
+            .where(ConsultationRole.consultation_id == consultation.id)
+            .order_by(ConsultationRole.role, ConsultationRole.id)
+        )
+    )
+
+
+def appoint(user, consultation: Consultation, email: str, role: Role | str) -> ConsultationRole:
+    """Make the account with ``email`` a moderator or co-organiser."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    try:
+        role = Role(getattr(role, "value", role))
+    except ValueError:
+        raise DomainError(_("Choose a role from the list."), field="role") from None
+    member = find_user_by_email(email or "")
+    if member is None:
+        raise DomainError(_("No account uses this email. Ask them to register first."), "email")
+    held = db.session.scalar(
+        sa.select(ConsultationRole).where(
+            ConsultationRole.consultation_id == consultation.id,
+            ConsultationRole.user_id == member.id,
+            ConsultationRole.role == role,
+        )
+    )
+    if held:
+        raise DomainError(_("This person already has this role."), field="email")
+    granted = ConsultationRole(
+        consultation_id=consultation.id, user_id=member.id, role=role, granted_by_id=user.id
+    )
+    db.session.add(granted)
+    db.session.flush()
+    record_event(user, consultation.id, "appoint", "user", member.id, role=role.value)
+    db.session.commit()
+    return granted
+
+
+def remove_member(user, consultation: Consultation, role_id: int) -> None:
+    """Take a role away; the last organiser cannot be removed."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    held = db.session.get(ConsultationRole, role_id)
+    if held is None or held.consultation_id != consultation.id:
+        raise NotFound(_("This person has no such role here."))
+    if held.role is Role.ORGANISER:
+        organisers = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                ConsultationRole.consultation_id == consultation.id,
+                ConsultationRole.role == Role.ORGANISER,
+            )
+        )
+        if organisers <= 1:
+            raise Conflict(_("A consultation needs at least one organiser."))
+    record_event(user, consultation.id, "remove_role", "user", held.user_id, role=held.role.value)
+    db.session.delete(held)
+    db.session.commit()
+
+
+def participants_to_verify(consultation: Consultation, verification: str | None = None):
+    """Participants with an account, and their profiles; unverified organisations first."""
+    query = (
+        sa.select(User, StakeholderProfile)
+        .join(Participant, Participant.user_id == User.id)
+        .join(StakeholderProfile, StakeholderProfile.user_id == User.id)
+        .where(Participant.consultation_id == consultation.id)
+        .order_by(
+            StakeholderProfile.verification != Verification.UNVERIFIED,
+            StakeholderProfile.organisation.is_(None),
+            User.display_name,
+        )
+        .limit(500)
+    )
+    if verification in {v.value for v in Verification}:
+        query = query.where(StakeholderProfile.verification == Verification(verification))
+    return db.session.execute(query).all()
+
+
+def verify_profile(user, consultation, member_id: int, decision: str, note: str | None = None):
+    """Mark a participant's sector and organisation verified, or decline with a reason."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    is_participant = db.session.scalar(
+        sa.select(Participant.id).where(
+            Participant.consultation_id == consultation.id, Participant.user_id == member_id
+        )
+    )
+    profile = db.session.get(StakeholderProfile, member_id) if is_participant else None
+    if profile is None:
+        raise NotFound(_("This person does not take part in this consultation."))
+    if decision not in ("verified", "declined"):
+        raise DomainError(_("Choose verify or decline."))
+    note = (note or "").strip()
+    if decision == "declined" and not note:
+        raise DomainError(_("Say why the profile is declined; its owner will see it."), "note")
+    if len(note) > NOTE_MAX:
+        raise DomainError(_("Keep this under %(n)d characters.", n=NOTE_MAX), field="note")
+    profile.verification = Verification(decision)
+    profile.verification_note = note or None
+    profile.verified_by_id, profile.verified_at = user.id, utcnow()
+    record_event(user, consultation.id, f"profile_{decision}", "user", member_id, note or None)
+    db.session.commit()
+    return profile
