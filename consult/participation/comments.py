@@ -201,7 +201,9 @@ def thread(statement: Statement, viewer: Participant | None) -> list[tuple[Comme
         sa.select(Comment)
         .where(Comment.statement_id == statement.id, visible)
         .order_by(Comment.created_at, Comment.id)
-        .options(selectinload(Comment.author).selectinload(Participant.user))
+        .options(
+            selectinload(Comment.author).selectinload(Participant.user).selectinload(User.profile)
+        )
     ).all()
     replies: dict[int, list[Comment]] = {}
     for comment in comments:

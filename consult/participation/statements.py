@@ -34,7 +34,7 @@ def submit_statement(
     The author's own agree vote is recorded with it. The same wording twice in one
     consultation is refused, so votes are not split between copies.
     """
-    text = " ".join((text or "").split())
+    text = (text or "").strip()  # stored as written; only the ends are trimmed
     if not text:
         raise DomainError(_("Write your statement before sending it."), field="text")
     if len(text) > STATEMENT_MAX:

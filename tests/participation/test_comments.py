@@ -177,3 +177,18 @@ def test_comment_on_statement_of_other_consultation_is_404(db, client, participa
         page=f"/c/{post_consultation.slug}",
     )
     assert response.status_code == 404
+
+
+def test_verified_stakeholders_carry_a_badge(db, client, participant, post_consultation, reload):
+    from consult.auth.models import Verification
+
+    sid = first_clause(db, post_consultation)
+    comment(client, post_consultation, sid, stance="support", body="From a verified body.")
+    html = client.get(statement_url(post_consultation, sid)).get_data(as_text=True)
+    assert "badge-verified" not in html
+    profile = reload(participant).profile
+    profile.verification = Verification.VERIFIED
+    profile.organisation = "Ministry of Digital Affairs"
+    db.session.commit()
+    html = client.get(statement_url(post_consultation, sid)).get_data(as_text=True)
+    assert "Verified: Ministry of Digital Affairs" in html

@@ -17,7 +17,7 @@ def test_submitted_statement_waits_for_moderation_with_authors_agree_vote(
     response = submit(client, consultation, "  Open-source models need   their own rules. ")
     assert response.status_code == 302
     statement = db.session.scalar(sa.select(Statement).where(Statement.kind == StatementKind.PARTICIPANT))
-    assert statement.text == "Open-source models need their own rules."
+    assert statement.text == "Open-source models need   their own rules.", "stored as written"
     assert statement.moderation_state is ModerationState.PENDING
     assert db.session.scalar(sa.select(Vote.value).where(Vote.statement_id == statement.id)) == 1
     assert row_count(VoteEvent) == 1
