@@ -66,8 +66,14 @@ class VoteMatrix:
             raise ValueError("participant, statement and value must have the same length")
         if len(value) and not np.isin(value, (AGREE, DISAGREE, PASS)).all():
             raise ValueError("vote values must be +1, -1 or 0")
-        p_ids = np.unique(participant) if participant_ids is None else np.asarray(participant_ids, np.int64)
-        s_ids = np.unique(statement) if statement_ids is None else np.asarray(statement_ids, np.int64)
+        p_ids = (
+            np.unique(participant)
+            if participant_ids is None
+            else np.asarray(participant_ids, np.int64)
+        )
+        s_ids = (
+            np.unique(statement) if statement_ids is None else np.asarray(statement_ids, np.int64)
+        )
         rows = _index_of(p_ids, participant, "participant")
         cols = _index_of(s_ids, statement, "statement")
         # Keep the last triple for each cell: stable sort by cell, take each run's end.
@@ -88,9 +94,7 @@ class VoteMatrix:
 
     def to_csr(self, dtype=np.float64) -> sp.csr_matrix:
         """Values as a CSR matrix. Passes become stored zeros; use :meth:`seen_csr` for presence."""
-        return sp.csr_matrix(
-            (self.values.astype(dtype), (self.rows, self.cols)), shape=self.shape
-        )
+        return sp.csr_matrix((self.values.astype(dtype), (self.rows, self.cols)), shape=self.shape)
 
     def seen_csr(self) -> sp.csr_matrix:
         """A 0/1 CSR matrix: 1 where the participant voted (pass included)."""

@@ -1,0 +1,70 @@
+"""Majority and group-informed consensus (polis-math.md section 8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .repness import TOP, Z90_ONE_SIDED, prop_test
+
+
+@dataclass(frozen=True)
+class Consensus:
+    """Consensus over S statements.
+
+    - ``agree``, ``disagree``: statement ids of the majority consensus, best first (<= 5).
+    - ``group_informed``: (S,) Polis's product over groups of (A_g + 1) / (S_g + 2).
+    - ``group_informed_mean``: (S,) its geometric mean over groups, comparable across k.
+    Excluded (moderated, meta) statements get nan in both arrays.
+    """
+
+    agree: tuple[int, ...]
+    disagree: tuple[int, ...]
+    group_informed: np.ndarray
+    group_informed_mean: np.ndarray
+
+
+def majority(
+    agree: np.ndarray,
+    disagree: np.ndarray,
+    seen: np.ndarray,
+    statement_ids: np.ndarray,
+    eligible: np.ndarray,
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Statements most agreed (and most disagreed) by all participants: (S,) counts in."""
+    out = []
+    for count in (agree, disagree):
+        p = (count + 1.0) / (seen + 2.0)
+        pt = prop_test(count, seen)
+        ok = np.flatnonzero(eligible & (p > 0.5) & (pt > Z90_ONE_SIDED))
+        score = p[ok] * pt[ok]
+        ranked = ok[np.lexsort((statement_ids[ok], -score))][:TOP]
+        out.append(tuple(int(s) for s in statement_ids[ranked]))
+    return out[0], out[1]
+
+
+def group_informed(
+    group_agree: np.ndarray, group_seen: np.ndarray, eligible: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(product, geometric mean), each (S,), from (G, S) group counts."""
+    probs = (group_agree + 1.0) / (group_seen + 2.0)
+    log = np.log(probs).sum(axis=0)
+    product = np.exp(log)
+    mean = np.exp(log / max(len(probs), 1))
+    return np.where(eligible, product, np.nan), np.where(eligible, mean, np.nan)
+
+
+def consensus(
+    total_agree: np.ndarray,
+    total_disagree: np.ndarray,
+    total_seen: np.ndarray,
+    group_agree: np.ndarray,
+    group_seen: np.ndarray,
+    statement_ids: np.ndarray,
+    eligible: np.ndarray,
+) -> Consensus:
+    """Both consensus measures; totals are (S,) over all participants, groups (G, S)."""
+    agree, disagree = majority(total_agree, total_disagree, total_seen, statement_ids, eligible)
+    product, mean = group_informed(group_agree, group_seen, eligible)
+    return Consensus(agree, disagree, product, mean)
