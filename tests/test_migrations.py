@@ -38,3 +38,28 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(app, db):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migrations_keep_existing_rows(app, db, make_consultation, make_user):
+    """Batch migrations rebuild SQLite tables; no row may be lost on the way down or up."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from consult.drafts.models import Clause, DraftVersion
+
+    make_user("keep@example.org")
+    make_consultation()
+
+    def counts():
+        with db.engine.connect() as conn:
+            return tuple(
+                conn.scalar(sa.select(sa.func.count()).select_from(model))
+                for model in (Clause, DraftVersion)
+            )
+
+    before = counts()
+    assert before == (2, 1)
+    db.session.remove()
+    downgrade(revision="0001")
+    upgrade()
+    assert counts() == before
