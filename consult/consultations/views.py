@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from consult.auth.services import has_role
 from consult.consultations import services
+from consult.consultations.models import Role
 from consult.i18n import current_language
 from consult.participation.participants import find_participant
 from consult.participation.reading import clause_boxes
@@ -33,4 +35,14 @@ def show(slug: str):
         language=language,
         text_language_missing=language not in consultation.languages,
         next_url=request.path,
+        team_role=_team_role(consultation),
     )
+
+
+def _team_role(consultation) -> str | None:
+    """"organiser" or "moderator" when the reader runs this consultation, for its toolbar."""
+    if has_role(current_user, consultation, Role.ORGANISER):
+        return "organiser"
+    if has_role(current_user, consultation, Role.MODERATOR):
+        return "moderator"
+    return None

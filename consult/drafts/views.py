@@ -13,18 +13,11 @@ from consult.drafts import compare, promote, services
 from consult.drafts.forms import CsrfOnlyForm, PromoteForm, PublishForm, clause_form
 from consult.errors import DomainError
 from consult.moderation.access import TEAM, team_consultation
+from consult.web import add_form_error
 
 blueprint = Blueprint("drafts", __name__)
 
 INVALID = 422
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _draft_page(consultation, status=200, publish_form=None):
@@ -61,7 +54,7 @@ def new_clause(slug: str):
                     current_user, consultation, form.texts("heading"), form.texts("text")
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_form_error(form, error)
             else:
                 flash(_("The clause is added to the working version."), "success")
                 return redirect(url_for(".edit", slug=slug))
@@ -91,7 +84,7 @@ def edit_clause(slug: str, key: str):
                 current_user, consultation, key, form.texts("heading"), form.texts("text")
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_form_error(form, error)
         else:
             flash(_("The clause is saved in the working version."), "success")
             return redirect(url_for(".edit", slug=slug) + f"#clause-{key}")
@@ -147,7 +140,7 @@ def publish(slug: str):
         try:
             version = services.publish_version(current_user, consultation, form.change_summary.data)
         except DomainError as error:
-            _form_error(form, error)
+            add_form_error(form, error)
         else:
             flash(_("Version %(n)d is published.", n=version.number), "success")
             return redirect(url_for(".edit", slug=slug))

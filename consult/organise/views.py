@@ -14,18 +14,11 @@ from consult.moderation.access import team_consultation
 from consult.moderation.audit import actor_names, audit_facets, audit_log
 from consult.organise import services
 from consult.organise.forms import AppointForm, VerifyForm, settings_form
+from consult.web import add_form_error
 
 blueprint = Blueprint("organise", __name__)
 
 INVALID = 422
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _organised(slug: str):
@@ -45,7 +38,7 @@ def new():
                     current_user, form.slug.data, form.settings()
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_form_error(form, error)
             else:
                 flash(_("The consultation is created as a draft."), "success")
                 return redirect(url_for(".settings", slug=consultation.slug))
@@ -74,7 +67,7 @@ def settings(slug: str):
         try:
             services.update_settings(current_user, consultation, form.settings())
         except DomainError as error:
-            _form_error(form, error)
+            add_form_error(form, error)
         else:
             flash(_("The settings are saved."), "success")
             return redirect(url_for(".settings", slug=slug))
@@ -112,7 +105,7 @@ def team(slug: str):
         try:
             services.appoint(current_user, consultation, form.email.data, form.role.data)
         except DomainError as error:
-            _form_error(form, error)
+            add_form_error(form, error)
         else:
             flash(_("The role is given."), "success")
             return redirect(url_for(".team", slug=slug))

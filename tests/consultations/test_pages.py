@@ -100,3 +100,17 @@ def test_htmx_error_is_a_fragment(client):
     response = client.get("/c/nothing-here", headers={"HX-Request": "true"})
     assert response.status_code == 404
     assert "<html" not in response.get_data(as_text=True)
+
+
+def test_team_sees_its_tools_on_the_consultation_page(client, db, make_user, make_consultation, login):
+    from consult.auth.services import grant_role
+    from consult.consultations.models import Role
+
+    consultation = make_consultation()
+    assert "Moderator tools" not in client.get("/c/test-consultation").get_data(as_text=True)
+    moderator = make_user("mod@example.org")
+    grant_role(moderator, consultation, Role.MODERATOR)
+    login(moderator)
+    html = client.get("/c/test-consultation").get_data(as_text=True)
+    assert "Moderator tools" in html and "/c/test-consultation/draft" in html
+    assert "/c/test-consultation/organise/audit" not in html, "organiser tools only for organisers"
