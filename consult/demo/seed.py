@@ -24,6 +24,7 @@ from consult.auth.models import Sector, StakeholderProfile, User, Verification
 from consult.auth.services import UNUSABLE_PASSWORD, grant_role, hash_password
 from consult.consultations.models import Consultation, ModerationMode, Participant, Role, Status
 from consult.db_types import utcnow
+from consult.demo import contributions
 from consult.demo.content import load_initiative
 from consult.demo.synthetic import generate_stakeholders, generate_votes
 from consult.drafts.models import Clause, DraftVersion
@@ -188,7 +189,6 @@ def _first_version(consultation: Consultation, now) -> list[Statement]:
 def _synthetic_participants(consultation, statements, now, seed: int, n: int) -> int:
     """Insert synthetic users, profiles, participants and votes in bulk; return the vote count."""
     people = generate_stakeholders(n=n, seed=seed)
-    votes = generate_votes(people, n_statements=len(statements), seed=seed)
     rng = np.random.default_rng(seed)
     joined = [now - timedelta(days=20, hours=-float(h)) for h in rng.uniform(0, 20 * 24, size=n)]
     user_ids = db.session.scalars(
@@ -226,16 +226,29 @@ def _synthetic_participants(consultation, statements, now, seed: int, n: int) ->
             for i, uid in enumerate(user_ids)
         ],
     ).all()
-    # Each vote lands some hours after its voter joined, so history has a shape.
+    written, authors = contributions.add_statements(consultation, participant_ids, joined, now)
+    contributions.add_comments(consultation, statements, participant_ids, now)
+    votable = [*statements, *written]
+    votes = {
+        (person, statement): value
+        for person, statement, value in generate_votes(people, len(votable), seed=seed)
+    }
+    # An author's own agree vote is recorded with their statement.
+    for offset, author in enumerate(authors):
+        votes[(author, len(statements) + offset)] = 1
+    # Each vote lands some hours after its voter joined (and after the statement was
+    # written), so the history has a shape.
     delays = rng.exponential(36.0, size=len(votes))
     rows = []
-    for (person, statement, value), hours in zip(votes, delays, strict=True):
-        at = min(joined[person] + timedelta(hours=float(hours)), now)
+    for ((person, statement), value), hours in zip(sorted(votes.items()), delays, strict=True):
+        target = votable[statement]
+        at = max(joined[person] + timedelta(hours=float(hours)), target.created_at)
+        at = min(at, now)
         rows.append(
             {
                 "consultation_id": consultation.id,
                 "participant_id": participant_ids[person],
-                "statement_id": statements[statement].id,
+                "statement_id": target.id,
                 "value": value,
                 "created_at": at,
                 "updated_at": at,
