@@ -67,7 +67,8 @@ COMMENTS: tuple[tuple[int, str, str, str | None, str, bool], ...] = (
     (
         2,
         "oppose",
-        "Obeying every local law can mean obeying censorship laws. The clause needs a human-rights limit.",
+        "Obeying every local law can mean obeying censorship laws. "
+        "The clause needs a human-rights limit.",
         None,
         "en",
         False,
