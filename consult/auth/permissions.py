@@ -16,7 +16,11 @@ def _return_path() -> str:
     was sent from (a POST-only address cannot be returned to)."""
     if request.method == "GET":
         return request.full_path.rstrip("?")
-    for candidate in (request.form.get("next"), request.headers.get("HX-Current-URL"), request.referrer):
+    for candidate in (
+        request.form.get("next"),
+        request.headers.get("HX-Current-URL"),
+        request.referrer,
+    ):
         if candidate:
             parts = urlsplit(candidate)
             if not parts.netloc or parts.netloc == request.host:

@@ -57,11 +57,17 @@ class ContributionResponse(db.Model):
         sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
     comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
-    statement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"))
+    statement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statement.id", ondelete="CASCADE")
+    )
     outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome, "response_outcome"))
     reason: Mapped[str] = mapped_column(sa.Text)
-    version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("draft_version.id", ondelete="SET NULL"))
+    version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("draft_version.id", ondelete="SET NULL")
+    )
     clause_lineage_key: Mapped[str | None] = mapped_column(sa.String(36))
-    responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    responded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, Forbidden
 from consult.extensions import db
+from consult.jobs import request_analysis
 from consult.participation.models import (
     STATEMENT_MAX,
     ModerationState,
@@ -89,6 +90,7 @@ def submit_statement(
                 created_at=now,
             )
         )
+    request_analysis(consultation.id)
     return statement
 
 

@@ -15,6 +15,7 @@ from consult.db_types import utcnow
 from consult.drafts.models import Clause, DraftVersion
 from consult.errors import Conflict, DomainError, Forbidden, NotFound
 from consult.extensions import db
+from consult.jobs import request_analysis
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
 from consult.participation.participants import Actor, participant_for
 
@@ -107,6 +108,7 @@ def record_vote(
                     created_at=utcnow(),
                 )
             )
+    request_analysis(consultation.id)
     return value
 
 

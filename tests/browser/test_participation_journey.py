@@ -40,18 +40,24 @@ def journey(page, base, slug, *, javascript: bool):
 
     for position, choice in ((1, "Agree"), (2, "Disagree"), (3, "Pass / unsure")):
         clause(page, position).get_by_role("button", name=choice, exact=True).click()
-        expect(clause(page, position).get_by_role("button", name=choice, exact=True)).to_have_attribute(
-            "aria-pressed", "true"
-        )
+        expect(
+            clause(page, position).get_by_role("button", name=choice, exact=True)
+        ).to_have_attribute("aria-pressed", "true")
         expect(clause(page, position).locator(".tally-text")).to_be_visible()
 
     # Change a vote.
     clause(page, 1).get_by_role("button", name="Disagree", exact=True).click()
-    expect(clause(page, 1).get_by_role("button", name="Disagree", exact=True)).to_have_attribute("aria-pressed", "true")
-    expect(clause(page, 1).get_by_role("button", name="Agree", exact=True)).to_have_attribute("aria-pressed", "false")
+    expect(clause(page, 1).get_by_role("button", name="Disagree", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(clause(page, 1).get_by_role("button", name="Agree", exact=True)).to_have_attribute(
+        "aria-pressed", "false"
+    )
     expect(clause(page, 1)).to_contain_text("Your vote: disagree.")
     if javascript:
-        assert page.evaluate("window.__sameDocument === true"), "votes were cast without a page load"
+        assert page.evaluate("window.__sameDocument === true"), (
+            "votes were cast without a page load"
+        )
 
     # Comment with proposed wording, on the first clause's page.
     clause(page, 1).get_by_role("link", name=re.compile("Discuss this clause")).click()
@@ -118,7 +124,9 @@ def _first_clause_counts(db, slug):
         .where(Consultation.slug == slug, Clause.position == 1)
     )
     rows = db.session.execute(
-        sa.select(Vote.value, sa.func.count()).where(Vote.statement_id == statement_id).group_by(Vote.value)
+        sa.select(Vote.value, sa.func.count())
+        .where(Vote.statement_id == statement_id)
+        .group_by(Vote.value)
     ).all()
     return dict(rows)
 
@@ -128,7 +136,10 @@ def test_newcomer_journey_with_javascript(live_server, page, browser, demo, db, 
     text = tally_of_first_clause(browser, live_server, demo, make_user)
     db.session.commit()
     counts = _first_clause_counts(db, demo)
-    assert f"Disagree {round(100 * counts.get(-1, 0) / sum(counts.values()))}% ({counts.get(-1, 0)})" in text
+    assert (
+        f"Disagree {round(100 * counts.get(-1, 0) / sum(counts.values()))}% ({counts.get(-1, 0)})"
+        in text
+    )
     assert f"{sum(counts.values())} votes" in text
 
 

@@ -102,7 +102,9 @@ def test_htmx_error_is_a_fragment(client):
     assert "<html" not in response.get_data(as_text=True)
 
 
-def test_team_sees_its_tools_on_the_consultation_page(client, db, make_user, make_consultation, login):
+def test_team_sees_its_tools_on_the_consultation_page(
+    client, db, make_user, make_consultation, login
+):
     from consult.auth.services import grant_role
     from consult.consultations.models import Role
 

@@ -52,7 +52,9 @@ def stored_votes(db):
 
     def read():
         with db.engine.connect() as conn:
-            rows = conn.execute(sa.select(Vote.statement_id, Vote.value).order_by(Vote.statement_id))
+            rows = conn.execute(
+                sa.select(Vote.statement_id, Vote.value).order_by(Vote.statement_id)
+            )
             events = conn.scalar(sa.select(sa.func.count()).select_from(VoteEvent))
             return [tuple(r) for r in rows], events
 

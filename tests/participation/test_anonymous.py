@@ -6,12 +6,17 @@ from tests.conftest import PASSWORD, post_form
 from tests.participation.conftest import HX
 
 
-def test_pseudonymous_votes_move_to_the_account_on_login(db, client, vote, make_consultation, make_user, clause_ids):
+def test_pseudonymous_votes_move_to_the_account_on_login(
+    db, client, vote, make_consultation, make_user, clause_ids
+):
     consultation = make_consultation("open-to-all", allow_anonymous=True)
     from consult.drafts.models import Clause, DraftVersion
 
     ids = db.session.scalars(
-        sa.select(Clause.statement_id).join(DraftVersion).where(DraftVersion.consultation_id == consultation.id).order_by(Clause.position)
+        sa.select(Clause.statement_id)
+        .join(DraftVersion)
+        .where(DraftVersion.consultation_id == consultation.id)
+        .order_by(Clause.position)
     ).all()
     user = make_user("later@example.org")
     # The account already voted on the second clause, earlier.
@@ -38,7 +43,9 @@ def test_pseudonymous_votes_move_to_the_account_on_login(db, client, vote, make_
     votes = dict(db.session.execute(sa.select(Vote.statement_id, Vote.value)).all())
     assert votes == {ids[0]: 1, ids[1]: 1}, "no duplicates; the more recent vote wins"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VoteEvent)) == 3
-    assert all(e.participant_id == participants[0].id for e in db.session.scalars(sa.select(VoteEvent)))
+    assert all(
+        e.participant_id == participants[0].id for e in db.session.scalars(sa.select(VoteEvent))
+    )
 
 
 def _token(client, consultation):
@@ -47,7 +54,9 @@ def _token(client, consultation):
     return csrf_from(client.get(f"/c/{consultation.slug}").get_data(as_text=True))
 
 
-def test_pseudonymous_participation_is_refused_where_not_allowed(client, consultation, clause_ids, row_count):
+def test_pseudonymous_participation_is_refused_where_not_allowed(
+    client, consultation, clause_ids, row_count
+):
     response = client.post(
         f"/c/{consultation.slug}/statements/{clause_ids[0]}/vote",
         data={"csrf_token": _token(client, consultation), "choice": "agree"},

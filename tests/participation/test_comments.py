@@ -32,7 +32,9 @@ def first_clause(db, consultation):
     )
 
 
-def test_comment_with_proposed_wording_shows_a_word_diff(db, client, participant, post_consultation):
+def test_comment_with_proposed_wording_shows_a_word_diff(
+    db, client, participant, post_consultation
+):
     sid = first_clause(db, post_consultation)
     response = comment(
         client,
@@ -56,13 +58,21 @@ def test_chinese_proposal_is_diffed_by_character(db, client, participant, post_c
     sid = first_clause(db, post_consultation)
     client.post("/language", data={"language": "zh", "csrf_token": _token(client)})
     response = comment(
-        client, post_consultation, sid, stance="amend", body="更准确。", proposed_text="第一项条款。"
+        client,
+        post_consultation,
+        sid,
+        stance="amend",
+        body="更准确。",
+        proposed_text="第一项条款。",
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     html = client.get(statement_url(post_consultation, sid)).get_data(as_text=True)
-    added = '<ins><span class="visually-hidden">[{} </span>{}<span class="visually-hidden">]</span></ins>'
+    hidden = '<span class="visually-hidden">'
+    added = "<ins>" + hidden + "[{} </span>{}" + hidden + "]</span></ins>"
     # Character by character: only the two new characters are marked.
-    assert "第一" + added.format("新增：", "项") + "条" + added.format("新增：", "款") + "。" in html
+    assert (
+        "第一" + added.format("新增：", "项") + "条" + added.format("新增：", "款") + "。" in html
+    )
 
 
 def _token(client):
@@ -77,7 +87,9 @@ def test_pre_moderated_comment_waits_and_is_shown_only_to_its_author(
     sid = first_clause(db, consultation)
     comment(client, consultation, sid, stance="support", body="Good clause.")
     assert db.session.scalar(sa.select(Comment.moderation_state)) is ModerationState.PENDING
-    assert "Waiting for moderation" in client.get(statement_url(consultation, sid)).get_data(as_text=True)
+    assert "Waiting for moderation" in client.get(statement_url(consultation, sid)).get_data(
+        as_text=True
+    )
     post_form(client, "/logout", {}, page="/")
     assert "Good clause." not in client.get(statement_url(consultation, sid)).get_data(as_text=True)
 
@@ -96,11 +108,19 @@ def test_htmx_comment_returns_the_thread_fragment(db, client, participant, post_
     [
         ({"stance": "support", "body": ""}, "Write your comment before sending it."),
         ({"stance": "support", "body": "x" * 4001}, "Keep your comment under 4000 characters."),
-        ({"stance": "amend", "body": "Change it", "proposed_text": ""}, "Write the wording you propose."),
-        ({"stance": "shout", "body": "hi"}, "Choose whether you support, oppose or suggest a change."),
+        (
+            {"stance": "amend", "body": "Change it", "proposed_text": ""},
+            "Write the wording you propose.",
+        ),
+        (
+            {"stance": "shout", "body": "hi"},
+            "Choose whether you support, oppose or suggest a change.",
+        ),
     ],
 )
-def test_bad_comments_are_refused_clearly(db, client, participant, post_consultation, row_count, data, message):
+def test_bad_comments_are_refused_clearly(
+    db, client, participant, post_consultation, row_count, data, message
+):
     sid = first_clause(db, post_consultation)
     response = comment(client, post_consultation, sid, **data)
     assert response.status_code == 422
@@ -116,12 +136,21 @@ def test_reply_is_one_level_deep(db, client, participant, post_consultation):
     top = db.session.scalar(sa.select(Comment))
     comment(client, post_consultation, sid, stance="oppose", body="Reply.", parent_id=str(top.id))
     reply = db.session.scalar(sa.select(Comment).where(Comment.body == "Reply."))
-    comment(client, post_consultation, sid, stance="support", body="Reply to reply.", parent_id=str(reply.id))
+    comment(
+        client,
+        post_consultation,
+        sid,
+        stance="support",
+        body="Reply to reply.",
+        parent_id=str(reply.id),
+    )
     nested = db.session.scalar(sa.select(Comment).where(Comment.body == "Reply to reply."))
     assert reply.parent_id == top.id and nested.parent_id == top.id
 
 
-def test_edit_and_delete_own_comment_but_not_others(db, client, participant, post_consultation, make_user, login):
+def test_edit_and_delete_own_comment_but_not_others(
+    db, client, participant, post_consultation, make_user, login
+):
     sid = first_clause(db, post_consultation)
     comment(client, post_consultation, sid, stance="support", body="Original.")
     mine = db.session.scalar(sa.select(Comment))
@@ -137,14 +166,19 @@ def test_edit_and_delete_own_comment_but_not_others(db, client, participant, pos
     login(make_user("other@example.org"))
     assert client.get(edit_url).status_code == 403
     response = post_form(
-        client, f"/c/{post_consultation.slug}/comments/{mine.id}/delete", {}, page=statement_url(post_consultation, sid)
+        client,
+        f"/c/{post_consultation.slug}/comments/{mine.id}/delete",
+        {},
+        page=statement_url(post_consultation, sid),
     )
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Comment, mine.id).deleted_at is None
 
 
-def test_report_someone_elses_comment_once(db, client, participant, post_consultation, make_user, login, row_count):
+def test_report_someone_elses_comment_once(
+    db, client, participant, post_consultation, make_user, login, row_count
+):
     sid = first_clause(db, post_consultation)
     comment(client, post_consultation, sid, stance="support", body="Rude words.")
     target = db.session.scalar(sa.select(Comment))
@@ -164,10 +198,14 @@ def test_comment_text_is_escaped(db, client, participant, post_consultation):
     comment(client, post_consultation, sid, stance="support", body="<img src=x onerror=alert(1)>")
     html = client.get(statement_url(post_consultation, sid)).get_data(as_text=True)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert db.session.scalar(sa.select(Comment.body)) == "<img src=x onerror=alert(1)>", "stored as written"
+    assert db.session.scalar(sa.select(Comment.body)) == "<img src=x onerror=alert(1)>", (
+        "stored as written"
+    )
 
 
-def test_comment_on_statement_of_other_consultation_is_404(db, client, participant, post_consultation, make_consultation):
+def test_comment_on_statement_of_other_consultation_is_404(
+    db, client, participant, post_consultation, make_consultation
+):
     other = make_consultation("elsewhere")
     sid = first_clause(db, other)
     response = post_form(

@@ -46,9 +46,13 @@ def test_concurrent_votes_on_one_statement(app, db, make_consultation, clause_id
         thread.join(timeout=120)
     assert errors == []
     with db.engine.connect() as conn:
-        rows = conn.execute(sa.select(Vote.value).where(Vote.statement_id == target)).scalars().all()
+        rows = (
+            conn.execute(sa.select(Vote.value).where(Vote.statement_id == target)).scalars().all()
+        )
         events = conn.scalar(
-            sa.select(sa.func.count()).select_from(VoteEvent).where(VoteEvent.statement_id == target)
+            sa.select(sa.func.count())
+            .select_from(VoteEvent)
+            .where(VoteEvent.statement_id == target)
         )
     assert len(rows) == THREADS, "one vote per voter"
     expected = [1 if (i + VOTES_EACH - 1) % 2 else -1 for i in range(THREADS)]

@@ -29,14 +29,21 @@ def flow_post(client, csrf, consultation, path="", headers=None, **data):
     )
 
 
-def test_flow_shows_one_statement_at_a_time_with_progress(db, client, csrf, participant, consultation, clause_ids):
+def test_flow_shows_one_statement_at_a_time_with_progress(
+    db, client, csrf, participant, consultation, clause_ids
+):
     extra = add_statements(db, consultation, "Statement A")
     html = client.get(f"/c/{consultation.slug}/vote").get_data(as_text=True)
     assert "0 of 3 voted" in html
     seen = []
     for _ in range(3):
         response = flow_post(
-            client, csrf, consultation, headers=HX, statement_id=str(_current(client, consultation)), choice="agree"
+            client,
+            csrf,
+            consultation,
+            headers=HX,
+            statement_id=str(_current(client, consultation)),
+            choice="agree",
         )
         assert response.status_code == 200
         seen.append(response.get_data(as_text=True))
@@ -59,11 +66,20 @@ def test_least_voted_first_without_analysis(db, participant, consultation, claus
     db.session.add_all(others)
     db.session.flush()
     for other in others:
-        db.session.add(Vote(consultation_id=consultation.id, participant_id=other.id, statement_id=clause_ids[0], value=1))
+        db.session.add(
+            Vote(
+                consultation_id=consultation.id,
+                participant_id=other.id,
+                statement_id=clause_ids[0],
+                value=1,
+            )
+        )
     db.session.commit()
     upcoming = next_statement(consultation, None, set())
     assert upcoming.statement.id == clause_ids[1]
-    assert next_statement(consultation, None, {clause_ids[1]}).statement.id == clause_ids[0], "skipped go last"
+    assert next_statement(consultation, None, {clause_ids[1]}).statement.id == clause_ids[0], (
+        "skipped go last"
+    )
 
 
 def test_routing_priorities_of_latest_analysis_are_used(db, consultation, clause_ids):
@@ -77,11 +93,16 @@ def test_routing_priorities_of_latest_analysis_are_used(db, consultation, clause
         )
     )
     db.session.commit()
-    picks = {next_statement(consultation, None, set(), random.Random(seed)).statement.id for seed in range(20)}
+    picks = {
+        next_statement(consultation, None, set(), random.Random(seed)).statement.id
+        for seed in range(20)
+    }
     assert picks == {clause_ids[1]}
 
 
-def test_skip_moves_on_and_keeps_nothing(db, client, csrf, participant, consultation, clause_ids, row_count):
+def test_skip_moves_on_and_keeps_nothing(
+    db, client, csrf, participant, consultation, clause_ids, row_count
+):
     first = _current(client, consultation)
     response = flow_post(client, csrf, consultation, "/skip", statement_id=str(first))
     assert response.status_code == 302
@@ -90,9 +111,20 @@ def test_skip_moves_on_and_keeps_nothing(db, client, csrf, participant, consulta
 
 
 def test_flow_bad_vote_is_refused_inline(client, csrf, participant, consultation, row_count):
-    response = flow_post(client, csrf, consultation, headers=HX, statement_id="999999", choice="agree")
+    response = flow_post(
+        client, csrf, consultation, headers=HX, statement_id="999999", choice="agree"
+    )
     assert response.status_code == 404
-    response = flow_post(client, csrf, consultation, headers=HX, statement_id=str(_current(client, consultation)), choice="nope")
-    assert response.status_code == 400 and "Choose agree, disagree or pass." in response.get_data(as_text=True)
+    response = flow_post(
+        client,
+        csrf,
+        consultation,
+        headers=HX,
+        statement_id=str(_current(client, consultation)),
+        choice="nope",
+    )
+    assert response.status_code == 400 and "Choose agree, disagree or pass." in response.get_data(
+        as_text=True
+    )
     assert 'id="flow-card"' in response.get_data(as_text=True)
     assert row_count(Vote) == 0

@@ -5,7 +5,9 @@ from consult.participation.models import Comment, ModerationState, Statement, St
 from tests.conftest import post_form
 
 
-def test_my_participation_lists_votes_writing_and_answers(db, client, participant, vote, consultation, clause_ids):
+def test_my_participation_lists_votes_writing_and_answers(
+    db, client, participant, vote, consultation, clause_ids
+):
     vote(clause_ids[0], "agree")
     post_form(client, f"/c/{consultation.slug}/statements", {"text": "Publish safety evaluations."})
     post_form(
@@ -14,7 +16,9 @@ def test_my_participation_lists_votes_writing_and_answers(db, client, participan
         {"stance": "amend", "body": "Tighter wording.", "proposed_text": "Second, tighter clause."},
         page=f"/c/{consultation.slug}/s/{clause_ids[1]}",
     )
-    statement = db.session.scalar(sa.select(Statement).where(Statement.kind == StatementKind.PARTICIPANT))
+    statement = db.session.scalar(
+        sa.select(Statement).where(Statement.kind == StatementKind.PARTICIPANT)
+    )
     statement.moderation_state = ModerationState.REJECTED
     statement.moderation_reason = "Off topic for this draft."
     comment = db.session.scalar(sa.select(Comment))

@@ -11,7 +11,9 @@ def limited_client(app, database_url, tmp_path):
     # Created after the ordinary app: Flask-Limiter keeps "enabled" on its one global object.
     from consult.app import create_app
 
-    app = create_app({**_base_config(database_url, tmp_path / "limited"), "RATELIMIT_ENABLED": True})
+    app = create_app(
+        {**_base_config(database_url, tmp_path / "limited"), "RATELIMIT_ENABLED": True}
+    )
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app.test_client()
@@ -20,15 +22,21 @@ def limited_client(app, database_url, tmp_path):
         db.session.remove()
 
 
-def test_statements_are_rate_limited_per_account(limited_client, make_user, consultation, row_count):
+def test_statements_are_rate_limited_per_account(
+    limited_client, make_user, consultation, row_count
+):
     user = make_user("busy@example.org")
     page = limited_client.get("/login").get_data(as_text=True)
-    limited_client.post("/login", data={"csrf_token": csrf_from(page), "email": user.email, "password": PASSWORD})
+    limited_client.post(
+        "/login", data={"csrf_token": csrf_from(page), "email": user.email, "password": PASSWORD}
+    )
     url = f"/c/{consultation.slug}/statements"
     statuses = []
     for n in range(11):
         token = csrf_from(limited_client.get(url).get_data(as_text=True))
-        response = limited_client.post(url, data={"csrf_token": token, "text": f"Point number {n}."})
+        response = limited_client.post(
+            url, data={"csrf_token": token, "text": f"Point number {n}."}
+        )
         statuses.append(response.status_code)
     assert statuses[:10] == [302] * 10
     assert statuses[10] == 429

@@ -16,7 +16,9 @@ def test_submitted_statement_waits_for_moderation_with_authors_agree_vote(
 ):
     response = submit(client, consultation, "  Open-source models need   their own rules. ")
     assert response.status_code == 302
-    statement = db.session.scalar(sa.select(Statement).where(Statement.kind == StatementKind.PARTICIPANT))
+    statement = db.session.scalar(
+        sa.select(Statement).where(Statement.kind == StatementKind.PARTICIPANT)
+    )
     assert statement.text == "Open-source models need   their own rules.", "stored as written"
     assert statement.moderation_state is ModerationState.PENDING
     assert db.session.scalar(sa.select(Vote.value).where(Vote.statement_id == statement.id)) == 1
@@ -25,7 +27,9 @@ def test_submitted_statement_waits_for_moderation_with_authors_agree_vote(
     assert "Your statements not yet published" in html and "Waiting for moderation" in html
 
 
-def test_post_moderated_statement_is_open_for_voting_at_once(db, client, participant, make_consultation):
+def test_post_moderated_statement_is_open_for_voting_at_once(
+    db, client, participant, make_consultation
+):
     consultation = make_consultation("open", moderation_mode=ModerationMode.POST)
     submit(client, consultation, "Compute thresholds are a poor proxy for risk.")
     html = client.get(f"/c/{consultation.slug}/statements").get_data(as_text=True)
@@ -41,7 +45,9 @@ def test_post_moderated_statement_is_open_for_voting_at_once(db, client, partici
         ("x" * 281, 422, "Keep your statement to 280 characters or fewer."),
     ],
 )
-def test_bad_statements_are_refused(client, participant, consultation, row_count, text, status, message):
+def test_bad_statements_are_refused(
+    client, participant, consultation, row_count, text, status, message
+):
     response = submit(client, consultation, text)
     assert response.status_code == status
     assert message in response.get_data(as_text=True)

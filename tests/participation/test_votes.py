@@ -14,7 +14,10 @@ def test_vote_in_place_with_htmx_returns_the_vote_box(participant, vote, clause_
     html = response.get_data(as_text=True)
     assert "<html" not in html and f'id="vote-{clause_ids[0]}"' in html
     assert "HX-Request" in response.headers["Vary"]
-    assert 'value="agree" class="vote-button vote-agree"\n                  aria-pressed="true"' in html
+    assert (
+        'value="agree" class="vote-button vote-agree"\n                  aria-pressed="true"'
+        in html
+    )
     assert "Agree 100% (1)" in html, "tallies show once one has voted"
     assert stored_votes() == ([(clause_ids[0], 1)], 1)
 
@@ -57,10 +60,17 @@ def test_bad_vote_value_plain_post_is_an_error_page(participant, vote, clause_id
     assert "Choose agree, disagree or pass." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("state", [ModerationState.PENDING, ModerationState.REJECTED, ModerationState.META])
-def test_vote_on_statement_not_open_for_voting(db, participant, vote, consultation, stored_votes, state):
+@pytest.mark.parametrize(
+    "state", [ModerationState.PENDING, ModerationState.REJECTED, ModerationState.META]
+)
+def test_vote_on_statement_not_open_for_voting(
+    db, participant, vote, consultation, stored_votes, state
+):
     statement = Statement(
-        consultation_id=consultation.id, kind=StatementKind.PARTICIPANT, text="x", moderation_state=state
+        consultation_id=consultation.id,
+        kind=StatementKind.PARTICIPANT,
+        text="x",
+        moderation_state=state,
     )
     db.session.add(statement)
     db.session.commit()
@@ -83,7 +93,9 @@ def test_vote_on_statement_of_another_consultation_is_404(
     assert stored_votes() == ([], 0)
 
 
-def test_vote_on_closed_consultation(db, participant, vote, consultation, clause_ids, stored_votes, reload):
+def test_vote_on_closed_consultation(
+    db, participant, vote, consultation, clause_ids, stored_votes, reload
+):
     vote(clause_ids[0], "agree")
     consultation.status = Status.CLOSED
     db.session.commit()
@@ -93,14 +105,20 @@ def test_vote_on_closed_consultation(db, participant, vote, consultation, clause
     assert stored_votes() == ([(clause_ids[0], 1)], 1), "the earlier vote is kept"
 
 
-def test_vote_after_closing_time_without_anyone_closing_it(db, participant, vote, consultation, clause_ids):
+def test_vote_after_closing_time_without_anyone_closing_it(
+    db, participant, vote, consultation, clause_ids
+):
     consultation.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert vote(clause_ids[0], "agree").status_code == 403
 
 
-def test_vote_without_csrf_token_is_refused(client, participant, consultation, clause_ids, stored_votes):
-    response = client.post(f"/c/{consultation.slug}/statements/{clause_ids[0]}/vote", data={"choice": "agree"})
+def test_vote_without_csrf_token_is_refused(
+    client, participant, consultation, clause_ids, stored_votes
+):
+    response = client.post(
+        f"/c/{consultation.slug}/statements/{clause_ids[0]}/vote", data={"choice": "agree"}
+    )
     assert response.status_code == 400
     response = client.post(
         f"/c/{consultation.slug}/statements/{clause_ids[0]}/vote",
@@ -111,7 +129,9 @@ def test_vote_without_csrf_token_is_refused(client, participant, consultation, c
     assert stored_votes() == ([], 0)
 
 
-def test_anonymous_vote_needs_login_when_not_allowed(client, csrf, consultation, clause_ids, stored_votes):
+def test_anonymous_vote_needs_login_when_not_allowed(
+    client, csrf, consultation, clause_ids, stored_votes
+):
     response = client.post(
         f"/c/{consultation.slug}/statements/{clause_ids[0]}/vote",
         data={"csrf_token": csrf(), "choice": "agree", "next": f"/c/{consultation.slug}"},
@@ -134,7 +154,9 @@ def test_public_reader_sees_text_but_no_vote_buttons(client, consultation):
     assert "Log in to vote" in html
 
 
-def test_changed_clause_asks_earlier_voters_to_look_again(db, client, participant, vote, consultation, clause_ids):
+def test_changed_clause_asks_earlier_voters_to_look_again(
+    db, client, participant, vote, consultation, clause_ids
+):
     from consult.drafts.models import Clause, DraftVersion
 
     vote(clause_ids[0], "agree")
@@ -149,7 +171,12 @@ def test_changed_clause_asks_earlier_voters_to_look_again(db, client, participan
     db.session.flush()
     version = DraftVersion(consultation_id=consultation.id, number=2, published_at=utcnow())
     version.clauses = [
-        Clause(position=1, lineage_key=old.lineage_key, text={"en": "First clause, reworded."}, statement_id=new_statement.id),
+        Clause(
+            position=1,
+            lineage_key=old.lineage_key,
+            text={"en": "First clause, reworded."},
+            statement_id=new_statement.id,
+        ),
     ]
     db.session.add(version)
     db.session.commit()
