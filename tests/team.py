@@ -57,23 +57,9 @@ def team(db, quick_user, make_consultation) -> Team:
     organiser and a moderator; a participant; and the moderator of consultation "other"."""
     from consult.auth.services import grant_role
     from consult.consultations.models import Role
-    from consult.participation.models import ModerationState, Statement, StatementKind
-
+    # make_consultation gives each clause its own clause statement.
     consultation = make_consultation()
     other = make_consultation("other")
-    for c in (consultation, other):
-        for clause in _clauses(db, c):
-            statement = Statement(
-                consultation_id=c.id,
-                kind=StatementKind.CLAUSE,
-                lineage_key=clause.lineage_key,
-                moderation_state=ModerationState.APPROVED,
-                is_seed=True,
-            )
-            db.session.add(statement)
-            db.session.flush()
-            clause.statement_id = statement.id
-    db.session.commit()
     team = Team(
         consultation,
         other,
@@ -86,12 +72,6 @@ def team(db, quick_user, make_consultation) -> Team:
     grant_role(team.moderator, consultation, Role.MODERATOR)
     grant_role(team.other_moderator, other, Role.MODERATOR)
     return team
-
-
-def _clauses(db, consultation):
-    from consult.consultations.services import current_version
-
-    return current_version(consultation).clauses
 
 
 @pytest.fixture

@@ -25,6 +25,14 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
+def _check_password_length(password: str, field: str) -> None:
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        message = _(
+            "Use a password of %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX
+        )
+        raise DomainError(message, field=field)
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -59,15 +67,7 @@ def register_user(
     display_name = display_name.strip()
     if not display_name:
         raise DomainError(_("Enter your name."), field="display_name")
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise DomainError(
-            _(
-                "Use a password of %(min)d to %(max)d characters.",
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-            ),
-            field="password",
-        )
+    _check_password_length(password, "password")
     try:
         sector = Sector(sector)
     except ValueError:
@@ -116,15 +116,7 @@ _DUMMY_HASH = hash_password("not a real password, only for timing")
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not check_password_hash(user.password_hash, current_password):
         raise DomainError(_("Your current password is not right."), field="current_password")
-    if not PASSWORD_MIN <= len(new_password) <= PASSWORD_MAX:
-        raise DomainError(
-            _(
-                "Use a password of %(min)d to %(max)d characters.",
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-            ),
-            field="new_password",
-        )
+    _check_password_length(new_password, "new_password")
     user.password_hash = hash_password(new_password)
     db.session.commit()
 

@@ -117,11 +117,17 @@ def add_comment(
     return comment
 
 
-def own_comment(consultation: Consultation, comment_id: int, actor: Actor) -> Comment:
-    """The actor's own comment in this consultation, or 404 / 403."""
+def comment_in(consultation: Consultation, comment_id: int) -> Comment:
+    """A comment of this consultation that has not been deleted, or 404."""
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.consultation_id != consultation.id or comment.deleted_at:
         raise NotFound(_("There is no such comment in this consultation."))
+    return comment
+
+
+def own_comment(consultation: Consultation, comment_id: int, actor: Actor) -> Comment:
+    """The actor's own comment in this consultation, or 404 / 403."""
+    comment = comment_in(consultation, comment_id)
     participant = find_participant(consultation, actor)
     if participant is None or comment.author_id != participant.id:
         raise Forbidden(_("You can only change your own comments."))
@@ -167,9 +173,7 @@ def report_comment(
             _("Keep the reason under %(n)d characters.", n=REPORT_REASON_MAX), field="reason"
         )
     with write_transaction():
-        comment = db.session.get(Comment, comment_id)
-        if comment is None or comment.consultation_id != consultation.id or comment.deleted_at:
-            raise NotFound(_("There is no such comment in this consultation."))
+        comment = comment_in(consultation, comment_id)
         author: Participant | None = comment.author
         if author is not None and author.user_id == user.id:
             raise DomainError(_("You cannot report your own comment."))
