@@ -48,14 +48,22 @@ def write_transaction() -> Iterator[None]:
     so concurrent writers queue on the busy timeout instead of failing when a read
     lock cannot be upgraded. Whatever the session held before is committed first.
     On error the transaction rolls back and nothing is half-written.
+
+    Objects loaded before (the user, the consultation) are not expired by these
+    commits: the use case checks what it needs inside the transaction, and reloading
+    them on every access would double the queries of the busiest requests.
     """
-    db.session.commit()
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
     token = _immediate.set(True)
     try:
+        session.commit()
         yield
-        db.session.commit()
+        session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise
     finally:
         _immediate.reset(token)
+        session.expire_on_commit = expire

@@ -26,9 +26,12 @@ def listed_consultations() -> dict[str, list[Consultation]]:
     return listing
 
 
+_BY_SLUG = sa.select(Consultation).where(Consultation.slug == sa.bindparam("slug"))
+
+
 def get_visible_consultation(slug: str, user) -> Consultation:
     """The consultation at ``slug`` if this user may read it; drafts only for its team."""
-    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == slug))
+    consultation = db.session.scalar(_BY_SLUG, {"slug": slug})
     if consultation is None:
         raise NotFound(_("There is no consultation at this address."))
     if consultation.status is Status.DRAFT and not has_role(

@@ -35,16 +35,25 @@ def new_anonymous_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+# Built once: looked up on every vote, page and comment.
+_BY_USER = sa.select(Participant).where(
+    Participant.consultation_id == sa.bindparam("consultation_id"),
+    Participant.user_id == sa.bindparam("key"),
+)
+_BY_KEY = sa.select(Participant).where(
+    Participant.consultation_id == sa.bindparam("consultation_id"),
+    Participant.anonymous_key == sa.bindparam("key"),
+)
+
+
 def find_participant(consultation: Consultation, actor: Actor) -> Participant | None:
     if actor.user is not None:
-        condition = Participant.user_id == actor.user.id
+        query, key = _BY_USER, actor.user.id
     elif actor.anonymous_key:
-        condition = Participant.anonymous_key == actor.anonymous_key
+        query, key = _BY_KEY, actor.anonymous_key
     else:
         return None
-    return db.session.scalar(
-        sa.select(Participant).where(Participant.consultation_id == consultation.id, condition)
-    )
+    return db.session.scalar(query, {"consultation_id": consultation.id, "key": key})
 
 
 def participant_for(consultation: Consultation, actor: Actor) -> Participant:

@@ -29,12 +29,14 @@ def vote_boxes(
     statement_ids: list[int],
     participant: Participant | None,
     lineages: dict[int, str] | None = None,
+    *,
+    with_comment_counts: bool = True,
 ) -> dict[int, VoteBox]:
     """Vote boxes for these statements, in a fixed number of queries."""
     counts = tallies(statement_ids)
     mine = votes_of(participant, statement_ids)
     earlier = _earlier_votes(participant, lineages or {})
-    comments = comment_counts(statement_ids)
+    comments = comment_counts(statement_ids) if with_comment_counts else {}
     return {
         sid: VoteBox(
             statement_id=sid,
@@ -76,20 +78,22 @@ def _earlier_votes(participant: Participant | None, lineages: dict[int, str]) ->
     return dict(rows)  # ordered by time, so each lineage keeps its latest vote
 
 
+_COMMENT_COUNTS = (
+    sa.select(Comment.statement_id, sa.func.count())
+    .where(
+        Comment.statement_id.in_(sa.bindparam("ids", expanding=True)),
+        Comment.moderation_state == ModerationState.APPROVED,
+        Comment.deleted_at.is_(None),
+    )
+    .group_by(Comment.statement_id)
+)
+
+
 def comment_counts(statement_ids: list[int]) -> dict[int, int]:
+    """Visible comments per statement (one prepared query)."""
     if not statement_ids:
         return {}
-    return dict(
-        db.session.execute(
-            sa.select(Comment.statement_id, sa.func.count())
-            .where(
-                Comment.statement_id.in_(statement_ids),
-                Comment.moderation_state == ModerationState.APPROVED,
-                Comment.deleted_at.is_(None),
-            )
-            .group_by(Comment.statement_id)
-        ).all()
-    )
+    return dict(db.session.execute(_COMMENT_COUNTS, {"ids": statement_ids}).all())
 
 
 def clause_of_statement(statement: Statement) -> Clause | None:

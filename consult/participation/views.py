@@ -45,10 +45,13 @@ def rate_limit_key() -> str:
     return f"ip:{request.remote_addr}"
 
 
-def vote_box_response(consultation, statement_id: int, actor: Actor, error=None, status=200):
+def vote_box_response(
+    consultation, statement_id: int, actor: Actor, error=None, status=200, participant=None
+):
     """The vote box fragment of one statement, as htmx swaps it in."""
-    participant = find_participant(consultation, actor)
-    box = reading.vote_boxes([statement_id], participant)[statement_id]
+    participant = participant or find_participant(consultation, actor)
+    # The box alone shows no discussion link, so its comment count is not needed.
+    box = reading.vote_boxes([statement_id], participant, with_comment_counts=False)[statement_id]
     response = make_response(
         render_template(
             "participation/_vote.html",
@@ -71,13 +74,13 @@ def vote(slug: str, statement_id: int):
     actor = actor_for(consultation, create_key=True)
     try:
         value = votes.parse_choice(request.form.get("choice"))
-        votes.record_vote(consultation, statement_id, actor, value)
+        participant = votes.record_vote(consultation, statement_id, actor, value)
     except DomainError as error:
         if isinstance(error, LoginRequired) or not wants_fragment() or error.status == 404:
             raise
         return vote_box_response(consultation, statement_id, actor, error.message, error.status)
     if wants_fragment():
-        return vote_box_response(consultation, statement_id, actor)
+        return vote_box_response(consultation, statement_id, actor, participant=participant)
     default = url_for("consultations.show", slug=slug, _anchor=f"s-{statement_id}")
     target = request.form.get("next")
     return redirect(safe_next_url(target) if target else default)

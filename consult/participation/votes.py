@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -52,42 +53,81 @@ def ensure_open(consultation: Consultation) -> None:
         raise Forbidden(_("This consultation is not open for contributions at the moment."))
 
 
-def votable_statement(consultation: Consultation, statement_id: int) -> Statement:
-    """A statement of this consultation that may be voted on now, or a clear refusal."""
-    statement = db.session.get(Statement, statement_id)
-    if statement is None or statement.consultation_id != consultation.id:
+# The vote request is the busiest path of the site, so its statements are built once
+# with bind parameters: SQLAlchemy then reuses their compiled form and cache keys.
+_LATEST_VERSION = (
+    sa.select(DraftVersion.id)
+    .where(
+        DraftVersion.consultation_id == sa.bindparam("consultation_id"),
+        DraftVersion.published_at.is_not(None),
+    )
+    .order_by(DraftVersion.number.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_VOTABLE = sa.select(
+    Statement.consultation_id,
+    Statement.kind,
+    Statement.moderation_state,
+    sa.select(Clause.id)
+    .where(Clause.version_id == _LATEST_VERSION, Clause.statement_id == Statement.id)
+    .exists(),
+).where(Statement.id == sa.bindparam("statement_id"))
+_EVENT = sa.insert(VoteEvent)
+_WITHDRAW = (
+    sa.delete(Vote)
+    .where(
+        Vote.participant_id == sa.bindparam("participant_id"),
+        Vote.statement_id == sa.bindparam("statement_id"),
+    )
+    .returning(Vote.id)
+)
+_TALLIES = (
+    sa.select(Vote.statement_id, Vote.value, sa.func.count())
+    .where(Vote.statement_id.in_(sa.bindparam("ids", expanding=True)))
+    .group_by(Vote.statement_id, Vote.value)
+)
+_MY_VOTES = sa.select(Vote.statement_id, Vote.value).where(
+    Vote.participant_id == sa.bindparam("participant_id"),
+    Vote.statement_id.in_(sa.bindparam("ids", expanding=True)),
+)
+
+
+@functools.cache
+def _upsert_statement(dialect: str):
+    """INSERT ... ON CONFLICT DO UPDATE that writes only a changed value, returning a row
+    only when something changed (PostgreSQL and SQLite share the syntax)."""
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Vote)
+    return insert.on_conflict_do_update(
+        index_elements=[Vote.participant_id, Vote.statement_id],
+        set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+        where=Vote.value != insert.excluded.value,
+    ).returning(Vote.id)
+
+
+def votable_statement(consultation: Consultation, statement_id: int) -> int:
+    """Check the statement may be voted on now (one query); return its id, or refuse clearly.
+
+    It must belong to this consultation and be approved; a clause must be in the latest
+    published version (an earlier wording can no longer be voted on).
+    """
+    row = db.session.execute(
+        _VOTABLE, {"statement_id": statement_id, "consultation_id": consultation.id}
+    ).first()
+    if row is None or row.consultation_id != consultation.id:
         raise NotFound(_("There is no such statement in this consultation."))
-    if statement.moderation_state is not ModerationState.APPROVED:
+    _consultation_id, kind, state, in_current_version = row
+    if state is not ModerationState.APPROVED:
         raise Conflict(_("This statement is not open for voting."))
-    if statement.kind is StatementKind.CLAUSE and not is_current_clause(consultation, statement):
+    if kind is StatementKind.CLAUSE and not in_current_version:
         raise Conflict(_("This clause has changed since. Please vote on its current text."))
-    return statement
-
-
-def is_current_clause(consultation: Consultation, statement: Statement) -> bool:
-    """Whether the statement is a clause of the latest published version (one query)."""
-    latest = (
-        sa.select(DraftVersion.id)
-        .where(
-            DraftVersion.consultation_id == consultation.id,
-            DraftVersion.published_at.is_not(None),
-        )
-        .order_by(DraftVersion.number.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    found = db.session.scalar(
-        sa.select(Clause.id)
-        .where(Clause.version_id == latest, Clause.statement_id == statement.id)
-        .limit(1)
-    )
-    return found is not None
+    return statement_id
 
 
 def record_vote(
     consultation: Consultation, statement_id: int, actor: Actor, value: int | None
-) -> int | None:
-    """Record (or with ``value=None`` withdraw) the actor's vote; return the vote now held.
+) -> Participant:
+    """Record (or with ``value=None`` withdraw) the actor's vote; return the participant.
 
     One atomic upsert: a repeated identical vote writes nothing, a changed one updates the
     row and appends to the vote event log in the same transaction, so an acknowledged vote
@@ -95,61 +135,36 @@ def record_vote(
     """
     with write_transaction():
         ensure_open(consultation)
-        statement = votable_statement(consultation, statement_id)
+        votable_statement(consultation, statement_id)
         participant = participant_for(consultation, actor)
-        changed = _upsert(consultation.id, participant.id, statement.id, value)
-        if changed:
-            db.session.execute(
-                sa.insert(VoteEvent).values(
-                    consultation_id=consultation.id,
-                    participant_id=participant.id,
-                    statement_id=statement.id,
-                    value=value,
-                    created_at=utcnow(),
-                )
-            )
+        row = {
+            "consultation_id": consultation.id,
+            "participant_id": participant.id,
+            "statement_id": statement_id,
+            "value": value,
+            "created_at": utcnow(),
+        }
+        if _upsert(row):
+            db.session.execute(_EVENT, row)
     request_analysis(consultation.id)
-    return value
+    return participant
 
 
-def _upsert(
-    consultation_id: int, participant_id: int, statement_id: int, value: int | None
-) -> bool:
-    """Write the vote; True if anything changed."""
-    if value is None:
-        deleted = db.session.execute(
-            sa.delete(Vote)
-            .where(Vote.participant_id == participant_id, Vote.statement_id == statement_id)
-            .returning(Vote.id)
-        ).first()
-        return deleted is not None
-    now = utcnow()
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Vote).values(
-        consultation_id=consultation_id,
-        participant_id=participant_id,
-        statement_id=statement_id,
-        value=value,
-        created_at=now,
-        updated_at=now,
+def _upsert(row: dict) -> bool:
+    """Write the vote (``value`` None withdraws it); True if anything changed."""
+    if row["value"] is None:
+        return db.session.execute(_WITHDRAW, row).first() is not None
+    statement = _upsert_statement(db.engine.dialect.name)
+    return (
+        db.session.execute(statement, {**row, "updated_at": row["created_at"]}).first() is not None
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Vote.participant_id, Vote.statement_id],
-        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-        where=Vote.value != statement.excluded.value,
-    ).returning(Vote.id)
-    return db.session.execute(statement).first() is not None
 
 
 def tallies(statement_ids: list[int]) -> dict[int, Tally]:
     """Agree / disagree / pass counts for each statement, in one query."""
     if not statement_ids:
         return {}
-    rows = db.session.execute(
-        sa.select(Vote.statement_id, Vote.value, sa.func.count())
-        .where(Vote.statement_id.in_(statement_ids))
-        .group_by(Vote.statement_id, Vote.value)
-    ).all()
+    rows = db.session.execute(_TALLIES, {"ids": statement_ids}).all()
     counts: dict[int, dict[int, int]] = {sid: {} for sid in statement_ids}
     for statement_id, value, count in rows:
         counts[statement_id][value] = count
@@ -165,7 +180,13 @@ def votes_of(
     """The participant's current votes, ``{statement_id: value}``."""
     if participant is None:
         return {}
-    query = sa.select(Vote.statement_id, Vote.value).where(Vote.participant_id == participant.id)
-    if statement_ids is not None:
-        query = query.where(Vote.statement_id.in_(statement_ids))
-    return dict(db.session.execute(query).all())
+    if statement_ids is None:
+        query = sa.select(Vote.statement_id, Vote.value).where(
+            Vote.participant_id == participant.id
+        )
+        return dict(db.session.execute(query).all())
+    return dict(
+        db.session.execute(
+            _MY_VOTES, {"participant_id": participant.id, "ids": statement_ids}
+        ).all()
+    )
