@@ -63,8 +63,18 @@ def register_blueprints(app: Flask) -> None:
     from consult.moderation.views import blueprint as moderation
     from consult.organise.views import blueprint as organise
     from consult.participation.views import blueprint as participation
+    from consult.reports.views import blueprint as reports
 
-    for blueprint in (consultations, auth, i18n, participation, drafts, moderation, organise):
+    for blueprint in (
+        consultations,
+        auth,
+        i18n,
+        participation,
+        drafts,
+        moderation,
+        organise,
+        reports,
+    ):
         app.register_blueprint(blueprint)
 
 

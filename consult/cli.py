@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask create-admin``, ``flask seed-demo``."""
+"""Command-line tasks: ``flask create-admin``, ``flask seed-demo``, ``flask analyse``,
+``flask import-polis``, ``flask export-polis``, ``flask worker``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from consult.errors import DomainError
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(analyse)
+    app.cli.add_command(import_polis)
+    app.cli.add_command(export_polis)
+    app.cli.add_command(worker)
 
 
 @click.command("create-admin")
@@ -68,3 +73,78 @@ def seed_demo(seed: int, stakeholders: int) -> None:
         )
     for line in outcome.account_lines():
         click.echo(line)
+
+
+def _consultation_or_fail(slug: str):
+    import sqlalchemy as sa
+
+    from consult.consultations.models import Consultation
+    from consult.extensions import db
+
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        raise click.ClickException(f"There is no consultation with the slug {slug!r}.")
+    return consultation
+
+
+@click.command("analyse")
+@click.argument("slug")
+def analyse(slug: str) -> None:
+    """Analyse consultation SLUG now and store the result as a new snapshot."""
+    from consult.jobs import run_analysis
+    from consult.reports.models import SnapshotStatus
+
+    consultation = _consultation_or_fail(slug)
+    snapshot = run_analysis(consultation.id)
+    if snapshot.status is not SnapshotStatus.OK:
+        raise click.ClickException(f"The analysis failed: {snapshot.error}")
+    result = snapshot.result or {}
+    click.echo(
+        f"Snapshot {snapshot.id}: {snapshot.n_votes} votes from {snapshot.n_participants} "
+        f"participants on {snapshot.n_statements} statements; {result.get('structure_note')}; "
+        f"{snapshot.seconds:.2f} s."
+    )
+
+
+@click.command("import-polis")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--slug", help="Slug of the new consultation (default: from the folder name).")
+def import_polis(folder: str, slug: str | None) -> None:
+    """Create a consultation from the Polis export in FOLDER."""
+    from consult.reports.polis_import import import_polis_export
+
+    try:
+        outcome = import_polis_export(folder, slug)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"Imported '{outcome.slug}': {outcome.n_statements} statements, "
+        f"{outcome.n_participants} participants, {outcome.n_votes} votes (from {outcome.source})."
+    )
+
+
+@click.command("export-polis")
+@click.argument("slug")
+@click.argument("folder", type=click.Path(file_okay=False))
+def export_polis(slug: str, folder: str) -> None:
+    """Write consultation SLUG as a Polis export (CSV files) into FOLDER."""
+    from consult.reports.exports import write_polis_folder
+
+    consultation = _consultation_or_fail(slug)
+    written = write_polis_folder(consultation, folder)
+    click.echo(f"Wrote {', '.join(written)} to {folder}.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker for the analysis queue (needs REDIS_URL)."""
+    from flask import current_app
+    from rq import Queue, Worker
+
+    from consult.jobs import QUEUE, _redis
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL to run a worker.")
+    redis = _redis(current_app)
+    Worker([Queue(QUEUE, connection=redis)], connection=redis).work(burst=burst)

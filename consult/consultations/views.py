@@ -40,7 +40,7 @@ def show(slug: str):
 
 
 def _team_role(consultation) -> str | None:
-    """"organiser" or "moderator" when the reader runs this consultation, for its toolbar."""
+    """ "organiser" or "moderator" when the reader runs this consultation, for its toolbar."""
     if has_role(current_user, consultation, Role.ORGANISER):
         return "organiser"
     if has_role(current_user, consultation, Role.MODERATOR):

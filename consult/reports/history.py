@@ -1,0 +1,128 @@
+"""Clause history: how agreement with each clause moved across snapshots and draft versions,
+beside what changed in its text and which contributions were adopted."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consult.consultations.models import Consultation
+from consult.drafts.models import Clause, DraftVersion
+from consult.extensions import db
+from consult.i18n import localized
+from consult.moderation.models import ContributionResponse
+from consult.reports.dashboard import Agreement
+from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+from consult.reports.svg_lines import history_chart
+from consult.textdiff import diff
+
+MAX_POINTS = 24
+
+
+def _snapshots(consultation_id: int) -> list[AnalysisSnapshot]:
+    """Up to MAX_POINTS OK snapshots spread over the whole history, oldest first."""
+    ids = db.session.scalars(
+        sa.select(AnalysisSnapshot.id)
+        .where(
+            AnalysisSnapshot.consultation_id == consultation_id,
+            AnalysisSnapshot.status == SnapshotStatus.OK,
+        )
+        .order_by(AnalysisSnapshot.id)
+    ).all()
+    if len(ids) > MAX_POINTS:
+        step = (len(ids) - 1) / (MAX_POINTS - 1)
+        ids = sorted({ids[round(i * step)] for i in range(MAX_POINTS)})
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(AnalysisSnapshot)
+            .where(AnalysisSnapshot.id.in_(ids))
+            .order_by(AnalysisSnapshot.id)
+        )
+    )
+
+
+def clause_history(consultation: Consultation, language: str | None = None) -> list[dict]:
+    """Per clause of the current draft: its versions with text changes and adopted
+    contributions, and per snapshot its agreement overall, by group and by sector."""
+    rows = db.session.execute(
+        sa.select(Clause, DraftVersion)
+        .join(DraftVersion, Clause.version_id == DraftVersion.id)
+        .where(
+            DraftVersion.consultation_id == consultation.id,
+            DraftVersion.published_at.is_not(None),
+        )
+        .order_by(DraftVersion.number, Clause.position)
+    ).all()
+    if not rows:
+        return []
+    latest = max(v.number for _c, v in rows)
+    lineages: dict[str, list] = {}
+    for clause, version in rows:
+        lineages.setdefault(clause.lineage_key, []).append((clause, version))
+    responses = db.session.scalars(
+        sa.select(ContributionResponse).where(
+            ContributionResponse.consultation_id == consultation.id,
+            ContributionResponse.clause_lineage_key.is_not(None),
+        )
+    ).all()
+    snapshots = [(s, Agreement(s.result or {})) for s in _snapshots(consultation.id)]
+    out = []
+    for key, versions in lineages.items():
+        current = [c for c, v in versions if v.number == latest]
+        if not current:
+            continue
+        steps, previous_text = [], None
+        for clause, version in versions:
+            text = localized(clause.text, language)
+            steps.append(
+                {
+                    "version": version.number,
+                    "published_at": version.published_at,
+                    "summary": version.change_summary,
+                    "diff": diff(previous_text, text)
+                    if previous_text not in (None, text)
+                    else None,
+                    "changed": previous_text is not None and previous_text != text,
+                    "adopted": [
+                        r
+                        for r in responses
+                        if r.clause_lineage_key == key and r.version_id == version.id
+                    ],
+                }
+            )
+            previous_text = text
+        statement_version = {c.statement_id: v.number for c, v in versions if c.statement_id}
+        points = []
+        newest_first = sorted(statement_version.items(), key=lambda kv: -kv[1])
+        for snapshot, agreement in snapshots:
+            # The newest wording that had votes in this run stands for the clause.
+            for sid, number in newest_first:
+                if sid not in agreement.column or not agreement.segments("overall"):
+                    continue
+                overall = agreement.cell("overall", 0, sid)
+                if not overall.voters:
+                    continue
+                points.append(
+                    {
+                        "snapshot": snapshot,
+                        "version": number,
+                        "overall": overall,
+                        "groups": agreement.family("group", sid),
+                        "sectors": [i for i in agreement.family("sector", sid) if i.voters],
+                    }
+                )
+                break
+        out.append(
+            {
+                "position": current[0].position,
+                "heading": localized(current[0].heading, language),
+                "text": localized(current[0].text, language),
+                "steps": steps,
+                "points": points,
+                "sector_names": sorted({i.segment for p in points for i in p["sectors"]}),
+                "chart": history_chart(points) if len(points) > 1 else None,
+            }
+        )
+    out.sort(key=lambda c: c["position"])
+    return out

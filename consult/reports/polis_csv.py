@@ -1,0 +1,199 @@
+"""The Polis export format, written row by row (polis-math.md, "Vote encoding").
+
+Every function yields CSV text in chunks and reads the database in batches, so a large
+consultation never sits in memory at once. Participants are numbered 0, 1, 2... in the
+order they joined; names and emails never appear. A statement is named by the id it had
+in an imported Polis conversation, else by its own id.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+import numpy as np
+import sqlalchemy as sa
+
+from consult.extensions import db
+from consult.participation.models import ModerationState, Statement, VoteEvent
+from consult.reports.adapter import participant_numbers
+
+BATCH = 10_000
+
+
+class Numbering:
+    """Public numbers of participants and statements of one consultation."""
+
+    def __init__(self, consultation_id: int, statement_ids: Iterable[int] | None = None):
+        self.participants = participant_numbers(consultation_id)
+        query = sa.select(Statement.id, Statement.external_id).where(
+            Statement.consultation_id == consultation_id
+        )
+        pairs = db.session.execute(query.order_by(Statement.id)).all()
+        wanted = None if statement_ids is None else set(statement_ids)
+        self.comment_id = {
+            sid: (ext if ext is not None else sid)
+            for sid, ext in pairs
+            if wanted is None or sid in wanted
+        }
+
+    def participant(self, participant_id: int) -> int:
+        return int(np.searchsorted(self.participants, participant_id))
+
+    def participant_many(self, ids: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.participants, ids)
+
+
+def rows_to_csv(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV text: the header, then the rows, in chunks of about a thousand rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for n, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if n % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _time(moment: datetime | None) -> tuple[str, str]:
+    if moment is None:
+        return "", ""
+    moment = moment.astimezone(UTC)
+    return str(int(moment.timestamp() * 1000)), moment.strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+def withdrawn_cells(consultation_id: int, up_to: int | None) -> set[tuple[int, int]]:
+    """(participant, statement) cells whose latest event (up to ``up_to``) is a withdrawal."""
+    latest = sa.select(sa.func.max(VoteEvent.id)).where(
+        VoteEvent.consultation_id == consultation_id
+    )
+    if up_to is not None:
+        latest = latest.where(VoteEvent.id <= up_to)
+    latest = latest.group_by(VoteEvent.participant_id, VoteEvent.statement_id)
+    rows = db.session.execute(
+        sa.select(VoteEvent.participant_id, VoteEvent.statement_id).where(
+            VoteEvent.id.in_(latest), VoteEvent.value.is_(None)
+        )
+    )
+    return {(p, s) for p, s in rows}
+
+
+def _events(consultation_id: int, up_to: int | None, order):
+    query = sa.select(
+        VoteEvent.participant_id, VoteEvent.statement_id, VoteEvent.value, VoteEvent.created_at
+    ).where(VoteEvent.consultation_id == consultation_id)
+    if up_to is not None:
+        query = query.where(VoteEvent.id <= up_to)
+    return db.session.execute(query.order_by(*order).execution_options(yield_per=BATCH))
+
+
+def votes_csv(consultation_id: int, numbering: Numbering, up_to: int | None) -> Iterator[str]:
+    """votes.csv from the vote event log: every change, so a later vote replaces an earlier one.
+
+    A vote later withdrawn has no Polis encoding: its cell is left out altogether.
+    """
+    withdrawn = withdrawn_cells(consultation_id, up_to)
+
+    def rows():
+        for p, s, value, created in _events(consultation_id, up_to, [VoteEvent.id]):
+            if value is None or (p, s) in withdrawn or s not in numbering.comment_id:
+                continue
+            timestamp, when = _time(created)
+            yield [timestamp, when, numbering.comment_id[s], numbering.participant(p), value]
+
+    return rows_to_csv(["timestamp", "datetime", "comment-id", "voter-id", "vote"], rows())
+
+
+def current_votes(consultation_id: int, up_to: int | None) -> Iterator[tuple[int, dict]]:
+    """(participant id, {statement id: value}) at ``up_to``, one participant at a time."""
+    current, votes = None, {}
+    order = [VoteEvent.participant_id, VoteEvent.statement_id, VoteEvent.id]
+    for p, s, value, _created in _events(consultation_id, up_to, order):
+        if p != current:
+            if votes:
+                yield current, votes
+            current, votes = p, {}
+        if value is None:
+            votes.pop(s, None)
+        else:
+            votes[s] = value
+    if votes:
+        yield current, votes
+
+
+def participants_votes_csv(
+    consultation_id: int, numbering: Numbering, up_to: int | None, groups: dict[int, int]
+) -> Iterator[str]:
+    """participants-votes.csv: one row per voter with its group, counts and every vote."""
+    authored = dict(
+        db.session.execute(
+            sa.select(Statement.author_id, sa.func.count())
+            .where(Statement.consultation_id == consultation_id, Statement.author_id.is_not(None))
+            .group_by(Statement.author_id)
+        ).all()
+    )
+    columns = sorted(numbering.comment_id, key=lambda s: numbering.comment_id[s])
+    header = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
+    header += [str(numbering.comment_id[s]) for s in columns]
+
+    def rows():
+        for p, votes in current_votes(consultation_id, up_to):
+            votes = {s: v for s, v in votes.items() if s in numbering.comment_id}
+            if not votes:
+                continue
+            values = list(votes.values())
+            group = groups.get(p)
+            yield [
+                numbering.participant(p),
+                "" if group is None or group < 0 else group,
+                authored.get(p, 0),
+                len(values),
+                values.count(1),
+                values.count(-1),
+                *(votes.get(s, "") for s in columns),
+            ]
+
+    return rows_to_csv(header, rows())
+
+
+MODERATED = {ModerationState.REJECTED: -1, ModerationState.PENDING: 0}
+
+
+def comments_csv(
+    consultation_id: int, numbering: Numbering, texts: dict[int, str], totals: dict
+) -> Iterator[str]:
+    """comments.csv, with ``is-meta`` and ``is-seed`` columns as newer Polis exports have."""
+    statements = db.session.scalars(
+        sa.select(Statement)
+        .where(Statement.consultation_id == consultation_id)
+        .order_by(Statement.id)
+        .execution_options(yield_per=1000)
+    )
+    header = ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees"]
+    header += ["moderated", "comment-body", "is-meta", "is-seed"]
+
+    def rows():
+        for st in statements:
+            if st.id not in numbering.comment_id:
+                continue
+            timestamp, when = _time(st.created_at)
+            agrees, disagrees = totals.get(st.id, (0, 0))
+            yield [
+                timestamp,
+                when,
+                numbering.comment_id[st.id],
+                "" if st.author_id is None else numbering.participant(st.author_id),
+                agrees,
+                disagrees,
+                MODERATED.get(st.moderation_state, 1),
+                texts.get(st.id, st.text or ""),
+                int(st.moderation_state is ModerationState.META),
+                int(bool(st.is_seed)),
+            ]
+
+    return rows_to_csv(header, rows())

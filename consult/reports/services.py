@@ -1,0 +1,173 @@
+"""Who may see a consultation's analysis, its snapshots, and the overview counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from consult import geo
+from consult.auth.models import StakeholderProfile
+from consult.auth.services import ensure_role, has_role
+from consult.consultations.models import Consultation, Participant, Role
+from consult.consultations.services import get_visible_consultation
+from consult.errors import Forbidden, NotFound
+from consult.extensions import db
+from consult.participation.models import Comment, ModerationState, Statement, Vote, VoteEvent
+from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+
+TEAM = (Role.ORGANISER, Role.MODERATOR)
+
+
+def dashboard_consultation(slug: str, user) -> Consultation:
+    """The consultation whose dashboard ``user`` may read: public unless the organiser hid it."""
+    consultation = get_visible_consultation(slug, user)
+    if not consultation.dashboard_public and not has_role(user, consultation, *TEAM):
+        raise Forbidden(_("The organisers of this consultation have not made its analysis public."))
+    return consultation
+
+
+def organiser_consultation(slug: str, user) -> Consultation:
+    """The consultation at ``slug`` if ``user`` organises it (or is a site admin)."""
+    consultation = get_visible_consultation(slug, user)
+    ensure_role(user, consultation, Role.ORGANISER)
+    return consultation
+
+
+def is_team(user, consultation: Consultation) -> bool:
+    return has_role(user, consultation, *TEAM)
+
+
+def is_organiser(user, consultation: Consultation) -> bool:
+    return has_role(user, consultation, Role.ORGANISER)
+
+
+def latest_snapshot_id(consultation: Consultation) -> int | None:
+    """The newest OK snapshot's id, without loading its (large) result."""
+    return db.session.scalar(
+        sa.select(sa.func.max(AnalysisSnapshot.id)).where(
+            AnalysisSnapshot.consultation_id == consultation.id,
+            AnalysisSnapshot.status == SnapshotStatus.OK,
+        )
+    )
+
+
+def latest_snapshot(consultation: Consultation) -> AnalysisSnapshot | None:
+    return db.session.scalar(
+        sa.select(AnalysisSnapshot)
+        .where(
+            AnalysisSnapshot.consultation_id == consultation.id,
+            AnalysisSnapshot.status == SnapshotStatus.OK,
+        )
+        .order_by(AnalysisSnapshot.id.desc())
+        .limit(1)
+    )
+
+
+def latest_failure(consultation: Consultation) -> AnalysisSnapshot | None:
+    """The newest run if it failed (after the last good one): organisers are told."""
+    newest = db.session.scalar(
+        sa.select(AnalysisSnapshot)
+        .where(AnalysisSnapshot.consultation_id == consultation.id)
+        .order_by(AnalysisSnapshot.id.desc())
+        .limit(1)
+    )
+    return newest if newest is not None and newest.status is SnapshotStatus.FAILED else None
+
+
+def snapshot_history(consultation: Consultation) -> list[AnalysisSnapshot]:
+    """Every OK run, oldest first (results are loaded: use for small histories)."""
+    return list(
+        db.session.scalars(
+            sa.select(AnalysisSnapshot)
+            .where(
+                AnalysisSnapshot.consultation_id == consultation.id,
+                AnalysisSnapshot.status == SnapshotStatus.OK,
+            )
+            .order_by(AnalysisSnapshot.id)
+        )
+    )
+
+
+def get_snapshot(consultation: Consultation, snapshot_id: int) -> AnalysisSnapshot:
+    snapshot = db.session.get(AnalysisSnapshot, snapshot_id)
+    if snapshot is None or snapshot.consultation_id != consultation.id:
+        raise NotFound(_("There is no such analysis for this consultation."))
+    return snapshot
+
+
+@dataclass(frozen=True)
+class Overview:
+    participants: int
+    voters: int
+    votes: int
+    statements: int
+    comments: int
+    by_sector: list[tuple[str | None, int]]
+    by_region: list[tuple[str | None, int]]
+    by_income: list[tuple[str | None, int]]
+    votes_by_day: list[tuple[str, int]]
+    last_vote_at: datetime | None
+
+
+def overview(consultation: Consultation) -> Overview:
+    """Counts for the dashboard's overview, each one aggregate query."""
+    cid = consultation.id
+
+    def count(query):
+        return db.session.scalar(query) or 0
+
+    profiles = db.session.execute(
+        sa.select(StakeholderProfile.sector, StakeholderProfile.country)
+        .select_from(Participant)
+        .outerjoin(StakeholderProfile, StakeholderProfile.user_id == Participant.user_id)
+        .where(Participant.consultation_id == cid)
+    ).all()
+    sectors = Counter(s.value if s else None for s, _c in profiles)
+    regions = Counter(geo.region_of(c) if c else None for _s, c in profiles)
+    incomes = Counter(geo.income_group_of(c) if c else None for _s, c in profiles)
+    day = sa.func.date(VoteEvent.created_at)
+    by_day = db.session.execute(
+        sa.select(day, sa.func.count())
+        .where(VoteEvent.consultation_id == cid)
+        .group_by(day)
+        .order_by(day)
+    ).all()
+    return Overview(
+        participants=len(profiles),
+        voters=count(
+            sa.select(sa.func.count(sa.distinct(Vote.participant_id))).where(
+                Vote.consultation_id == cid
+            )
+        ),
+        votes=count(
+            sa.select(sa.func.count()).select_from(Vote).where(Vote.consultation_id == cid)
+        ),
+        statements=count(
+            sa.select(sa.func.count())
+            .select_from(Statement)
+            .where(
+                Statement.consultation_id == cid,
+                Statement.moderation_state == ModerationState.APPROVED,
+            )
+        ),
+        comments=count(
+            sa.select(sa.func.count())
+            .select_from(Comment)
+            .where(
+                Comment.consultation_id == cid,
+                Comment.moderation_state == ModerationState.APPROVED,
+                Comment.deleted_at.is_(None),
+            )
+        ),
+        by_sector=sectors.most_common(),
+        by_region=regions.most_common(),
+        by_income=incomes.most_common(),
+        votes_by_day=[(str(d), n) for d, n in by_day],
+        last_vote_at=db.session.scalar(
+            sa.select(sa.func.max(Vote.updated_at)).where(Vote.consultation_id == cid)
+        ),
+    )

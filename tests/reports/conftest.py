@@ -1,0 +1,111 @@
+"""A consultation with two opinion camps that agree on one clause, voted in bulk."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+SECTORS = ["government", "industry", "academia", "civil_society", "citizen"]
+COUNTRIES = ["KE", "CN", "DE", "BR", "US", "IN"]
+
+
+@pytest.fixture(autouse=True)
+def quick_analysis(app):
+    """Fewer bootstrap resamples: the tests check wiring, not stability figures."""
+    app.config["ANALYSIS_BOOTSTRAP"] = 3
+
+
+@pytest.fixture
+def voted(db, make_consultation):
+    """An open consultation: 2 clauses, 10 participant statements, 40 voters in two camps.
+
+    Camp A (even participants) agrees with statements 0-4 and disagrees with 5-9; camp B
+    the reverse; everyone agrees with clause 1 and passes on clause 2. Returns a namespace
+    with the consultation, statement ids (clauses first) and participant ids.
+    """
+    from types import SimpleNamespace
+
+    from consult.auth.models import Sector, StakeholderProfile, User
+    from consult.consultations.models import Participant
+    from consult.drafts.models import Clause
+    from consult.participation.models import (
+        ModerationState,
+        Statement,
+        StatementKind,
+        Vote,
+        VoteEvent,
+    )
+    from tests.team import _password_hash
+
+    consultation = make_consultation(slug="camps")
+    clauses = db.session.scalars(sa.select(Clause.statement_id).order_by(Clause.position)).all()
+    statements = []
+    for i in range(10):
+        statement = Statement(
+            consultation_id=consultation.id,
+            kind=StatementKind.PARTICIPANT,
+            text=f"Statement number {i} <b>bold?</b>",
+            language="en",
+            moderation_state=ModerationState.APPROVED,
+        )
+        db.session.add(statement)
+        statements.append(statement)
+    password_hash = _password_hash()
+    participants = []
+    for p in range(40):
+        user = User(
+            email=f"voter{p}@example.org",
+            display_name=f"Secret Name {p}",
+            password_hash=password_hash,
+        )
+        user.profile = StakeholderProfile(
+            sector=Sector(SECTORS[p % len(SECTORS)]), country=COUNTRIES[p % len(COUNTRIES)]
+        )
+        db.session.add(user)
+        db.session.flush()
+        participant = Participant(consultation_id=consultation.id, user_id=user.id)
+        db.session.add(participant)
+        participants.append(participant)
+    db.session.flush()
+    ids = [*clauses, *(s.id for s in statements)]
+    rows = []
+    for p, participant in enumerate(participants):
+        camp = 1 if p % 2 == 0 else -1
+        rows.append((participant.id, clauses[0], 1))
+        rows.append((participant.id, clauses[1], 0))
+        for i, statement in enumerate(statements):
+            if (p + i) % 7 == 0:
+                continue  # not everyone sees everything
+            rows.append((participant.id, statement.id, camp if i < 5 else -camp))
+    db.session.execute(
+        sa.insert(Vote),
+        [
+            {"consultation_id": consultation.id, "participant_id": p, "statement_id": s, "value": v}
+            for p, s, v in rows
+        ],
+    )
+    db.session.execute(
+        sa.insert(VoteEvent),
+        [
+            {"consultation_id": consultation.id, "participant_id": p, "statement_id": s, "value": v}
+            for p, s, v in rows
+        ],
+    )
+    db.session.commit()
+    return SimpleNamespace(
+        consultation=consultation,
+        statement_ids=ids,
+        clause_ids=list(clauses),
+        participant_ids=[p.id for p in participants],
+        n_votes=len(rows),
+    )
+
+
+@pytest.fixture
+def organiser(db, make_user, voted):
+    from consult.auth.services import grant_role
+    from consult.consultations.models import Role
+
+    user = make_user("organiser@example.org")
+    grant_role(user, voted.consultation, Role.ORGANISER)
+    return user

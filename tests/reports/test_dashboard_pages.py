@@ -1,0 +1,200 @@
+"""The dashboard, method notes and clause history over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult import jobs
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def analysed(db, voted):
+    snapshot = jobs.run_analysis(voted.consultation.id)
+    assert snapshot.result, snapshot.error
+    return snapshot
+
+
+def test_dashboard_shows_every_section(client, voted, analysed):
+    response = client.get("/c/camps/dashboard")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for text in (
+        "Who took part",
+        "Opinion map",
+        "Broad agreement",
+        "The opinion groups",
+        "Where views divide",
+        "Clause by sector",
+        "Clause by region",
+        f"{voted.n_votes} votes by 40 participants",
+        "Group A",
+        "Group B",
+    ):
+        assert text in html, text
+    assert html.count("<svg") >= 5
+    assert html.count("Show as a table") >= 5
+    assert html.count("/c/camps/dashboard/method#") >= 5
+    # Statement text is escaped, in the page and inside the SVG titles.
+    assert "<b>bold?</b>" not in html and "&lt;b&gt;bold?&lt;/b&gt;" in html
+    assert "Secret Name" not in html
+    assert 'hx-trigger="every 20s"' in html
+
+
+def test_dashboard_without_analysis(client, voted):
+    response = client.get("/c/camps/dashboard")
+    assert response.status_code == 200
+    assert "No analysis yet" in response.get_data(as_text=True)
+    assert client.get("/c/camps/dashboard?since=0", headers=HX).status_code == 204
+
+
+def test_polling_answers_204_until_a_newer_snapshot_exists(client, voted, analysed):
+    url = f"/c/camps/dashboard?since={analysed.id}"
+    unchanged = client.get(url, headers=HX)
+    assert unchanged.status_code == 204
+    assert "HX-Request" in unchanged.headers["Vary"]
+    newer = jobs.run_analysis(voted.consultation.id)
+    changed = client.get(url, headers=HX)
+    assert changed.status_code == 200
+    html = changed.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="dashboard"')
+    assert f"since={newer.id}" in html and "<html" not in html
+
+
+def test_unknown_and_hidden_dashboards(client, db, voted, analysed, organiser, login):
+    assert client.get("/c/nope/dashboard").status_code == 404
+    assert client.get("/c/nope/dashboard/method").status_code == 404
+    voted.consultation.dashboard_public = False
+    db.session.commit()
+    hidden = client.get("/c/camps/dashboard")
+    assert hidden.status_code == 403
+    assert "not made its analysis public" in hidden.get_data(as_text=True)
+    assert client.get("/c/camps/dashboard/history").status_code == 403
+    login(organiser)
+    page = client.get("/c/camps/dashboard")
+    assert page.status_code == 200
+    assert "/c/camps/exports" in page.get_data(as_text=True)
+
+
+def test_failed_run_is_shown_to_organisers_only(
+    client, voted, analysed, organiser, login, monkeypatch
+):
+    monkeypatch.setattr("consult.analysis.analyse", lambda *a, **k: 1 / 0)
+    jobs.run_analysis(voted.consultation.id)
+    public = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert "latest analysis run failed" not in public and "Opinion map" in public
+    login(organiser)
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert "latest analysis run failed" in html and "ZeroDivisionError" in html
+    assert "Opinion map" in html  # the previous snapshot is still shown
+
+
+def test_you_are_here(client, db, voted, analysed, login):
+    from consult.auth.models import User
+    from consult.consultations.models import Participant
+
+    participant = db.session.get(Participant, voted.participant_ids[0])
+    user = db.session.get(User, participant.user_id)
+    login(user)
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert "You are here" in html
+
+
+def test_method_notes_and_history(client, voted, analysed):
+    method = client.get("/c/camps/dashboard/method")
+    assert method.status_code == 200
+    for anchor in ("map", "groups", "broad", "divisive", "bridging", "uncertainty", "heatmaps"):
+        assert f'id="{anchor}"' in method.get_data(as_text=True)
+    history = client.get("/c/camps/dashboard/history")
+    assert history.status_code == 200
+    html = history.get_data(as_text=True)
+    assert "Clause 1" in html and "Agreement over time" in html and "100%" in html
+
+
+def test_dashboard_link_on_consultation_page(client, voted):
+    assert "/c/camps/dashboard" in client.get("/c/camps").get_data(as_text=True)
+
+
+def test_svg_escapes_text():
+    from consult.reports import svg, svg_charts
+
+    evil = '<script>alert("x")</script>'
+    out = str(svg.opinion_map([(0.0, 0.0, 0)], [(0, evil, 1, [0.0, 0.0])], [(1.0, 1.0, evil)]))
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    bars = str(svg_charts.agreement_bars([(evil, 0.5, 0.4, 0.6, 10)], evil))
+    assert "<script>" not in bars
+    heat = str(svg_charts.heatmap([evil], [evil], [[(0.7, 9)]], evil, lambda *a: evil))
+    assert "<script>" not in heat and "70%" in heat
+
+
+def test_clause_history_across_versions(client, db, voted, analysed):
+    import sqlalchemy as sa
+
+    from consult.db_types import utcnow
+    from consult.drafts.models import Clause, DraftVersion
+    from consult.moderation.models import ContributionResponse, Outcome
+    from consult.participation.models import (
+        ModerationState,
+        Statement,
+        StatementKind,
+        Vote,
+        VoteEvent,
+    )
+
+    old = db.session.scalars(sa.select(Clause).order_by(Clause.position)).all()
+    cid = voted.consultation.id
+    new_statement = Statement(
+        consultation_id=cid,
+        kind=StatementKind.CLAUSE,
+        lineage_key=old[0].lineage_key,
+        moderation_state=ModerationState.APPROVED,
+        is_seed=True,
+    )
+    db.session.add(new_statement)
+    db.session.flush()
+    version = DraftVersion(consultation_id=cid, number=2, published_at=utcnow())
+    version.clauses.append(
+        Clause(
+            position=1,
+            lineage_key=old[0].lineage_key,
+            text={"en": "First clause, better."},
+            statement_id=new_statement.id,
+        )
+    )
+    version.clauses.append(
+        Clause(
+            position=2,
+            lineage_key=old[1].lineage_key,
+            text=old[1].text,
+            statement_id=old[1].statement_id,
+        )
+    )
+    db.session.add(version)
+    db.session.flush()
+    db.session.add(
+        ContributionResponse(
+            consultation_id=cid,
+            statement_id=voted.statement_ids[3],
+            outcome=Outcome.ADOPTED,
+            reason="Taken into clause 1.",
+            version_id=version.id,
+            clause_lineage_key=old[0].lineage_key,
+        )
+    )
+    for p in voted.participant_ids[:30]:
+        row = {
+            "consultation_id": cid,
+            "participant_id": p,
+            "statement_id": new_statement.id,
+            "value": 1 if p % 3 else -1,
+        }
+        db.session.execute(sa.insert(Vote), [row])
+        db.session.execute(sa.insert(VoteEvent), [row])
+    db.session.commit()
+    jobs.run_analysis(cid)
+
+    html = client.get("/c/camps/dashboard/history").get_data(as_text=True)
+    assert "Version 2" in html and "better" in html and "<ins>" in html
+    assert "Taken into clause 1." in html
+    assert 'class="figure-svg history"' in html and "version 2" in html
