@@ -67,9 +67,9 @@ def journey(page, base, slug, *, javascript: bool):
         "AI should be developed for people, with their wellbeing as its aim."
     )
     page.get_by_role("button", name="Post comment").click()
-    expect(page.locator(".comment")).to_contain_text("Name the people it is for.")
-    expect(page.locator(".comment")).to_contain_text("Waiting for moderation")
-    expect(page.locator(".comment .diff ins").first).to_be_visible()
+    mine = page.locator(".comment").filter(has_text="Name the people it is for.")
+    expect(mine).to_contain_text("Waiting for moderation")
+    expect(mine.locator(".diff ins").first).to_be_visible()
 
     # Submit a statement.
     page.goto(f"{base}/c/{slug}/statements")
@@ -78,16 +78,17 @@ def journey(page, base, slug, *, javascript: bool):
     expect(page.get_by_role("status")).to_contain_text("once a moderator has approved it")
     expect(page.get_by_text("Small countries need help to test AI systems.")).to_be_visible()
 
-    # The statement flow: progress moves as one votes; skipping moves on.
+    # The statement flow (11 clauses and 8 approved statements): progress moves as one
+    # votes; skipping moves on.
     page.goto(f"{base}/c/{slug}/vote")
-    expect(page.locator("#flow-progress")).to_have_text("3 of 11 voted")
+    expect(page.locator("#flow-progress")).to_have_text("3 of 19 voted")
     first = page.locator(".flow-statement").inner_text()
     page.get_by_role("button", name="Skip for now").click()
     expect(page.locator(".flow-statement")).not_to_have_text(first)
     page.get_by_role("button", name="Agree", exact=True).click()
-    expect(page.locator("#flow-progress")).to_have_text("4 of 11 voted")
+    expect(page.locator("#flow-progress")).to_have_text("4 of 19 voted")
     page.get_by_role("button", name="Disagree", exact=True).click()
-    expect(page.locator("#flow-progress")).to_have_text("5 of 11 voted")
+    expect(page.locator("#flow-progress")).to_have_text("5 of 19 voted")
 
     # Five votes cast here, and the agree vote recorded with the statement.
     page.goto(f"{base}/c/{slug}/me")
