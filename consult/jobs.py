@@ -20,10 +20,13 @@ Settings (app config, else environment): ``ANALYSIS_MODE``, ``ANALYSIS_DEBOUNCE_
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -172,21 +175,55 @@ def _request_thread(app: Flask, consultation_id: int) -> None:
 
 
 def _thread_loop(app: Flask, consultation_id: int) -> None:
+    """Run until no request came in during the last run.
+
+    Runs start at least ``ANALYSIS_MIN_INTERVAL_SECONDS`` apart, and one process at a
+    time analyses a consultation (a lock file beside the database): the web workers
+    keep their CPU for requests while votes pour in, and nothing is analysed twice.
+    A process that finds the lock taken tries again after the interval.
+    """
     delay = float(setting(app, "ANALYSIS_DEBOUNCE_SECONDS", 2.0))
+    interval = float(setting(app, "ANALYSIS_MIN_INTERVAL_SECONDS", 30.0))
+    last_start = float("-inf")
     while True:
-        time.sleep(delay)  # let a burst of votes land before reading them
+        wait = max(delay, last_start + interval - time.monotonic())
+        time.sleep(wait)  # let a burst of votes land before reading them
         with _lock:
             _state[consultation_id]["again"] = False
-        try:
-            with app.app_context():
-                run_analysis(consultation_id, skip_if_current=True)
-                db.session.remove()
-        except Exception:  # noqa: BLE001 - keep the loop's bookkeeping right whatever happens
-            log.exception("analysis thread for consultation %s failed", consultation_id)
+        with _process_lock(app, consultation_id) as acquired:
+            if acquired:
+                last_start = time.monotonic()
+                try:
+                    with app.app_context():
+                        run_analysis(consultation_id, skip_if_current=True)
+                        db.session.remove()
+                except Exception:  # noqa: BLE001 - keep the loop's bookkeeping right
+                    log.exception("analysis thread for consultation %s failed", consultation_id)
         with _lock:
-            if not _state[consultation_id]["again"]:
+            if not acquired:
+                _state[consultation_id]["again"] = True
+                last_start = time.monotonic()
+            elif not _state[consultation_id]["again"]:
                 del _state[consultation_id]
                 return
+
+
+@contextmanager
+def _process_lock(app: Flask, consultation_id: int):
+    """An exclusive, non-blocking lock file per consultation, shared by the processes of
+    one host (released by the OS if a process dies)."""
+    folder = Path(app.config.get("INSTANCE_PATH") or app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"analysis-{consultation_id}.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def wait_idle(consultation_id: int | None = None, timeout: float = 60.0) -> bool:

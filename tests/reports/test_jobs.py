@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import sqlalchemy as sa
@@ -104,7 +105,9 @@ def test_history_is_kept(db, voted):
 
 
 def test_requests_while_a_run_is_in_flight_give_one_more_run(app, db, voted, monkeypatch):
-    app.config.update(ANALYSIS_MODE="thread", ANALYSIS_DEBOUNCE_SECONDS=0)
+    app.config.update(
+        ANALYSIS_MODE="thread", ANALYSIS_DEBOUNCE_SECONDS=0, ANALYSIS_MIN_INTERVAL_SECONDS=0
+    )
     started = threading.Event()
     release = threading.Event()
     calls = []
@@ -125,8 +128,34 @@ def test_requests_while_a_run_is_in_flight_give_one_more_run(app, db, voted, mon
     assert calls == [cid, cid]
 
 
+def test_runs_are_spaced_and_wait_for_another_process(app, db, voted, monkeypatch):
+    """A process that finds the lock held (another gunicorn worker analysing) does not run
+    alongside it, retries after the minimum interval, and then runs once."""
+    import fcntl
+    from pathlib import Path
+
+    app.config.update(
+        ANALYSIS_MODE="thread", ANALYSIS_DEBOUNCE_SECONDS=0, ANALYSIS_MIN_INTERVAL_SECONDS=0.3
+    )
+    calls = []
+    monkeypatch.setattr(jobs, "run_analysis", lambda cid, **options: calls.append(time.monotonic()))
+    cid = voted.consultation.id
+    lock_path = Path(app.config["INSTANCE_PATH"]) / f"analysis-{cid}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as other_process:
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        jobs.request_analysis(cid)
+        time.sleep(0.5)
+        assert calls == [], "no run while another process holds the lock"
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+    assert jobs.wait_idle(cid, timeout=10)
+    assert len(calls) == 1
+
+
 def test_thread_mode_stores_a_snapshot(app, db, voted):
-    app.config.update(ANALYSIS_MODE="thread", ANALYSIS_DEBOUNCE_SECONDS=0)
+    app.config.update(
+        ANALYSIS_MODE="thread", ANALYSIS_DEBOUNCE_SECONDS=0, ANALYSIS_MIN_INTERVAL_SECONDS=0
+    )
     jobs.request_analysis(voted.consultation.id)
     assert jobs.wait_idle(voted.consultation.id, timeout=30)
     db.session.commit()
