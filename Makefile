@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install translations translations-update migrate seed lint bench clean
+.PHONY: run test install translations translations-update migrate seed worker lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: seed
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
 		--access-logfile - wsgi:app
 
+# Analysis jobs from Redis (REDIS_URL must be set), for running at scale.
+worker: install
+	$(BIN)/flask worker
+
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -46,6 +50,8 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/analysis.py --quick
+	$(BIN)/python benchmarks/read_votes.py
+	$(BIN)/python benchmarks/votes.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
