@@ -20,6 +20,7 @@ def limited_client(app, database_url, tmp_path):
         from consult.extensions import db
 
         db.session.remove()
+        db.engine.dispose()  # this app's own engine: close its pooled connections now
 
 
 def test_statements_are_rate_limited_per_account(
