@@ -207,7 +207,7 @@ def seed(fx: Fixture, app) -> None:
     from consult.drafts.models import Clause, DraftVersion
     from consult.extensions import db
     from consult.models import Sector, StakeholderProfile, User
-    from consult.participation.models import ModerationState, Statement, StatementKind
+    from consult.participation.models import Statement
 
     with app.app_context():
         consultation = Consultation(
@@ -226,13 +226,7 @@ def seed(fx: Fixture, app) -> None:
         )
         for position in range(1, N_STATEMENTS + 1):
             lineage = str(uuid.uuid4())
-            statement = Statement(
-                consultation_id=consultation.id,
-                kind=StatementKind.CLAUSE,
-                lineage_key=lineage,
-                moderation_state=ModerationState.APPROVED,
-                is_seed=True,
-            )
+            statement = Statement.for_clause(consultation.id, lineage)
             db.session.add(statement)
             db.session.flush()
             version.clauses.append(

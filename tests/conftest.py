@@ -175,7 +175,7 @@ def make_consultation(db):
     from consult.consultations.models import Consultation, Status
     from consult.db_types import utcnow
     from consult.drafts.models import Clause, DraftVersion
-    from consult.participation.models import ModerationState, Statement, StatementKind
+    from consult.participation.models import Statement
 
     def make(slug: str = "test-consultation", status: Status = Status.OPEN, **fields):
         consultation = Consultation(
@@ -196,13 +196,7 @@ def make_consultation(db):
         texts = [{"en": "First clause.", "zh": "第一条。"}, {"en": "Second clause."}]
         for position, text in enumerate(texts, start=1):
             lineage = str(uuid.uuid4())
-            statement = Statement(
-                consultation_id=consultation.id,
-                kind=StatementKind.CLAUSE,
-                lineage_key=lineage,
-                moderation_state=ModerationState.APPROVED,
-                is_seed=True,
-            )
+            statement = Statement.for_clause(consultation.id, lineage)
             db.session.add(statement)
             db.session.flush()
             version.clauses.append(

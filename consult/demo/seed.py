@@ -29,7 +29,7 @@ from consult.demo.content import load_initiative
 from consult.demo.synthetic import generate_stakeholders, generate_votes
 from consult.drafts.models import Clause, DraftVersion
 from consult.extensions import db
-from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
+from consult.participation.models import Statement, Vote, VoteEvent
 
 DEMO_SLUG = "global-ai-governance-initiative"
 DEMO_ACCOUNTS = (
@@ -162,14 +162,7 @@ def _first_version(consultation: Consultation, now) -> list[Statement]:
     statements = []
     for clause in initiative.clauses:
         lineage = str(uuid.uuid5(LINEAGE_NAMESPACE, clause.key))
-        statement = Statement(
-            consultation_id=consultation.id,
-            kind=StatementKind.CLAUSE,
-            lineage_key=lineage,
-            moderation_state=ModerationState.APPROVED,
-            is_seed=True,
-            created_at=version.created_at,
-        )
+        statement = Statement.for_clause(consultation.id, lineage, created_at=version.created_at)
         db.session.add(statement)
         db.session.flush()
         version.clauses.append(

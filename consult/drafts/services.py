@@ -26,7 +26,7 @@ from consult.moderation.access import TEAM
 from consult.moderation.audit import record_event
 from consult.moderation.models import ContributionResponse, Outcome
 from consult.moderation.responses import response_for
-from consult.participation.models import ModerationState, Statement, StatementKind
+from consult.participation.models import Statement
 
 SUMMARY_MAX = 2000
 
@@ -246,13 +246,7 @@ def publish_version(user, consultation, change_summary: str) -> DraftVersion:
         if old is not None and old.statement_id and _texts(old.text) == _texts(clause.text):
             clause.statement_id = old.statement_id
             continue
-        statement = Statement(
-            consultation_id=consultation.id,
-            kind=StatementKind.CLAUSE,
-            lineage_key=clause.lineage_key,
-            moderation_state=ModerationState.APPROVED,
-            is_seed=True,
-        )
+        statement = Statement.for_clause(consultation.id, clause.lineage_key)
         db.session.add(statement)
         db.session.flush()
         clause.statement_id = statement.id

@@ -80,6 +80,18 @@ class Statement(db.Model):
 
     author = relationship("Participant", foreign_keys=[author_id])
 
+    @classmethod
+    def for_clause(cls, consultation_id: int, lineage_key: str, **fields) -> Statement:
+        """The approved statement through which one wording of a clause is voted on."""
+        return cls(
+            consultation_id=consultation_id,
+            kind=StatementKind.CLAUSE,
+            lineage_key=lineage_key,
+            moderation_state=ModerationState.APPROVED,
+            is_seed=True,
+            **fields,
+        )
+
 
 class Comment(db.Model):
     """Discussion on a clause or statement, one level of replies."""
