@@ -2,9 +2,11 @@
 
 ``ANALYSIS_MODE`` picks how :func:`request_analysis` runs the work:
 
-- ``"thread"`` (default without Redis): an in-process background thread per consultation.
-  Requests that arrive while a run is in flight only mark it "wanted again"; when the run
-  ends, one more run starts and picks up every vote up to its own start.
+- ``"thread"`` (default without Redis): a background thread per consultation in the web
+  process, which runs each analysis in a fresh child process at the lowest CPU priority
+  (so the analysis never holds the web process's GIL, and takes only the CPU the web
+  tier leaves). Requests that arrive while a run is in flight only mark it "wanted
+  again"; when the run ends, one more run starts and picks up every vote up to its start.
 - ``"rq"`` (default with ``REDIS_URL``): an RQ job on the ``analysis`` queue, run by
   ``flask worker`` (or ``rq worker analysis``); the same debouncing with Redis keys.
 - ``"inline"``: run at once, in the request (tests, scripts).
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import multiprocessing
 import os
 import threading
 import time
@@ -41,6 +44,9 @@ log = logging.getLogger(__name__)
 QUEUE = "analysis"
 MODES = ("thread", "rq", "inline", "off")
 LOCK_SECONDS = 3600
+CHILD_NICENESS = 19  # thread mode's analysis process yields the CPU to every request
+# What a thread-mode child needs of its parent's config (the rest comes from the environment).
+CHILD_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INSTANCE_PATH", "TESTING")
 
 
 def setting(app: Flask, key: str, default=None):
@@ -194,9 +200,7 @@ def _thread_loop(app: Flask, consultation_id: int) -> None:
             if acquired:
                 last_start = time.monotonic()
                 try:
-                    with app.app_context():
-                        run_analysis(consultation_id, skip_if_current=True)
-                        db.session.remove()
+                    run_in_child_process(app, consultation_id)
                 except Exception:  # noqa: BLE001 - keep the loop's bookkeeping right
                     log.exception("analysis thread for consultation %s failed", consultation_id)
         with _lock:
@@ -206,6 +210,46 @@ def _thread_loop(app: Flask, consultation_id: int) -> None:
             elif not _state[consultation_id]["again"]:
                 del _state[consultation_id]
                 return
+
+
+def run_in_child_process(app: Flask, consultation_id: int) -> None:
+    """One background run in a new process (spawned, so nothing of this threaded parent
+    is inherited), niced to the lowest priority; waits for it to finish."""
+    config = {key: app.config[key] for key in CHILD_CONFIG_KEYS if key in app.config}
+    config.update(
+        {
+            key: value
+            for key, value in app.config.items()
+            if key.startswith(("ANALYSIS_", "SQLITE_"))
+        }
+    )
+    config["ANALYSIS_MODE"] = "off"
+    context = multiprocessing.get_context("spawn")
+    child = context.Process(
+        target=_child_main,
+        args=(config, consultation_id),
+        name=f"consult-analysis-{consultation_id}",
+        daemon=True,
+    )
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        log.error(
+            "analysis process for consultation %s exited with %s", consultation_id, child.exitcode
+        )
+
+
+def _child_main(config: dict, consultation_id: int) -> None:
+    os.nice(CHILD_NICENESS)
+    from consult.app import create_app
+
+    app = create_app(config)
+    with app.app_context():
+        try:
+            run_analysis(consultation_id, skip_if_current=True)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 @contextmanager

@@ -112,12 +112,12 @@ def test_requests_while_a_run_is_in_flight_give_one_more_run(app, db, voted, mon
     release = threading.Event()
     calls = []
 
-    def slow_run(consultation_id, **options):
+    def slow_run(app, consultation_id):
         calls.append(consultation_id)
         started.set()
         release.wait(10)
 
-    monkeypatch.setattr(jobs, "run_analysis", slow_run)
+    monkeypatch.setattr(jobs, "run_in_child_process", slow_run)
     cid = voted.consultation.id
     jobs.request_analysis(cid)
     assert started.wait(10)
@@ -138,7 +138,9 @@ def test_runs_are_spaced_and_wait_for_another_process(app, db, voted, monkeypatc
         ANALYSIS_MODE="thread", ANALYSIS_DEBOUNCE_SECONDS=0, ANALYSIS_MIN_INTERVAL_SECONDS=0.3
     )
     calls = []
-    monkeypatch.setattr(jobs, "run_analysis", lambda cid, **options: calls.append(time.monotonic()))
+    monkeypatch.setattr(
+        jobs, "run_in_child_process", lambda app, cid: calls.append(time.monotonic())
+    )
     cid = voted.consultation.id
     lock_path = Path(app.config["INSTANCE_PATH"]) / f"analysis-{cid}.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
