@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from consult.i18n import current_language
 from consult.textdiff import Piece, diff
 
+_VOTE_WORDS = {1: _l("agree"), -1: _l("disagree"), 0: _l("pass")}
+
 
 def vote_label(value: int | None) -> str:
-    return {1: _("agree"), -1: _("disagree"), 0: _("pass")}.get(value, "")
+    word = _VOTE_WORDS.get(value)
+    return str(word) if word is not None else ""
 
 
 def stance_label(stance) -> str:

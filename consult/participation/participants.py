@@ -44,6 +44,16 @@ _BY_KEY = sa.select(Participant).where(
     Participant.consultation_id == sa.bindparam("consultation_id"),
     Participant.anonymous_key == sa.bindparam("key"),
 )
+# The same lookups for the id alone, on the Core table (the vote path loads no object).
+_participant = Participant.__table__
+_ID_BY_USER = sa.select(_participant.c.id).where(
+    _participant.c.consultation_id == sa.bindparam("consultation_id"),
+    _participant.c.user_id == sa.bindparam("key"),
+)
+_ID_BY_KEY = sa.select(_participant.c.id).where(
+    _participant.c.consultation_id == sa.bindparam("consultation_id"),
+    _participant.c.anonymous_key == sa.bindparam("key"),
+)
 
 
 def find_participant(consultation: Consultation, actor: Actor) -> Participant | None:
@@ -56,30 +66,38 @@ def find_participant(consultation: Consultation, actor: Actor) -> Participant | 
     return db.session.scalar(query, {"consultation_id": consultation.id, "key": key})
 
 
-def participant_for(consultation: Consultation, actor: Actor) -> Participant:
-    """The actor's participant row in ``consultation``, created on first action.
+def participant_id_for(consultation: Consultation, actor: Actor) -> int:
+    """The id of the actor's participant row in ``consultation``, created on first action.
 
     Accounts may always take part; a pseudonymous visitor only where the consultation
     allows it. Creation is race-free: a unique constraint decides, and a loser re-reads.
     """
-    if actor.user is None and not (consultation.allow_anonymous and actor.anonymous_key):
-        raise LoginRequired(_("Log in or create an account to take part."))
-    participant = find_participant(consultation, actor)
-    if participant is not None:
-        return participant
-    values = {"consultation_id": consultation.id}
     if actor.user is not None:
-        values["user_id"] = actor.user.id
+        query, params = _ID_BY_USER, {"consultation_id": consultation.id, "key": actor.user.id}
+    elif consultation.allow_anonymous and actor.anonymous_key:
+        query = _ID_BY_KEY
+        params = {"consultation_id": consultation.id, "key": actor.anonymous_key}
     else:
-        values["anonymous_key"] = actor.anonymous_key
+        raise LoginRequired(_("Log in or create an account to take part."))
+    participant_id = db.session.execute(query, params).scalar()
+    if participant_id is not None:
+        return participant_id
+    column = "user_id" if actor.user is not None else "anonymous_key"
     try:
         with db.session.begin_nested():
-            db.session.execute(sa.insert(Participant).values(**values))
+            db.session.execute(
+                sa.insert(_participant).values(
+                    consultation_id=consultation.id, **{column: params["key"]}
+                )
+            )
     except sa.exc.IntegrityError:
         pass  # someone (another tab) created it a moment ago
-    participant = find_participant(consultation, actor)
-    assert participant is not None
-    return participant
+    return db.session.execute(query, params).scalar_one()
+
+
+def participant_for(consultation: Consultation, actor: Actor) -> Participant:
+    """The actor's participant row (see :func:`participant_id_for`)."""
+    return db.session.get(Participant, participant_id_for(consultation, actor))
 
 
 def claim_pseudonymous(user: User, keys: dict[str, str]) -> int:

@@ -45,13 +45,8 @@ def rate_limit_key() -> str:
     return f"ip:{request.remote_addr}"
 
 
-def vote_box_response(
-    consultation, statement_id: int, actor: Actor, error=None, status=200, participant=None
-):
+def vote_box_response(consultation, box: reading.VoteBox, error=None, status=200):
     """The vote box fragment of one statement, as htmx swaps it in."""
-    participant = participant or find_participant(consultation, actor)
-    # The box alone shows no discussion link, so its comment count is not needed.
-    box = reading.vote_boxes([statement_id], participant, with_comment_counts=False)[statement_id]
     response = make_response(
         render_template(
             "participation/_vote.html",
@@ -74,13 +69,18 @@ def vote(slug: str, statement_id: int):
     actor = actor_for(consultation, create_key=True)
     try:
         value = votes.parse_choice(request.form.get("choice"))
-        participant = votes.record_vote(consultation, statement_id, actor, value)
+        tally = votes.record_vote(consultation, statement_id, actor, value)
     except DomainError as error:
         if isinstance(error, LoginRequired) or not wants_fragment() or error.status == 404:
             raise
-        return vote_box_response(consultation, statement_id, actor, error.message, error.status)
+        # The box as it stands (the vote did not change it). Alone it shows no
+        # discussion link, so its comment count is not needed.
+        participant = find_participant(consultation, actor)
+        box = reading.vote_boxes([statement_id], participant, with_comment_counts=False)
+        return vote_box_response(consultation, box[statement_id], error.message, error.status)
     if wants_fragment():
-        return vote_box_response(consultation, statement_id, actor, participant=participant)
+        box = reading.VoteBox(statement_id=statement_id, tally=tally, my_vote=value)
+        return vote_box_response(consultation, box)
     default = url_for("consultations.show", slug=slug, _anchor=f"s-{statement_id}")
     target = request.form.get("next")
     return redirect(safe_next_url(target) if target else default)

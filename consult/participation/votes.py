@@ -18,7 +18,7 @@ from consult.errors import Conflict, DomainError, Forbidden, NotFound
 from consult.extensions import db
 from consult.jobs import request_analysis
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
-from consult.participation.participants import Actor, participant_for
+from consult.participation.participants import Actor, participant_id_for
 
 VOTE_CHOICES = {"agree": 1, "disagree": -1, "pass": 0}
 VALUE_NAMES = {value: name for name, value in VOTE_CHOICES.items()}
@@ -53,43 +53,49 @@ def ensure_open(consultation: Consultation) -> None:
         raise Forbidden(_("This consultation is not open for contributions at the moment."))
 
 
-# The vote request is the busiest path of the site, so its statements are built once
-# with bind parameters: SQLAlchemy then reuses their compiled form and cache keys.
+# The vote request is the busiest path of the site: its statements use the Core tables
+# (no ORM objects, no unit of work) and are built once with bind parameters, so
+# SQLAlchemy reuses their compiled form.
+_vote = Vote.__table__
+_event = VoteEvent.__table__
+_statement = Statement.__table__
+_clause = Clause.__table__
+_version = DraftVersion.__table__
 _LATEST_VERSION = (
-    sa.select(DraftVersion.id)
+    sa.select(_version.c.id)
     .where(
-        DraftVersion.consultation_id == sa.bindparam("consultation_id"),
-        DraftVersion.published_at.is_not(None),
+        _version.c.consultation_id == sa.bindparam("consultation_id"),
+        _version.c.published_at.is_not(None),
     )
-    .order_by(DraftVersion.number.desc())
+    .order_by(_version.c.number.desc())
     .limit(1)
     .scalar_subquery()
 )
 _VOTABLE = sa.select(
-    Statement.consultation_id,
-    Statement.kind,
-    Statement.moderation_state,
-    sa.select(Clause.id)
-    .where(Clause.version_id == _LATEST_VERSION, Clause.statement_id == Statement.id)
+    _statement.c.consultation_id,
+    _statement.c.kind,
+    _statement.c.moderation_state,
+    sa.select(_clause.c.id)
+    .where(_clause.c.version_id == _LATEST_VERSION, _clause.c.statement_id == _statement.c.id)
     .exists(),
-).where(Statement.id == sa.bindparam("statement_id"))
-_EVENT = sa.insert(VoteEvent)
+).where(_statement.c.id == sa.bindparam("statement_id"))
+_EVENT = sa.insert(_event)
 _WITHDRAW = (
-    sa.delete(Vote)
+    sa.delete(_vote)
     .where(
-        Vote.participant_id == sa.bindparam("participant_id"),
-        Vote.statement_id == sa.bindparam("statement_id"),
+        _vote.c.participant_id == sa.bindparam("participant_id"),
+        _vote.c.statement_id == sa.bindparam("statement_id"),
     )
-    .returning(Vote.id)
+    .returning(_vote.c.id)
 )
 _TALLIES = (
-    sa.select(Vote.statement_id, Vote.value, sa.func.count())
-    .where(Vote.statement_id.in_(sa.bindparam("ids", expanding=True)))
-    .group_by(Vote.statement_id, Vote.value)
+    sa.select(_vote.c.statement_id, _vote.c.value, sa.func.count())
+    .where(_vote.c.statement_id.in_(sa.bindparam("ids", expanding=True)))
+    .group_by(_vote.c.statement_id, _vote.c.value)
 )
-_MY_VOTES = sa.select(Vote.statement_id, Vote.value).where(
-    Vote.participant_id == sa.bindparam("participant_id"),
-    Vote.statement_id.in_(sa.bindparam("ids", expanding=True)),
+_MY_VOTES = sa.select(_vote.c.statement_id, _vote.c.value).where(
+    _vote.c.participant_id == sa.bindparam("participant_id"),
+    _vote.c.statement_id.in_(sa.bindparam("ids", expanding=True)),
 )
 
 
@@ -97,12 +103,12 @@ _MY_VOTES = sa.select(Vote.statement_id, Vote.value).where(
 def _upsert_statement(dialect: str):
     """INSERT ... ON CONFLICT DO UPDATE that writes only a changed value, returning a row
     only when something changed (PostgreSQL and SQLite share the syntax)."""
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Vote)
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_vote)
     return insert.on_conflict_do_update(
-        index_elements=[Vote.participant_id, Vote.statement_id],
+        index_elements=[_vote.c.participant_id, _vote.c.statement_id],
         set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
-        where=Vote.value != insert.excluded.value,
-    ).returning(Vote.id)
+        where=_vote.c.value != insert.excluded.value,
+    ).returning(_vote.c.id)
 
 
 def votable_statement(consultation: Consultation, statement_id: int) -> int:
@@ -126,8 +132,9 @@ def votable_statement(consultation: Consultation, statement_id: int) -> int:
 
 def record_vote(
     consultation: Consultation, statement_id: int, actor: Actor, value: int | None
-) -> Participant:
-    """Record (or with ``value=None`` withdraw) the actor's vote; return the participant.
+) -> Tally:
+    """Record (or with ``value=None`` withdraw) the actor's vote; return the statement's
+    tally as it stands with this vote (read in the same transaction).
 
     One atomic upsert: a repeated identical vote writes nothing, a changed one updates the
     row and appends to the vote event log in the same transaction, so an acknowledged vote
@@ -136,18 +143,19 @@ def record_vote(
     with write_transaction():
         ensure_open(consultation)
         votable_statement(consultation, statement_id)
-        participant = participant_for(consultation, actor)
+        participant_id = participant_id_for(consultation, actor)
         row = {
             "consultation_id": consultation.id,
-            "participant_id": participant.id,
+            "participant_id": participant_id,
             "statement_id": statement_id,
             "value": value,
             "created_at": utcnow(),
         }
         if _upsert(row):
             db.session.execute(_EVENT, row)
+        tally = tallies([statement_id])[statement_id]
     request_analysis(consultation.id)
-    return participant
+    return tally
 
 
 def _upsert(row: dict) -> bool:
@@ -181,8 +189,8 @@ def votes_of(
     if participant is None:
         return {}
     if statement_ids is None:
-        query = sa.select(Vote.statement_id, Vote.value).where(
-            Vote.participant_id == participant.id
+        query = sa.select(_vote.c.statement_id, _vote.c.value).where(
+            _vote.c.participant_id == participant.id
         )
         return dict(db.session.execute(query).all())
     return dict(
