@@ -80,9 +80,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_i18n(app: Flask) -> None:
     from consult.extensions import babel
-    from consult.i18n import select_locale
+    from consult.i18n import install_template_gettext, select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
 
 
 def register_errors(app: Flask) -> None:

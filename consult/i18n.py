@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session
-from flask_babel import get_locale
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from consult.extensions import db
@@ -35,6 +35,27 @@ def select_locale() -> str:
         return current_user.locale
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _translations():
+    """This request's translations, looked up once (the locale is fixed per request)."""
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates translate through :func:`_translations`: Flask-Babel's own callables
+    look the locale and catalogue up again on every string, a cost that adds up on
+    fragments rendered thousands of times a minute."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
     )
 
 
