@@ -15,11 +15,14 @@ so the server checks cookie, session protection and CSRF exactly as for a browse
 Then, with gunicorn serving both the app (``wsgi:app``) and a bare Flask app that only
 upserts one vote row with SQLAlchemy Core (same database, same worker settings):
 
-1. throughput: closed loop, 16 keep-alive connections, warm-up then a timed window,
-   bare first, then real; the ratio real / bare (target >= 60%).
+1. throughput: closed loop, 16 keep-alive connections; after a warm-up of each, timed
+   rounds load bare, then real, then bare again... (both servers up, one loaded at a
+   time), so drift on a shared machine touches both alike; the ratio real / bare of the
+   mean throughputs (target >= 60%), and the server CPU time per request of each.
 2. steady load: open loop at 200 votes/s from the 1,000 participants; latency from the
    scheduled send time (target p99 < 200 ms); then the database is compared with the
-   votes the server acknowledged (every 200 answer of the real endpoint, both runs).
+   votes the servers acknowledged (every 200 answer, bare and real; the vote event log
+   must hold exactly the real endpoint's acknowledged changes).
 """
 
 from __future__ import annotations
@@ -371,6 +374,21 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError(f"{self.name} server did not start:\n{self.log.read_text()[-3000:]}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the gunicorn master and its workers."""
+        assert self.proc is not None
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended meanwhile
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if self.proc.pid in (pid, ppid):
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
@@ -390,8 +408,9 @@ class Plan:
     participant, so one (participant, statement) pair is never in flight twice), statements
     rotating per participant, and each vote differing from the pair's previous one."""
 
-    def __init__(self, fx: Fixture, port: int):
-        self.fx, self.port = fx, port
+    def __init__(self, fx: Fixture):
+        self.fx = fx
+        self.port = 0  # of the server the next requests go to (their Host header)
         self.i = 0
         self.last: dict[tuple[int, int], int] = {}
 
@@ -429,13 +448,22 @@ class Plan:
 
 
 class Ledger:
-    """Every answer of the real endpoint, to compare with the database afterwards."""
+    """Every answer of both endpoints, to compare with the database afterwards (the bare
+    view writes the same vote table, so its acknowledged votes count too; it writes no
+    vote events)."""
 
     def __init__(self):
-        self.acked: list[tuple[float, float, int, int, int]] = []  # (sent, done, p, s, value)
+        # (sent, done, p, s, value, by_real_endpoint)
+        self.acked: list[tuple[float, float, int, int, int, bool]] = []
         self.failed = 0  # errors/timeouts/non-200: outcome unknown or refused
         self.bad_body = 0
         self.other_status: dict[int, int] = {}
+
+    def bare(self, meta, status, body, scheduled, sent, done):
+        if sent is not None and status == 200:
+            self.acked.append((sent, done, *meta, False))
+        elif sent is not None:
+            self.failed += 1
 
     def __call__(self, meta, status, body, scheduled, sent, done):
         p, s, value = meta
@@ -447,7 +475,7 @@ class Ledger:
             marker = f'value="{CHOICES[value]}" class="vote-button vote-{CHOICES[value]}"'
             if marker.encode() not in body:
                 self.bad_body += 1
-            self.acked.append((sent, done, p, s, value))
+            self.acked.append((sent, done, p, s, value, True))
         else:
             self.failed += 1
             if status is not None:
@@ -462,13 +490,13 @@ def check_exact(fx: Fixture, before: dict, events_before: int, ledger: Ledger) -
     changes = 0
     overlapping = 0
     last_done: dict[tuple[int, int], float] = {}
-    for sent, done, p, s, value in sorted(ledger.acked):
+    for sent, done, p, s, value, by_real in sorted(ledger.acked):
         key = (pid[p], sid[s])
         if key in last_done and sent < last_done[key]:
             overlapping += 1  # two requests for one pair in flight at once: order unknowable
         last_done[key] = done
         prev = last.get(key, before.get(key))
-        if prev != value:
+        if prev != value and by_real:
             changes += 1
         last[key] = value
     expected = dict(before)
@@ -477,7 +505,7 @@ def check_exact(fx: Fixture, before: dict, events_before: int, ledger: Ledger) -
     extra = sum(1 for key in after if key not in expected)
     event_delta = events_after - events_before
     return {
-        "acked": len(ledger.acked),
+        "acked": sum(1 for entry in ledger.acked if entry[-1]),
         "acked_changes": changes,
         "vote_rows": len(after),
         "vote_events_added": event_delta,
@@ -506,31 +534,9 @@ def run_database(kind: str, args, log_dir: Path) -> dict:
         (instance / "bench_bare.py").write_text(BARE_APP)
         env = server_env(fx)
 
-        # 1a. bare throughput (alone on the machine)
+        # 1. throughput: both servers up, loaded in turn (never at once), in alternating
+        # rounds, so drift on a shared machine touches both alike.
         bare = Server(f"{kind}-bare", "bench_bare:app", instance, env, args, log_dir)
-        servers.append(bare)
-        bare.start("/")
-        bare_plan = Plan(fx, bare.port)
-        bare_out = asyncio.run(
-            _loadgen.closed_loop(
-                HOST, bare.port, bare_plan.bare, lambda *a: None,
-                connections=args.connections, warmup=args.warmup, duration=args.duration,
-                max_requests=args.max_requests,
-            )
-        )  # fmt: skip
-        bare.stop()
-        figures["bare_rps"] = bare_out.completed_in_window / args.duration
-        figures["bare_errors"] = bare_out.errors + sum(
-            n for st, n in bare_out.statuses.items() if st != 200
-        )
-        figures["bare_p50_ms"] = 1000 * _loadgen.percentile(bare_out.latencies, 50)
-        print(f"[{kind}] bare    : {figures['bare_rps']:7.1f} req/s  "
-              f"(p50 {figures['bare_p50_ms']:.1f} ms, statuses {bare_out.statuses}, "
-              f"transport errors {bare_out.errors})")  # fmt: skip
-
-        before, events_before = read_votes(fx.url, fx.consultation_id)
-
-        # 1b. real throughput
         if args.analysis == "default":
             real = Server(f"{kind}-real", "wsgi:app", ROOT, env, args, log_dir)
         else:  # diagnostic: the same factory with ANALYSIS_MODE overridden
@@ -539,32 +545,64 @@ def run_database(kind: str, args, log_dir: Path) -> dict:
                 f"app = create_app({{'ANALYSIS_MODE': {args.analysis!r}}})\n"
             )
             real = Server(f"{kind}-real", "bench_wsgi:app", instance, env, args, log_dir)
-        servers.append(real)
+        servers.extend([bare, real])
+        bare.start("/")
         real.start("/")
-        plan = Plan(fx, real.port)
-        plan.i = bare_plan.i  # continue the rotation: every vote changes the pair's value
-        plan.last = bare_plan.last
+        before, events_before = read_votes(fx.url, fx.consultation_id)
+        plan = Plan(fx)  # one rotation: every vote, on either endpoint, changes its pair
         ledger = Ledger()
-        real_out = asyncio.run(
-            _loadgen.closed_loop(
-                HOST, real.port, plan.real, ledger,
-                connections=args.connections, warmup=args.warmup, duration=args.duration,
-                max_requests=args.max_requests,
+        sides = {
+            "bare": (bare, plan.bare, ledger.bare),
+            "real": (real, plan.real, ledger),
+        }
+
+        def load(side: str, duration: float, settle: float) -> dict:
+            server, make_request, on_result = sides[side]
+            plan.port = server.port
+            cpu = server.cpu_seconds()
+            out = asyncio.run(
+                _loadgen.closed_loop(
+                    HOST, server.port, make_request, on_result,
+                    connections=args.connections, warmup=settle, duration=duration,
+                    max_requests=args.max_requests,
+                )
+            )  # fmt: skip
+            answered = sum(out.statuses.values())
+            return {
+                "rps": out.completed_in_window / duration,
+                "errors": out.errors + sum(n for st, n in out.statuses.items() if st != 200),
+                "statuses": out.statuses,
+                "latencies": out.latencies,
+                "cpu_ms": 1000 * (server.cpu_seconds() - cpu) / max(1, answered),
+            }
+
+        for side in sides:  # warm-up: workers import, compile and connect
+            load(side, args.warmup, 0.0)
+        rounds: dict[str, list[dict]] = {"bare": [], "real": []}
+        for number in range(1, args.rounds + 1):
+            for side in sides:
+                rounds[side].append(load(side, args.duration, 0.5))
+            b, r = rounds["bare"][-1], rounds["real"][-1]
+            print(f"[{kind}] round {number}: bare {b['rps']:6.1f} req/s "
+                  f"({b['cpu_ms']:.2f} ms CPU/request), real {r['rps']:6.1f} req/s "
+                  f"({r['cpu_ms']:.2f} ms CPU/request), real/bare "
+                  f"{100 * r['rps'] / max(1e-9, b['rps']):.1f}%")  # fmt: skip
+        for side in sides:
+            runs = rounds[side]
+            figures[f"{side}_rps"] = sum(run["rps"] for run in runs) / len(runs)
+            figures[f"{side}_errors"] = sum(run["errors"] for run in runs)
+            figures[f"{side}_cpu_ms"] = sum(run["cpu_ms"] for run in runs) / len(runs)
+            figures[f"{side}_p50_ms"] = 1000 * _loadgen.percentile(
+                [x for run in runs for x in run["latencies"]], 50
             )
-        )  # fmt: skip
-        figures["real_rps"] = real_out.completed_in_window / args.duration
-        figures["real_errors"] = real_out.errors + sum(
-            n for st, n in real_out.statuses.items() if st != 200
-        )
-        figures["real_p50_ms"] = 1000 * _loadgen.percentile(real_out.latencies, 50)
         figures["ratio"] = figures["real_rps"] / figures["bare_rps"] if figures["bare_rps"] else 0
-        print(f"[{kind}] real    : {figures['real_rps']:7.1f} req/s  "
-              f"(p50 {figures['real_p50_ms']:.1f} ms, statuses {real_out.statuses}, "
-              f"transport errors {real_out.errors})")  # fmt: skip
-        print(f"[{kind}] real/bare = {100 * figures['ratio']:.1f}%  (target >= 60%)")
+        print(f"[{kind}] real/bare = {100 * figures['ratio']:.1f}% over {args.rounds} rounds "
+              f"of {args.duration:.0f}s each  (target >= 60%)")  # fmt: skip
+        bare.stop()
 
         # 2. steady open-loop load on the real endpoint
         time.sleep(args.pause)
+        plan.port = real.port
         steady_ledger_start = len(ledger.acked)
         steady = asyncio.run(
             _loadgen.open_loop(
@@ -600,7 +638,7 @@ def run_database(kind: str, args, log_dir: Path) -> dict:
         check = check_exact(fx, before, events_before, ledger)
         figures.update(check)
         figures["bad_body"] = ledger.bad_body
-        print(f"[{kind}] acknowledged votes (both real runs): {check['acked']}, of which changes "
+        print(f"[{kind}] acknowledged votes (real endpoint): {check['acked']}, of which changes "
               f"{check['acked_changes']}; vote_event rows added {check['vote_events_added']}; "
               f"vote rows {check['vote_rows']}; mismatched pairs {check['mismatched']}, "
               f"unexpected rows {check['unexpected_rows']}, overlapping pairs "
@@ -636,7 +674,7 @@ def profile(args) -> None:
         app = make_app(fx)
         app.config["ANALYSIS_MODE"] = "off" if args.profile_no_analysis else "thread"
         client = app.test_client()
-        plan = Plan(fx, 80)
+        plan = Plan(fx)
 
         def one():
             raw, (p, s, value) = plan.real()
@@ -721,6 +759,8 @@ def print_table(results: list[dict], args) -> None:
         ("bare upsert, req/s", "bare_rps", ".1f"),
         ("real vote view, req/s", "real_rps", ".1f"),
         ("real / bare (>= 60%)", "ratio", ".1%"),
+        ("server CPU per request, bare, ms", "bare_cpu_ms", ".2f"),
+        ("server CPU per request, real, ms", "real_cpu_ms", ".2f"),
         ("throughput errors (real)", "real_errors", "d"),
         (f"steady rate sent, /s (target {args.rate:.0f})", "achieved_rate", ".1f"),
         ("steady p50, ms", "p50_ms", ".1f"),
@@ -737,7 +777,8 @@ def print_table(results: list[dict], args) -> None:
     print()
     print(f"gunicorn: --workers {args.workers} --threads {args.threads} (gthread), "
           f"{os.cpu_count()} CPUs; closed loop {args.connections} connections, "
-          f"{args.warmup:.0f}s warm-up + {args.duration:.0f}s; open loop {args.rate:.0f}/s "
+          f"{args.warmup:.0f}s warm-up, {args.rounds} x {args.duration:.0f}s per endpoint, "
+          f"alternating; open loop {args.rate:.0f}/s "
           f"x {args.steady:.0f}s")  # fmt: skip
     header = "".ljust(width) + "".join(r["db"].rjust(14) for r in results)
     print(header)
@@ -770,9 +811,9 @@ def main() -> int:
     parser.add_argument("--profile-no-analysis", action="store_true")
     args = parser.parse_args()
     if args.quick:
-        args.warmup, args.duration, args.steady, args.pause = 1.0, 4.0, 6.0, 1.0
+        args.warmup, args.duration, args.rounds, args.steady, args.pause = 2.0, 3.0, 2, 6.0, 1.0
     else:
-        args.warmup, args.duration, args.steady, args.pause = 2.0, 10.0, 15.0, 2.0
+        args.warmup, args.duration, args.rounds, args.steady, args.pause = 3.0, 6.0, 3, 15.0, 2.0
     args.max_requests = 50_000
     if args.profile:
         profile(args)
