@@ -22,6 +22,20 @@ def test_vote_in_place_with_htmx_returns_the_vote_box(participant, vote, clause_
     assert stored_votes() == ([(clause_ids[0], 1)], 1)
 
 
+def test_vote_box_counts_everyone_with_the_new_vote(
+    db, consultation, clause_ids, participant, vote
+):
+    from consult.participation.participants import Actor
+    from consult.participation.votes import record_vote
+
+    consultation.allow_anonymous = True
+    for index, value in enumerate([1, -1, -1]):
+        tally = record_vote(consultation, clause_ids[0], Actor(anonymous_key=f"k{index}"), value)
+    assert (tally.agree, tally.disagree, tally.passed) == (1, 2, 0), "read with the new vote"
+    html = vote(clause_ids[0], "agree", headers=HX).get_data(as_text=True)
+    assert "Agree 50% (2)" in html and "Disagree 50% (2)" in html and "4 votes" in html
+
+
 def test_vote_without_javascript_redirects_back(participant, vote, clause_ids, stored_votes):
     response = vote(clause_ids[1], "disagree", next="/c/test-consultation")
     assert response.status_code == 302
