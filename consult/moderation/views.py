@@ -214,6 +214,20 @@ def contributions(slug: str):
     )
 
 
+def _render_contribution(consultation, contribution, form, status=200, **context):
+    """One contribution with its answer form: the page, or the fragment htmx swaps in."""
+    return render_page_or_fragment(
+        "moderation/response_page.html",
+        "moderation/_contribution.html",
+        status=status,
+        consultation=consultation,
+        contribution=contribution,
+        form=form,
+        clauses=_draft_clauses(consultation),
+        **context,
+    )
+
+
 def _draft_clauses(consultation):
     from consult.consultations.services import current_version
     from consult.drafts.services import working_version
@@ -241,26 +255,12 @@ def respond(slug: str, plural: str, item_id: int):
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if error:
         contribution = responses.Contribution(kind, obj, responses.response_for(kind, obj.id))
-        return render_page_or_fragment(
-            "moderation/response_page.html",
-            "moderation/_contribution.html",
-            status=INVALID,
-            consultation=consultation,
-            contribution=contribution,
-            form=form,
-            error=error,
-            clauses=_draft_clauses(consultation),
-        )
+        return _render_contribution(consultation, contribution, form, INVALID, error=error)
     message = _("Your answer is saved; the author will see it.")
     if wants_fragment():
-        return render_page_or_fragment(
-            "moderation/response_page.html",
-            "moderation/_contribution.html",
-            consultation=consultation,
-            contribution=responses.Contribution(kind, obj, response),
-            form=ResponseForm(formdata=None),
-            message=message,
-            clauses=_draft_clauses(consultation),
+        contribution = responses.Contribution(kind, obj, response)
+        return _render_contribution(
+            consultation, contribution, ResponseForm(formdata=None), message=message
         )
     flash(message, "success")
     return redirect(url_for(".contributions", slug=slug) + f"#{kind}-{obj.id}")

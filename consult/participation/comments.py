@@ -22,7 +22,11 @@ from consult.participation.models import (
     Statement,
     StatementKind,
 )
-from consult.participation.participants import Actor, find_participant, participant_for
+from consult.participation.participants import (
+    Actor,
+    is_author,
+    participant_id_for,
+)
 from consult.participation.reading import clause_of_statement
 from consult.participation.votes import ensure_open
 
@@ -56,10 +60,10 @@ def discussable_statement(consultation: Consultation, statement_id: int, actor: 
     statement = db.session.get(Statement, statement_id)
     if statement is None or statement.consultation_id != consultation.id:
         raise NotFound(_("There is no such statement in this consultation."))
-    if statement.moderation_state is not ModerationState.APPROVED:
-        author = find_participant(consultation, actor)
-        if author is None or statement.author_id != author.id:
-            raise NotFound(_("There is no such statement in this consultation."))
+    if statement.moderation_state is not ModerationState.APPROVED and not is_author(
+        consultation, actor, statement.author_id
+    ):
+        raise NotFound(_("There is no such statement in this consultation."))
     return statement
 
 
@@ -96,14 +100,14 @@ def add_comment(
                 raise NotFound(_("The comment you reply to is not here."))
             if parent.parent_id is not None:
                 parent_id = parent.parent_id  # one level of replies: answer the thread
-        participant = participant_for(consultation, actor)
+        author_id = participant_id_for(consultation, actor)
         clause = clause_of_statement(statement) if statement.kind is StatementKind.CLAUSE else None
         comment = Comment(
             consultation_id=consultation.id,
             statement_id=statement.id,
             clause_id=clause.id if clause else None,
             parent_id=parent_id,
-            author_id=participant.id,
+            author_id=author_id,
             stance=stance_value,
             body=body,
             proposed_text=proposed,
@@ -128,8 +132,7 @@ def comment_in(consultation: Consultation, comment_id: int) -> Comment:
 def own_comment(consultation: Consultation, comment_id: int, actor: Actor) -> Comment:
     """The actor's own comment in this consultation, or 404 / 403."""
     comment = comment_in(consultation, comment_id)
-    participant = find_participant(consultation, actor)
-    if participant is None or comment.author_id != participant.id:
+    if not is_author(consultation, actor, comment.author_id):
         raise Forbidden(_("You can only change your own comments."))
     return comment
 

@@ -95,9 +95,10 @@ def participant_id_for(consultation: Consultation, actor: Actor) -> int:
     return db.session.execute(query, params).scalar_one()
 
 
-def participant_for(consultation: Consultation, actor: Actor) -> Participant:
-    """The actor's participant row (see :func:`participant_id_for`)."""
-    return db.session.get(Participant, participant_id_for(consultation, actor))
+def is_author(consultation: Consultation, actor: Actor, author_id: int | None) -> bool:
+    """Whether the actor is the participant ``author_id`` of this consultation."""
+    participant = find_participant(consultation, actor)
+    return participant is not None and participant.id == author_id
 
 
 def claim_pseudonymous(user: User, keys: dict[str, str]) -> int:

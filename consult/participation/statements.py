@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 
 from consult.consultations.models import Consultation, ModerationMode, Participant
 from consult.database import write_transaction
-from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, Forbidden
 from consult.extensions import db
 from consult.jobs import request_analysis
@@ -16,11 +15,9 @@ from consult.participation.models import (
     ModerationState,
     Statement,
     StatementKind,
-    Vote,
-    VoteEvent,
 )
-from consult.participation.participants import Actor, participant_for
-from consult.participation.votes import ensure_open
+from consult.participation.participants import Actor, participant_id_for
+from consult.participation.votes import ensure_open, write_vote
 
 
 def _normalised(text: str) -> str:
@@ -56,13 +53,13 @@ def submit_statement(
         )
         if any(_normalised(other or "") == wanted for other in existing):
             raise Conflict(_("This statement is already in the consultation. You can vote on it."))
-        participant = participant_for(consultation, actor)
+        participant_id = participant_id_for(consultation, actor)
         statement = Statement(
             consultation_id=consultation.id,
             kind=StatementKind.PARTICIPANT,
             text=text,
             language=language,
-            author_id=participant.id,
+            author_id=participant_id,
             moderation_state=ModerationState.APPROVED
             if consultation.moderation_mode is ModerationMode.POST
             else ModerationState.PENDING,
@@ -70,26 +67,7 @@ def submit_statement(
         )
         db.session.add(statement)
         db.session.flush()
-        now = utcnow()
-        db.session.add(
-            Vote(
-                consultation_id=consultation.id,
-                participant_id=participant.id,
-                statement_id=statement.id,
-                value=1,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        db.session.add(
-            VoteEvent(
-                consultation_id=consultation.id,
-                participant_id=participant.id,
-                statement_id=statement.id,
-                value=1,
-                created_at=now,
-            )
-        )
+        write_vote(consultation.id, participant_id, statement.id, 1)
     request_analysis(consultation.id)
     return statement
 

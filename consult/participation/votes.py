@@ -144,28 +144,34 @@ def record_vote(
         ensure_open(consultation)
         votable_statement(consultation, statement_id)
         participant_id = participant_id_for(consultation, actor)
-        row = {
-            "consultation_id": consultation.id,
-            "participant_id": participant_id,
-            "statement_id": statement_id,
-            "value": value,
-            "created_at": utcnow(),
-        }
-        if _upsert(row):
-            db.session.execute(_EVENT, row)
+        write_vote(consultation.id, participant_id, statement_id, value)
         tally = tallies([statement_id])[statement_id]
     request_analysis(consultation.id)
     return tally
 
 
-def _upsert(row: dict) -> bool:
-    """Write the vote (``value`` None withdraws it); True if anything changed."""
-    if row["value"] is None:
-        return db.session.execute(_WITHDRAW, row).first() is not None
-    statement = _upsert_statement(db.engine.dialect.name)
-    return (
-        db.session.execute(statement, {**row, "updated_at": row["created_at"]}).first() is not None
-    )
+def write_vote(
+    consultation_id: int, participant_id: int, statement_id: int, value: int | None
+) -> bool:
+    """Write a vote (``value`` None withdraws it) and, if it changed anything, its event,
+    inside the caller's write transaction; True if anything changed. Checks nothing."""
+    row = {
+        "consultation_id": consultation_id,
+        "participant_id": participant_id,
+        "statement_id": statement_id,
+        "value": value,
+        "created_at": utcnow(),
+    }
+    if value is None:
+        changed = db.session.execute(_WITHDRAW, row).first() is not None
+    else:
+        upsert = _upsert_statement(db.engine.dialect.name)
+        changed = (
+            db.session.execute(upsert, {**row, "updated_at": row["created_at"]}).first() is not None
+        )
+    if changed:
+        db.session.execute(_EVENT, row)
+    return changed
 
 
 def tallies(statement_ids: list[int]) -> dict[int, Tally]:
