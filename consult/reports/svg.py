@@ -44,6 +44,11 @@ def _title(text: str) -> Markup:
     return _el("title", escape(text))
 
 
+def titled_group(title: str, *parts: Markup, **attrs) -> Markup:
+    """A group of shapes with its tooltip (``<title>``), read on hover or focus."""
+    return _el("g", Markup("").join([_title(title), *parts]), **attrs)
+
+
 def marker(shape: str, x: float, y: float, r: float, **attrs) -> Markup:
     """A point drawn as ``shape``, so groups differ by form as well as colour."""
     if shape == "circle":
@@ -136,56 +141,46 @@ def opinion_map(points, groups, statements, you=None, labels=None) -> Markup:
         rx = max(18.0, _spread([m[0] for m in member], cx))
         ry = max(18.0, _spread([m[1] for m in member], cy))
         body.append(
-            _el(
-                "g",
-                Markup("").join(
-                    [
-                        _title(f"{name}: {size}"),
-                        _el(
-                            "ellipse",
-                            cx=cx,
-                            cy=cy,
-                            rx=rx,
-                            ry=ry,
-                            fill="none",
-                            stroke=group_colour(index),
-                            stroke_width="2.5",
-                            stroke_dasharray="6 3",
-                        ),
-                        _el(
-                            "text",
-                            escape(name),
-                            x=cx,
-                            y=cy - ry - 6,
-                            text_anchor="middle",
-                            font_size="15",
-                            font_weight="700",
-                            fill=INK,
-                        ),
-                    ]
+            titled_group(
+                f"{name}: {size}",
+                _el(
+                    "ellipse",
+                    cx=cx,
+                    cy=cy,
+                    rx=rx,
+                    ry=ry,
+                    fill="none",
+                    stroke=group_colour(index),
+                    stroke_width="2.5",
+                    stroke_dasharray="6 3",
+                ),
+                _el(
+                    "text",
+                    escape(name),
+                    x=cx,
+                    y=cy - ry - 6,
+                    text_anchor="middle",
+                    font_size="15",
+                    font_weight="700",
+                    fill=INK,
                 ),
                 class_="map-group",
             )
         )
     for x, y, text in statements:
         body.append(
-            _el(
-                "g",
-                Markup("").join(
-                    [
-                        _title(text),
-                        _el(
-                            "rect",
-                            x=sx(x) - 4,
-                            y=sy(y) - 4,
-                            width=8,
-                            height=8,
-                            fill="#ffffff",
-                            stroke=INK,
-                            stroke_width="1.5",
-                            transform=None,
-                        ),
-                    ]
+            titled_group(
+                text,
+                _el(
+                    "rect",
+                    x=sx(x) - 4,
+                    y=sy(y) - 4,
+                    width=8,
+                    height=8,
+                    fill="#ffffff",
+                    stroke=INK,
+                    stroke_width="1.5",
+                    transform=None,
                 ),
                 class_="map-statement",
                 tabindex="0",
@@ -195,22 +190,17 @@ def opinion_map(points, groups, statements, you=None, labels=None) -> Markup:
         ux, uy = sx(you[0]), sy(you[1])
         you_text = labels.get("you", "You are here")
         body.append(
-            _el(
-                "g",
-                Markup("").join(
-                    [
-                        _title(you_text),
-                        _el("circle", cx=ux, cy=uy, r=8, fill="none", stroke=INK, stroke_width="3"),
-                        _el(
-                            "text",
-                            escape(you_text),
-                            x=ux + 11,
-                            y=uy + 4,
-                            font_size="13",
-                            font_weight="700",
-                            fill=INK,
-                        ),
-                    ]
+            titled_group(
+                you_text,
+                _el("circle", cx=ux, cy=uy, r=8, fill="none", stroke=INK, stroke_width="3"),
+                _el(
+                    "text",
+                    escape(you_text),
+                    x=ux + 11,
+                    y=uy + 4,
+                    font_size="13",
+                    font_weight="700",
+                    fill=INK,
                 ),
                 class_="map-you",
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from consult.reports.svg import GRID, INK, MUTED, OKABE_ITO, _el, _svg, _title
+from consult.reports.svg import GRID, INK, MUTED, OKABE_ITO, _el, _svg, titled_group
 
 
 def percent(rate) -> str:
@@ -41,8 +41,8 @@ def agreement_bars(rows, label: str) -> Markup:
         )
     for i, (name, rate, lower, upper, voters) in enumerate(rows):
         y = 6 + i * row_h
+        title = f"{name}: {percent(rate)} ({percent(lower)}–{percent(upper)}), n={voters}"
         parts = [
-            _title(f"{name}: {percent(rate)} ({percent(lower)}–{percent(upper)}), n={voters}"),
             _el(
                 "text",
                 escape(_short(name, 26)),
@@ -66,29 +66,20 @@ def agreement_bars(rows, label: str) -> Markup:
                 )
             )
             if lower is not None and upper is not None:
-                parts.append(
+                # The interval: a line from lower to upper, with a tick at each end.
+                segments = [(lower, 10, upper, 10), (lower, 5, lower, 15), (upper, 5, upper, 15)]
+                parts += [
                     _el(
                         "line",
-                        x1=left + bar_w * lower,
-                        y1=y + 10,
-                        x2=left + bar_w * upper,
-                        y2=y + 10,
+                        x1=left + bar_w * a,
+                        y1=y + ya,
+                        x2=left + bar_w * b,
+                        y2=y + yb,
                         stroke=INK,
                         stroke_width="2",
                     )
-                )
-                for edge in (lower, upper):
-                    parts.append(
-                        _el(
-                            "line",
-                            x1=left + bar_w * edge,
-                            y1=y + 5,
-                            x2=left + bar_w * edge,
-                            y2=y + 15,
-                            stroke=INK,
-                            stroke_width="2",
-                        )
-                    )
+                    for a, ya, b, yb in segments
+                ]
             parts.append(
                 _el(
                     "text",
@@ -99,7 +90,7 @@ def agreement_bars(rows, label: str) -> Markup:
                     fill=INK,
                 )
             )
-        body.append(_el("g", Markup("").join(parts), tabindex="0"))
+        body.append(titled_group(title, *parts, tabindex="0"))
     return _svg(width, height, label, Markup("").join(body), "figure-svg bars")
 
 
@@ -185,30 +176,25 @@ def heatmap(row_labels, col_labels, cells, label: str, count_text) -> Markup:
                 fill, value = diverging(rate), percent(rate)
                 colour = "#ffffff" if abs(rate - 0.5) > 0.32 else INK
             body.append(
-                _el(
-                    "g",
-                    Markup("").join(
-                        [
-                            _title(text),
-                            _el(
-                                "rect",
-                                x=x + 1,
-                                y=y + 1,
-                                width=cw - 2,
-                                height=ch - 2,
-                                fill=fill,
-                                stroke=GRID,
-                            ),
-                            _el(
-                                "text",
-                                value,
-                                x=x + cw / 2,
-                                y=y + ch / 2 + 4,
-                                font_size="12",
-                                text_anchor="middle",
-                                fill=colour,
-                            ),
-                        ]
+                titled_group(
+                    text,
+                    _el(
+                        "rect",
+                        x=x + 1,
+                        y=y + 1,
+                        width=cw - 2,
+                        height=ch - 2,
+                        fill=fill,
+                        stroke=GRID,
+                    ),
+                    _el(
+                        "text",
+                        value,
+                        x=x + cw / 2,
+                        y=y + ch / 2 + 4,
+                        font_size="12",
+                        text_anchor="middle",
+                        fill=colour,
                     ),
                     tabindex="0",
                     class_="heat-cell",
@@ -235,20 +221,15 @@ def columns(points, label: str, value_text) -> Markup:
         h = (height - bottom - 20) * n / top
         x = left + i * step
         body.append(
-            _el(
-                "g",
-                Markup("").join(
-                    [
-                        _title(value_text(day, n)),
-                        _el(
-                            "rect",
-                            x=x + step * 0.1,
-                            y=height - bottom - h,
-                            width=max(step * 0.8, 1),
-                            height=max(h, 0.5),
-                            fill=OKABE_ITO[0],
-                        ),
-                    ]
+            titled_group(
+                value_text(day, n),
+                _el(
+                    "rect",
+                    x=x + step * 0.1,
+                    y=height - bottom - h,
+                    width=max(step * 0.8, 1),
+                    height=max(h, 0.5),
+                    fill=OKABE_ITO[0],
                 ),
                 tabindex="0",
                 class_="column",

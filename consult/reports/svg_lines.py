@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from consult.reports.svg import GRID, INK, MUTED, SHAPES, _el, _svg, _title, group_colour, marker
+from consult.reports.svg import (
+    GRID,
+    INK,
+    MUTED,
+    SHAPES,
+    _el,
+    _svg,
+    group_colour,
+    marker,
+    titled_group,
+)
 
 
 def history_chart(points: list[dict]) -> Markup:
@@ -67,7 +77,6 @@ def history_chart(points: list[dict]) -> Markup:
             continue
         path = " ".join(f"{a:.1f},{b:.1f}" for a, b in coords)
         parts = [
-            _title(name),
             _el(
                 "polyline",
                 points=path,
@@ -79,7 +88,7 @@ def history_chart(points: list[dict]) -> Markup:
         ]
         parts += [marker(shape, a, b, 3.5, fill=colour) for a, b in coords]
         ends.append((coords[-1][1], coords[-1][0], name))
-        body.append(_el("g", Markup("").join(parts)))
+        body.append(titled_group(name, *parts))
     # End labels, pushed apart so that lines ending close together stay readable.
     placed: list[float] = []
     for end_y, end_x, name in sorted(ends):
