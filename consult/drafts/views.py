@@ -95,8 +95,6 @@ def edit_clause(slug: str, key: str):
 @login_required
 def remove_clause(slug: str, key: str):
     consultation = team_consultation(slug, current_user)
-    if not CsrfOnlyForm().validate():
-        raise DomainError(_("Your form expired. Please send it again."))
     services.remove_clause(current_user, consultation, key)
     flash(_("The clause is removed from the working version."), "success")
     return redirect(url_for(".edit", slug=slug))
@@ -112,8 +110,6 @@ def reorder(slug: str):
     if request.method == "POST":
         order = request.form.getlist("order")
         try:
-            if not form.validate():
-                raise DomainError(_("Your form expired. Please send it again."))
             services.reorder_clauses(current_user, consultation, order)
         except DomainError as refused:
             error, status = refused.message, INVALID
@@ -151,8 +147,6 @@ def publish(slug: str):
 @login_required
 def discard(slug: str):
     consultation = team_consultation(slug, current_user)
-    if not CsrfOnlyForm().validate():
-        raise DomainError(_("Your form expired. Please send it again."))
     services.discard_working_version(current_user, consultation)
     flash(_("The unpublished changes are discarded."), "success")
     return redirect(url_for(".edit", slug=slug))

@@ -170,6 +170,23 @@ def test_every_endpoint_answers_each_kind_of_visitor(app, team, world):
     assert not failures, "\n".join(failures)
 
 
+def test_every_team_form_needs_its_csrf_token(app, team, world):
+    """The app-wide CSRF check refuses each POST without a token, before the view runs."""
+    endpoints, _ = world
+    client = _client(app)
+    _login(client, team.organiser)
+    failures = []
+    for method, url, data, _required in endpoints:
+        if method != "POST":
+            continue
+        url = url() if callable(url) else url
+        payload = data() if callable(data) else (data or {})
+        response = client.post(url, data=payload)
+        if response.status_code != 400 or "form expired" not in response.get_data(as_text=True):
+            failures.append(f"POST {url}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
 def test_objects_cannot_be_reached_through_another_consultation(app, team, world, quick_user):
     _, things = world
     admin = quick_user("admin@example.org", admin=True)  # holds every role everywhere
