@@ -207,10 +207,10 @@ def seed(fx: Fixture, app) -> None:
     from consult.auth.services import hash_password
     from consult.consultations.models import Consultation, Participant, Status
     from consult.db_types import utcnow
-    from consult.drafts.models import Clause, DraftVersion
+    from consult.drafts.models import DraftVersion
+    from consult.drafts.services import append_voted_clause
     from consult.extensions import db
     from consult.models import Sector, StakeholderProfile, User
-    from consult.participation.models import Statement
 
     with app.app_context():
         consultation = Consultation(
@@ -228,19 +228,10 @@ def seed(fx: Fixture, app) -> None:
             preamble={"en": ["Preamble."]},
         )
         for position in range(1, N_STATEMENTS + 1):
-            lineage = str(uuid.uuid4())
-            statement = Statement.for_clause(consultation.id, lineage)
-            db.session.add(statement)
-            db.session.flush()
-            version.clauses.append(
-                Clause(
-                    position=position,
-                    lineage_key=lineage,
-                    text={"en": f"Clause {position}."},
-                    statement_id=statement.id,
-                )
+            clause = append_voted_clause(
+                version, position, str(uuid.uuid4()), text={"en": f"Clause {position}."}
             )
-            fx.statement_ids.append(statement.id)
+            fx.statement_ids.append(clause.statement_id)
         db.session.add(version)
         db.session.commit()
         fx.consultation_id = consultation.id

@@ -174,8 +174,8 @@ def make_consultation(db):
     """
     from consult.consultations.models import Consultation, Status
     from consult.db_types import utcnow
-    from consult.drafts.models import Clause, DraftVersion
-    from consult.participation.models import Statement
+    from consult.drafts.models import DraftVersion
+    from consult.drafts.services import append_voted_clause
 
     def make(slug: str = "test-consultation", status: Status = Status.OPEN, **fields):
         consultation = Consultation(
@@ -195,13 +195,7 @@ def make_consultation(db):
         )
         texts = [{"en": "First clause.", "zh": "第一条。"}, {"en": "Second clause."}]
         for position, text in enumerate(texts, start=1):
-            lineage = str(uuid.uuid4())
-            statement = Statement.for_clause(consultation.id, lineage)
-            db.session.add(statement)
-            db.session.flush()
-            version.clauses.append(
-                Clause(position=position, lineage_key=lineage, text=text, statement_id=statement.id)
-            )
+            append_voted_clause(version, position, str(uuid.uuid4()), text=text)
         db.session.add(version)
         db.session.commit()
         return consultation

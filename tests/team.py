@@ -57,6 +57,7 @@ def team(db, quick_user, make_consultation) -> Team:
     organiser and a moderator; a participant; and the moderator of consultation "other"."""
     from consult.auth.services import grant_role
     from consult.consultations.models import Role
+
     # make_consultation gives each clause its own clause statement.
     consultation = make_consultation()
     other = make_consultation("other")

@@ -27,7 +27,8 @@ from consult.db_types import utcnow
 from consult.demo import contributions
 from consult.demo.content import load_initiative
 from consult.demo.synthetic import generate_stakeholders, generate_votes
-from consult.drafts.models import Clause, DraftVersion
+from consult.drafts.models import DraftVersion
+from consult.drafts.services import append_voted_clause
 from consult.extensions import db
 from consult.participation.models import Statement, Vote, VoteEvent
 
@@ -161,20 +162,14 @@ def _first_version(consultation: Consultation, now) -> list[Statement]:
     db.session.add(version)
     statements = []
     for clause in initiative.clauses:
-        lineage = str(uuid.uuid5(LINEAGE_NAMESPACE, clause.key))
-        statement = Statement.for_clause(consultation.id, lineage, created_at=version.created_at)
-        db.session.add(statement)
-        db.session.flush()
-        version.clauses.append(
-            Clause(
-                position=clause.position,
-                lineage_key=lineage,
-                heading=clause.heading.as_dict(),
-                text=clause.text.as_dict(),
-                statement_id=statement.id,
-            )
+        added = append_voted_clause(
+            version,
+            clause.position,
+            str(uuid.uuid5(LINEAGE_NAMESPACE, clause.key)),
+            heading=clause.heading.as_dict(),
+            text=clause.text.as_dict(),
         )
-        statements.append(statement)
+        statements.append(added.statement)
     db.session.flush()
     return statements
 

@@ -225,6 +225,27 @@ def _texts_list(preamble: dict | None) -> dict:
     return {k: v for k, v in (preamble or {}).items() if v}
 
 
+def append_voted_clause(
+    version: DraftVersion, position: int, lineage_key: str, **clause_fields
+) -> Clause:
+    """Append to a version built whole (the demo, tests, benchmarks) a clause voted on
+    through its own new approved statement; returns the clause."""
+    statement = Statement.for_clause(
+        version.consultation_id, lineage_key, created_at=version.created_at or utcnow()
+    )
+    db.session.add(statement)
+    db.session.flush()
+    clause = Clause(
+        position=position,
+        lineage_key=lineage_key,
+        statement_id=statement.id,
+        statement=statement,
+        **clause_fields,
+    )
+    version.clauses.append(clause)
+    return clause
+
+
 def publish_version(user, consultation, change_summary: str) -> DraftVersion:
     """Publish the working version with a change summary; refused when nothing changed."""
     ensure_role(user, consultation, *TEAM)
