@@ -41,6 +41,19 @@ class LoginRequired(DomainError):
     status = 401
 
 
+def checked_text(
+    value: str | None, field: str, limit: int, too_long: str, missing: str | None = None
+) -> str:
+    """``value`` with only its ends trimmed; a DomainError on ``field`` with ``missing``
+    when it is empty (if ``missing`` is given), with ``too_long`` past ``limit``."""
+    text = (value or "").strip()
+    if missing is not None and not text:
+        raise DomainError(missing, field=field)
+    if len(text) > limit:
+        raise DomainError(too_long, field=field)
+    return text
+
+
 def _messages() -> dict[int, str]:
     return {
         400: _("The request could not be understood."),

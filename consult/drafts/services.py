@@ -20,7 +20,7 @@ from consult.consultations.models import Consultation
 from consult.consultations.services import current_version
 from consult.db_types import utcnow
 from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX, Clause, DraftVersion
-from consult.errors import DomainError, NotFound
+from consult.errors import DomainError, NotFound, checked_text
 from consult.extensions import db
 from consult.moderation.access import TEAM
 from consult.moderation.audit import record_event
@@ -249,13 +249,13 @@ def append_voted_clause(
 def publish_version(user, consultation, change_summary: str) -> DraftVersion:
     """Publish the working version with a change summary; refused when nothing changed."""
     ensure_role(user, consultation, *TEAM)
-    summary = (change_summary or "").strip()
-    if not summary:
-        raise DomainError(_("Say what changed in this version."), field="change_summary")
-    if len(summary) > SUMMARY_MAX:
-        raise DomainError(
-            _("Keep this under %(n)d characters.", n=SUMMARY_MAX), field="change_summary"
-        )
+    summary = checked_text(
+        change_summary,
+        "change_summary",
+        SUMMARY_MAX,
+        _("Keep this under %(n)d characters.", n=SUMMARY_MAX),
+        _("Say what changed in this version."),
+    )
     working = working_version(consultation)
     previous = current_version(consultation)
     if working is None or not has_changes(previous, working):

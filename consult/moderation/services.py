@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation
 from consult.db_types import utcnow
-from consult.errors import Conflict, DomainError, NotFound
+from consult.errors import Conflict, DomainError, NotFound, checked_text
 from consult.extensions import db
 from consult.moderation.access import TEAM, team_consultation_ids
 from consult.moderation.audit import record_event
@@ -83,13 +83,13 @@ def report_target(report: AbuseReport) -> tuple[str, Statement | Comment]:
 
 
 def clean_reason(reason: str | None, required: bool) -> str | None:
-    reason = (reason or "").strip()
-    if required and not reason:
-        raise DomainError(_("Give a reason: the author will see it."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise DomainError(
-            _("Keep the reason under %(n)d characters.", n=REASON_MAX), field="reason"
-        )
+    reason = checked_text(
+        reason,
+        "reason",
+        REASON_MAX,
+        _("Keep the reason under %(n)d characters.", n=REASON_MAX),
+        _("Give a reason: the author will see it.") if required else None,
+    )
     return reason or None
 
 

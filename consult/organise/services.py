@@ -22,7 +22,7 @@ from consult.consultations.models import (
     Status,
 )
 from consult.db_types import utcnow
-from consult.errors import Conflict, DomainError, Forbidden, NotFound
+from consult.errors import Conflict, DomainError, Forbidden, NotFound, checked_text
 from consult.extensions import db
 from consult.moderation.audit import record_event
 
@@ -247,11 +247,15 @@ def verify_profile(user, consultation, member_id: int, decision: str, note: str 
         raise NotFound(_("This person does not take part in this consultation."))
     if decision not in ("verified", "declined"):
         raise DomainError(_("Choose verify or decline."))
-    note = (note or "").strip()
-    if decision == "declined" and not note:
-        raise DomainError(_("Say why the profile is declined; its owner will see it."), "note")
-    if len(note) > NOTE_MAX:
-        raise DomainError(_("Keep this under %(n)d characters.", n=NOTE_MAX), field="note")
+    note = checked_text(
+        note,
+        "note",
+        NOTE_MAX,
+        _("Keep this under %(n)d characters.", n=NOTE_MAX),
+        _("Say why the profile is declined; its owner will see it.")
+        if decision == "declined"
+        else None,
+    )
     profile.verification = Verification(decision)
     profile.verification_note = note or None
     profile.verified_by_id, profile.verified_at = user.id, utcnow()

@@ -11,7 +11,7 @@ from consult.consultations.models import Consultation, ModerationMode, Participa
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.drafts.models import CLAUSE_TEXT_MAX, Clause
-from consult.errors import Conflict, DomainError, Forbidden, LoginRequired, NotFound
+from consult.errors import Conflict, DomainError, Forbidden, LoginRequired, NotFound, checked_text
 from consult.extensions import db
 from consult.participation.models import (
     COMMENT_MAX,
@@ -34,14 +34,13 @@ REPORT_REASON_MAX = 1000
 
 
 def _clean_body(body: str | None) -> str:
-    body = (body or "").strip()
-    if not body:
-        raise DomainError(_("Write your comment before sending it."), field="body")
-    if len(body) > COMMENT_MAX:
-        raise DomainError(
-            _("Keep your comment under %(n)d characters.", n=COMMENT_MAX), field="body"
-        )
-    return body
+    return checked_text(
+        body,
+        "body",
+        COMMENT_MAX,
+        _("Keep your comment under %(n)d characters.", n=COMMENT_MAX),
+        _("Write your comment before sending it."),
+    )
 
 
 def _clean_proposal(stance: Stance, proposed: str | None) -> str | None:
@@ -168,13 +167,13 @@ def report_comment(
     """Report someone else's comment as abusive, once per person."""
     if user is None:
         raise LoginRequired(_("Log in to report a comment."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say briefly what is wrong with this comment."), field="reason")
-    if len(reason) > REPORT_REASON_MAX:
-        raise DomainError(
-            _("Keep the reason under %(n)d characters.", n=REPORT_REASON_MAX), field="reason"
-        )
+    reason = checked_text(
+        reason,
+        "reason",
+        REPORT_REASON_MAX,
+        _("Keep the reason under %(n)d characters.", n=REPORT_REASON_MAX),
+        _("Say briefly what is wrong with this comment."),
+    )
     with write_transaction():
         comment = comment_in(consultation, comment_id)
         author: Participant | None = comment.author

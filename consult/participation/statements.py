@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from consult.consultations.models import Consultation, ModerationMode, Participant
 from consult.database import write_transaction
-from consult.errors import Conflict, DomainError, Forbidden
+from consult.errors import Conflict, Forbidden, checked_text
 from consult.extensions import db
 from consult.jobs import request_analysis
 from consult.participation.models import (
@@ -32,13 +32,13 @@ def submit_statement(
     The author's own agree vote is recorded with it. The same wording twice in one
     consultation is refused, so votes are not split between copies.
     """
-    text = (text or "").strip()  # stored as written; only the ends are trimmed
-    if not text:
-        raise DomainError(_("Write your statement before sending it."), field="text")
-    if len(text) > STATEMENT_MAX:
-        raise DomainError(
-            _("Keep your statement to %(n)d characters or fewer.", n=STATEMENT_MAX), field="text"
-        )
+    text = checked_text(
+        text,
+        "text",
+        STATEMENT_MAX,
+        _("Keep your statement to %(n)d characters or fewer.", n=STATEMENT_MAX),
+        _("Write your statement before sending it."),
+    )
     with write_transaction():
         ensure_open(consultation)
         if not consultation.allow_statements:
