@@ -30,40 +30,44 @@ class Actor:
     def is_known(self) -> bool:
         return self.user is not None or self.anonymous_key is not None
 
+    @property
+    def identity(self) -> tuple[str, int | str] | None:
+        """The participant column that identifies this actor, and its value."""
+        if self.user is not None:
+            return "user_id", self.user.id
+        if self.anonymous_key:
+            return "anonymous_key", self.anonymous_key
+        return None
+
 
 def new_anonymous_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-# Built once: looked up on every vote, page and comment.
-_BY_USER = sa.select(Participant).where(
-    Participant.consultation_id == sa.bindparam("consultation_id"),
-    Participant.user_id == sa.bindparam("key"),
-)
-_BY_KEY = sa.select(Participant).where(
-    Participant.consultation_id == sa.bindparam("consultation_id"),
-    Participant.anonymous_key == sa.bindparam("key"),
-)
-# The same lookups for the id alone, on the Core table (the vote path loads no object).
+# Built once, per identifying column (looked up on every vote, page and comment): the
+# participant row, and its id alone on the Core table (the vote path loads no object).
 _participant = Participant.__table__
-_ID_BY_USER = sa.select(_participant.c.id).where(
-    _participant.c.consultation_id == sa.bindparam("consultation_id"),
-    _participant.c.user_id == sa.bindparam("key"),
-)
-_ID_BY_KEY = sa.select(_participant.c.id).where(
-    _participant.c.consultation_id == sa.bindparam("consultation_id"),
-    _participant.c.anonymous_key == sa.bindparam("key"),
-)
+_FIND = {
+    column: sa.select(Participant).where(
+        Participant.consultation_id == sa.bindparam("consultation_id"),
+        getattr(Participant, column) == sa.bindparam("key"),
+    )
+    for column in ("user_id", "anonymous_key")
+}
+_FIND_ID = {
+    column: sa.select(_participant.c.id).where(
+        _participant.c.consultation_id == sa.bindparam("consultation_id"),
+        _participant.c[column] == sa.bindparam("key"),
+    )
+    for column in ("user_id", "anonymous_key")
+}
 
 
 def find_participant(consultation: Consultation, actor: Actor) -> Participant | None:
-    if actor.user is not None:
-        query, key = _BY_USER, actor.user.id
-    elif actor.anonymous_key:
-        query, key = _BY_KEY, actor.anonymous_key
-    else:
+    if actor.identity is None:
         return None
-    return db.session.scalar(query, {"consultation_id": consultation.id, "key": key})
+    column, key = actor.identity
+    return db.session.scalar(_FIND[column], {"consultation_id": consultation.id, "key": key})
 
 
 def participant_id_for(consultation: Consultation, actor: Actor) -> int:
@@ -72,23 +76,17 @@ def participant_id_for(consultation: Consultation, actor: Actor) -> int:
     Accounts may always take part; a pseudonymous visitor only where the consultation
     allows it. Creation is race-free: a unique constraint decides, and a loser re-reads.
     """
-    if actor.user is not None:
-        query, params = _ID_BY_USER, {"consultation_id": consultation.id, "key": actor.user.id}
-    elif consultation.allow_anonymous and actor.anonymous_key:
-        query = _ID_BY_KEY
-        params = {"consultation_id": consultation.id, "key": actor.anonymous_key}
-    else:
+    if actor.user is None and not (consultation.allow_anonymous and actor.anonymous_key):
         raise LoginRequired(_("Log in or create an account to take part."))
+    column, key = actor.identity
+    query, params = _FIND_ID[column], {"consultation_id": consultation.id, "key": key}
     participant_id = db.session.execute(query, params).scalar()
     if participant_id is not None:
         return participant_id
-    column = "user_id" if actor.user is not None else "anonymous_key"
     try:
         with db.session.begin_nested():
             db.session.execute(
-                sa.insert(_participant).values(
-                    consultation_id=consultation.id, **{column: params["key"]}
-                )
+                sa.insert(_participant).values(consultation_id=consultation.id, **{column: key})
             )
     except sa.exc.IntegrityError:
         pass  # someone (another tab) created it a moment ago
