@@ -88,7 +88,12 @@ def test_reports_in_the_queue(client, team, contribute, login, reload):
     statement = contribute.statement(team.consultation, moderation_state=ModerationState.APPROVED)
     report = contribute.report(team.consultation, team.participant, statement=statement)
     login(team.organiser)
-    assert f"item-report-{report.id}" in client.get(QUEUE).get_data(as_text=True)
+    html = client.get(QUEUE).get_data(as_text=True)
+    assert f"item-report-{report.id}" in html
+    form = html[html.index(f'action="/c/{team.consultation.slug}/moderate/reports/{report.id}"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="seen_state" value="approved"' in form, "the reported item's state, seen"
+    assert f'id="reason-report-{report.id}"' in form and 'value="dismiss"' in form
     response = post_form(
         client, f"{QUEUE}/reports/{report.id}",
         {"action": "remove", "seen_state": "approved", "reason": "Insulting."}, page=QUEUE,
