@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install translations translations-update migrate seed worker lint bench clean
+.PHONY: run test test-deps install translations translations-update migrate seed worker lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,12 @@ run: seed
 worker: install
 	$(BIN)/flask worker
 
-test: install
+# Debian's chromium (browser tests), a CJK font and Pango (PDF reports): installed when
+# missing if run as root with apt-get; otherwise those tests skip, naming the command.
+test-deps:
+	@.ci/test-deps
+
+test: install test-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

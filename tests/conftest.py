@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -23,6 +24,48 @@ from flask.testing import FlaskClient
 from tests import pg
 
 PASSWORD = "correct horse battery"
+
+# What `make test-deps` (.ci/test-deps) installs; the skip messages below name it.
+PDF_PACKAGES = "fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+BROWSER_PACKAGES = "chromium"
+
+
+def skip_without_system_packages(missing: str, packages: str) -> None:
+    """Skip the calling test because ``missing`` is not installed, naming the command.
+
+    In CI (``CI`` set) a missing package is a failure instead, so tests cannot silently
+    stop running there; `make test` installs them when it runs as root with apt-get.
+    """
+    message = f"needs {missing}: install with `sudo apt-get install -y {packages}`"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def missing_for_pdf() -> str | None:
+    """What PDF rendering lacks here: Pango (WeasyPrint loads it on import) or a CJK font."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        return "Pango (WeasyPrint renders PDF reports with it)"
+    try:
+        fonts = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+        ).stdout
+    except FileNotFoundError:
+        fonts = ""
+    if not fonts.strip():
+        return "a CJK font (the PDF reports hold Chinese text)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def pdf_rendering():
+    """Use in PDF tests: skips (or fails in CI) naming the install command when
+    Pango or a CJK font is missing."""
+    missing = missing_for_pdf()
+    if missing:
+        skip_without_system_packages(missing, PDF_PACKAGES)
 
 
 def _base_config(database_url: str, instance: Path) -> dict:

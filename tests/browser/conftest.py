@@ -6,12 +6,13 @@ a missing browser is a failure, so the journeys cannot silently stop running.
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.conftest import BROWSER_PACKAGES, skip_without_system_packages
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,10 +29,7 @@ CHROMIUM_ARGS = [
 def chromium_path():
     path = shutil.which("chromium")
     if path is None:
-        message = "browser tests need Debian's chromium on PATH (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_without_system_packages("Debian's chromium on PATH", BROWSER_PACKAGES)
     return path
 
 

@@ -103,7 +103,7 @@ def test_what_we_heard_lists_answers(client, db, voted, analysed, organiser, log
     assert "Not adopted" in html
 
 
-def test_html_and_pdf_downloads(client, voted, analysed, organiser, login):
+def test_html_and_pdf_downloads(client, voted, analysed, organiser, login, pdf_rendering):
     login(organiser)
     _publish(client, slug="final")
     html = client.get("/c/camps/reports/final.html")
