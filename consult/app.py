@@ -62,7 +62,8 @@ def register_blueprints(app: Flask) -> None:
     from consult.i18n import blueprint as i18n
     from consult.moderation.views import blueprint as moderation
     from consult.organise.views import blueprint as organise
-    from consult.participation.views import blueprint as participation
+    from consult.participation import views, views_discussion  # noqa: F401  (their routes)
+    from consult.participation.blueprint import blueprint as participation
     from consult.reports.views import blueprint as reports
 
     for blueprint in (

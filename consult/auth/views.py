@@ -70,8 +70,7 @@ def login():
 def _start_session(user) -> None:
     """Log in on a fresh session (no fixation), keeping the language, and move what the
     visitor did pseudonymously to the account."""
-    from consult.participation.participants import claim_pseudonymous
-    from consult.participation.views import pseudonymous_keys
+    from consult.participation.participants import claim_pseudonymous, pseudonymous_keys
 
     language = session.get("lang")
     pseudonymous = pseudonymous_keys()

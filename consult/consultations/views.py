@@ -9,9 +9,8 @@ from consult.auth.services import has_role
 from consult.consultations import services
 from consult.consultations.models import Role
 from consult.i18n import current_language
-from consult.participation.participants import find_participant
+from consult.participation.participants import actor_for, find_participant
 from consult.participation.reading import clause_boxes
-from consult.participation.views import actor_for
 
 blueprint = Blueprint("consultations", __name__)
 

@@ -10,7 +10,9 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import request, session
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from consult.auth.models import User
 from consult.consultations.models import Consultation, Participant
@@ -42,6 +44,37 @@ class Actor:
 
 def new_anonymous_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+# The signed session's {consultation id: pseudonymous key} for this browser.
+ANON_SESSION_KEY = "anon"
+
+
+def actor_for(consultation: Consultation, *, create_key: bool = False) -> Actor:
+    """The person acting: their account, or this browser's pseudonymous key (made on demand)."""
+    if current_user.is_authenticated:
+        return Actor(user=current_user._get_current_object())
+    keys = session.get(ANON_SESSION_KEY, {})
+    key = keys.get(str(consultation.id))
+    if key is None and create_key and consultation.allow_anonymous:
+        key = new_anonymous_key()
+        session[ANON_SESSION_KEY] = {**keys, str(consultation.id): key}
+    return Actor(anonymous_key=key)
+
+
+def pseudonymous_keys() -> dict[str, str]:
+    """This browser's pseudonymous keys, to be claimed when it logs in."""
+    return dict(session.get(ANON_SESSION_KEY, {}))
+
+
+def rate_limit_key() -> str:
+    """Per account, else per pseudonymous browser, else per address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    keys = session.get(ANON_SESSION_KEY)
+    if keys:
+        return "anon:" + ",".join(sorted(keys.values()))
+    return f"ip:{request.remote_addr}"
 
 
 # Built once, per identifying column (looked up on every vote, page and comment): the

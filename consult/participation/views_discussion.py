@@ -2,49 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
-from consult.extensions import limiter
+from consult.extensions import htmx, limiter
 from consult.i18n import current_language
 from consult.participation import comments, flow, reading, statements, votes
+from consult.participation.blueprint import blueprint
 from consult.participation.forms import CommentForm, EditCommentForm, ReportForm, StatementForm
-from consult.participation.participants import find_participant
-from consult.participation.views import actor_for, rate_limit_key
-from consult.web import add_form_error, render_page_or_fragment, wants_fragment
+from consult.participation.participants import actor_for, find_participant, rate_limit_key
+from consult.web import add_form_error, render_page_or_fragment
 
 SKIPPED_KEY = "skipped"
-POST_LIMIT = "10 per minute;100 per day"
-
-
-def register_discussion(blueprint: Blueprint) -> None:
-    """Add the discussion routes to the participation blueprint."""
-    post_limit = limiter.limit(POST_LIMIT, key_func=rate_limit_key, methods=["POST"])
-    blueprint.add_url_rule("/c/<slug>/s/<int:statement_id>", view_func=show_statement)
-    blueprint.add_url_rule(
-        "/c/<slug>/s/<int:statement_id>/comments",
-        view_func=post_limit(post_comment),
-        methods=["POST"],
-    )
-    blueprint.add_url_rule(
-        "/c/<slug>/comments/<int:comment_id>/edit", view_func=edit_comment, methods=["GET", "POST"]
-    )
-    blueprint.add_url_rule(
-        "/c/<slug>/comments/<int:comment_id>/delete", view_func=delete_comment, methods=["POST"]
-    )
-    blueprint.add_url_rule(
-        "/c/<slug>/comments/<int:comment_id>/report",
-        view_func=post_limit(report_comment),
-        methods=["GET", "POST"],
-    )
-    blueprint.add_url_rule(
-        "/c/<slug>/statements", view_func=post_limit(statement_list), methods=["GET", "POST"]
-    )
-    blueprint.add_url_rule("/c/<slug>/vote", view_func=vote_flow, methods=["GET", "POST"])
-    blueprint.add_url_rule("/c/<slug>/vote/skip", view_func=skip_statement, methods=["POST"])
+# Writing is limited per person; reading the same pages is not.
+post_limit = limiter.limit("10 per minute;100 per day", key_func=rate_limit_key, methods=["POST"])
 
 
 def _statement_page(
@@ -71,11 +45,14 @@ def _statement_page(
     )
 
 
+@blueprint.get("/c/<slug>/s/<int:statement_id>")
 def show_statement(slug: str, statement_id: int):
     consultation = get_visible_consultation(slug, current_user)
     return _statement_page(consultation, statement_id)
 
 
+@blueprint.post("/c/<slug>/s/<int:statement_id>/comments")
+@post_limit
 def post_comment(slug: str, statement_id: int):
     consultation = get_visible_consultation(slug, current_user)
     form = CommentForm()
@@ -100,11 +77,12 @@ def post_comment(slug: str, statement_id: int):
         return _statement_page(consultation, statement_id, form, status=422)
     if comment.moderation_state.value == "pending":
         flash(_("Thank you. Your comment will appear once a moderator has approved it."), "success")
-    if wants_fragment():
+    if htmx and not htmx.history_restore_request:
         return _statement_page(consultation, statement_id)
     return redirect(_comment_url(comment))
 
 
+@blueprint.route("/c/<slug>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 def edit_comment(slug: str, comment_id: int):
     consultation = get_visible_consultation(slug, current_user)
     actor = actor_for(consultation)
@@ -144,6 +122,7 @@ def _comment_url(comment) -> str:
     )
 
 
+@blueprint.post("/c/<slug>/comments/<int:comment_id>/delete")
 def delete_comment(slug: str, comment_id: int):
     consultation = get_visible_consultation(slug, current_user)
     actor = actor_for(consultation)
@@ -154,6 +133,8 @@ def delete_comment(slug: str, comment_id: int):
     return redirect(url_for(".show_statement", slug=slug, statement_id=statement_id))
 
 
+@blueprint.route("/c/<slug>/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@post_limit
 def report_comment(slug: str, comment_id: int):
     consultation = get_visible_consultation(slug, current_user)
     if not current_user.is_authenticated:
@@ -177,6 +158,8 @@ def report_comment(slug: str, comment_id: int):
     ), status
 
 
+@blueprint.route("/c/<slug>/statements", methods=["GET", "POST"])
+@post_limit
 def statement_list(slug: str):
     consultation = get_visible_consultation(slug, current_user)
     actor = actor_for(consultation, create_key=request.method == "POST")
@@ -242,10 +225,12 @@ def _flow_page(consultation, error: str | None = None, status: int = 200):
     )
 
 
+@blueprint.route("/c/<slug>/vote", methods=["GET", "POST"])
 def vote_flow(slug: str):
     """One statement at a time; a vote here brings the next one."""
     consultation = get_visible_consultation(slug, current_user)
     if request.method == "POST":
+        as_fragment = bool(htmx) and not htmx.history_restore_request
         actor = actor_for(consultation, create_key=True)
         statement_id = request.form.get("statement_id", type=int)
         try:
@@ -255,14 +240,15 @@ def vote_flow(slug: str):
                 consultation, statement_id, actor, votes.parse_choice(request.form.get("choice"))
             )
         except DomainError as error:
-            if isinstance(error, LoginRequired) or not wants_fragment():
+            if isinstance(error, LoginRequired) or not as_fragment:
                 raise
             return _flow_page(consultation, error.message, error.status)
-        if not wants_fragment():
+        if not as_fragment:
             return redirect(url_for(".vote_flow", slug=slug))
     return _flow_page(consultation)
 
 
+@blueprint.post("/c/<slug>/vote/skip")
 def skip_statement(slug: str):
     consultation = get_visible_consultation(slug, current_user)
     statement_id = request.form.get("statement_id", type=int)
@@ -271,6 +257,6 @@ def skip_statement(slug: str):
         mine = skipped.get(str(consultation.id), [])
         skipped[str(consultation.id)] = [*mine[-200:], statement_id]
         session[SKIPPED_KEY] = skipped
-    if wants_fragment():
+    if htmx and not htmx.history_restore_request:
         return _flow_page(consultation)
     return redirect(url_for(".vote_flow", slug=slug))

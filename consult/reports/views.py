@@ -18,8 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.errors import DomainError, NotFound
-from consult.participation.participants import find_participant
-from consult.participation.views import actor_for
+from consult.participation.participants import actor_for, find_participant
 from consult.reports import dashboard, services
 from consult.reports.labels import statement_infos
 from consult.web import add_form_error, render_page_or_fragment, wants_fragment
