@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from flask import abort, make_response, request, url_for
 from flask_login import current_user
 
-from consult.web import safe_next_url, wants_fragment
+from consult.extensions import htmx
+from consult.web import safe_next_url
 
 
 def _return_path() -> str:
@@ -18,7 +19,7 @@ def _return_path() -> str:
         return request.full_path.rstrip("?")
     for candidate in (
         request.form.get("next"),
-        request.headers.get("HX-Current-URL"),
+        htmx.current_url,
         request.referrer,
     ):
         if candidate:
@@ -31,7 +32,8 @@ def _return_path() -> str:
 def login_redirect():
     """Send an anonymous visitor to log in and come back; htmx follows HX-Redirect."""
     target = url_for("auth.login", next=_return_path())
-    if wants_fragment():
+    # A history restore wants a whole page, so it is redirected like a plain request.
+    if htmx and not htmx.history_restore_request:
         response = make_response("", 401)
         response.headers["HX-Redirect"] = target
         return response
