@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from consult.db_types import UTCDateTime, enum_type, utcnow
 from consult.extensions import db
@@ -40,10 +41,24 @@ class AnalysisSnapshot(db.Model):
 
 
 REPORT_SLUG_MAX = 80
+PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
+
+
+class PdfState(enum.Enum):
+    """Where a report's PDF stands: rendered off the request path, then stored."""
+
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
 
 
 class PublishedReport(db.Model):
-    """An organiser's report: a frozen snapshot with an introduction, at a stable URL."""
+    """An organiser's report: a frozen snapshot with an introduction, at a stable URL.
+
+    The PDF is stored in the database (not under the instance folder) so that every web
+    host behind a proxy serves the same file without a shared disk; it is deferred, so
+    loading a report never loads its PDF.
+    """
 
     __tablename__ = "published_report"
     __table_args__ = (sa.UniqueConstraint("consultation_id", "slug"),)
@@ -63,5 +78,31 @@ class PublishedReport(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
+    # Not public before this moment (an embargo); null: public once published.
+    embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an organiser takes the report down; only the team can read it then.
+    unpublished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Publish the data files even while the consultation's dashboard is hidden.
+    data_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Reports published before PDFs were stored start out pending, and are rendered on demand.
+    pdf_state: Mapped[PdfState] = mapped_column(
+        enum_type(PdfState, "pdf_state"), default=PdfState.PENDING, server_default="pending"
+    )
+    pdf_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    pdf_error: Mapped[str | None] = mapped_column(sa.Text)
+    pdf_rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     snapshot = relationship("AnalysisSnapshot")
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The introduction's paragraphs (blank lines separate them, whatever the line ends)."""
+        parts = PARAGRAPH_BREAK.split(self.introduction or "")
+        return [p.strip() for p in parts if p.strip()]
+
+    def is_public(self, now: datetime) -> bool:
+        """Published, not taken down, and past its embargo."""
+        if self.unpublished_at is not None:
+            return False
+        return self.embargo_until is None or self.embargo_until <= now
