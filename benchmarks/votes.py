@@ -722,7 +722,7 @@ def profile(args) -> None:
         elapsed = time.perf_counter() - t
         print(f"[profile {kind}] unprofiled: {1000 * elapsed / n:.2f} ms per request")
         from consult.extensions import db
-        from consult.jobs import run_analysis
+        from consult.reports.snapshots import run_analysis
 
         with app.app_context():
             t = time.perf_counter()

@@ -1,4 +1,9 @@
-"""Analysis off the request path: debounced per consultation, at most one run in flight.
+"""Scheduling analysis runs off the request path: debounced per consultation, one at a time.
+
+This module only decides *when* and *where* a run happens; the run itself is named by
+dotted path (:data:`RUN`, ``consult.reports.snapshots.run_analysis``) and imported where
+it executes, and a child process or RQ worker builds its app from :data:`APP_FACTORY`.
+So nothing here imports a service or the app factory (no import cycle through views).
 
 ``ANALYSIS_MODE`` picks how :func:`request_analysis` runs the work:
 
@@ -12,17 +17,14 @@
 - ``"inline"``: run at once, in the request (tests, scripts).
 - ``"off"``: do nothing (the default under ``TESTING`` unless a test asks otherwise).
 
-:func:`run_analysis` does one run and stores it as an :class:`AnalysisSnapshot`; a
-failed run is logged and stored as FAILED with its error, and the last OK snapshot
-stays the one the site shows.
-
 Settings (app config, else environment): ``ANALYSIS_MODE``, ``ANALYSIS_DEBOUNCE_SECONDS``
-(2), ``ANALYSIS_SEED`` (0), ``ANALYSIS_THRESHOLD`` (0.6), ``ANALYSIS_BOOTSTRAP`` (20).
+(2), ``ANALYSIS_MIN_INTERVAL_SECONDS`` (30).
 """
 
 from __future__ import annotations
 
 import fcntl
+import importlib
 import logging
 import multiprocessing
 import os
@@ -31,22 +33,24 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask, current_app
-
-import consult
-from consult.database import write_transaction
-from consult.extensions import db
-from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 
 log = logging.getLogger(__name__)
 
 QUEUE = "analysis"
 MODES = ("thread", "rq", "inline", "off")
+RUN = "consult.reports.snapshots.run_analysis"  # (consultation_id, skip_if_current=False)
+APP_FACTORY = "consult.app.create_app"
 LOCK_SECONDS = 3600
 CHILD_NICENESS = 19  # thread mode's analysis process yields the CPU to every request
 # What a thread-mode child needs of its parent's config (the rest comes from the environment).
 CHILD_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INSTANCE_PATH", "TESTING")
+
+
+def resolve(path: str):
+    """The object at a dotted path ``package.module.name``."""
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
 
 
 def setting(app: Flask, key: str, default=None):
@@ -66,90 +70,6 @@ def analysis_mode(app: Flask) -> str:
     return mode
 
 
-def parameters(app: Flask) -> dict:
-    """The analysis parameters every run records (and a re-run needs to reproduce it)."""
-    return {
-        "random_state": int(setting(app, "ANALYSIS_SEED", 0)),
-        "threshold": float(setting(app, "ANALYSIS_THRESHOLD", 0.6)),
-        "n_bootstrap": int(setting(app, "ANALYSIS_BOOTSTRAP", 20)),
-    }
-
-
-def previous_ok(consultation_id: int) -> AnalysisSnapshot | None:
-    return db.session.scalar(
-        sa.select(AnalysisSnapshot)
-        .where(
-            AnalysisSnapshot.consultation_id == consultation_id,
-            AnalysisSnapshot.status == SnapshotStatus.OK,
-        )
-        .order_by(AnalysisSnapshot.id.desc())
-        .limit(1)
-    )
-
-
-def run_analysis(consultation_id: int, skip_if_current: bool = False) -> AnalysisSnapshot:
-    """Analyse the consultation's votes now and store the run (OK or FAILED) as a snapshot.
-
-    With ``skip_if_current`` (background runs), nothing is done when the last OK snapshot
-    already saw the newest vote event, e.g. because another web process ran it first.
-    """
-    from consult.analysis import analyse
-    from consult.reports.adapter import last_vote_event_id, read_input
-    from consult.reports.snapshot_json import previous_from_json, result_json
-
-    if skip_if_current:
-        latest = previous_ok(consultation_id)
-        if latest is not None and latest.last_vote_event_id == last_vote_event_id(consultation_id):
-            db.session.rollback()
-            return latest
-    params = parameters(current_app)
-    start = time.perf_counter()
-    snapshot = AnalysisSnapshot(
-        consultation_id=consultation_id,
-        parameters={**params, "consult_version": consult.__version__},
-    )
-    try:
-        data = read_input(consultation_id)
-        snapshot.last_vote_event_id = data.last_vote_event_id
-        snapshot.n_participants, snapshot.n_statements = data.votes.shape
-        snapshot.n_votes = data.votes.n_votes
-        if data.votes.n_votes == 0:
-            raise ValueError("there are no votes to analyse yet")
-        previous = previous_ok(consultation_id)
-        warm = previous_from_json(previous.result if previous else None)
-        snapshot.parameters["warm_start_from"] = previous.id if warm else None
-        result = analyse(
-            data.votes,
-            data.flags,
-            data.attributes,
-            warm,
-            random_state=params["random_state"],
-            threshold=params["threshold"],
-            n_bootstrap=params["n_bootstrap"],
-        )
-        snapshot.result = result_json(result)
-        snapshot.status = SnapshotStatus.OK
-    except Exception as exc:  # noqa: BLE001 - a failed run is recorded, never raised
-        db.session.rollback()
-        log.exception("analysis of consultation %s failed", consultation_id)
-        snapshot.status = SnapshotStatus.FAILED
-        snapshot.result = None
-        snapshot.error = f"{type(exc).__name__}: {exc}"[:2000]
-    snapshot.seconds = time.perf_counter() - start
-    # End the read transaction first: on SQLite a read that turns into a write fails if
-    # someone voted meanwhile, while a fresh BEGIN IMMEDIATE queues for the lock.
-    db.session.rollback()
-    with write_transaction():
-        db.session.add(snapshot)
-    return snapshot
-
-
-# --- in-process threads ---------------------------------------------------------------
-
-_lock = threading.Lock()
-_state: dict[int, dict] = {}  # consultation id -> {"thread": Thread, "again": bool}
-
-
 def request_analysis(consultation_id: int) -> None:
     """Ask for a fresh analysis of the consultation; returns at once (except inline)."""
     app = current_app._get_current_object()
@@ -157,11 +77,30 @@ def request_analysis(consultation_id: int) -> None:
     if mode == "off":
         return
     if mode == "inline":
-        run_analysis(consultation_id)
+        resolve(RUN)(consultation_id)
     elif mode == "rq":
         _request_rq(app, consultation_id)
     else:
         _request_thread(app, consultation_id)
+
+
+def in_flight(consultation_id: int) -> bool:
+    """Whether a run of the consultation is queued or running, as far as this process
+    can tell (thread mode knows its own threads; RQ mode asks Redis)."""
+    app = current_app._get_current_object()
+    mode = analysis_mode(app)
+    if mode == "rq":
+        return bool(redis_connection(app).exists(_keys(consultation_id)[1]))
+    if mode == "thread":
+        with _lock:
+            return consultation_id in _state
+    return False
+
+
+# --- in-process threads ---------------------------------------------------------------
+
+_lock = threading.Lock()
+_state: dict[int, dict] = {}  # consultation id -> {"thread": Thread, "again": bool}
 
 
 def _request_thread(app: Flask, consultation_id: int) -> None:
@@ -241,15 +180,19 @@ def run_in_child_process(app: Flask, consultation_id: int) -> None:
 
 def _child_main(config: dict, consultation_id: int) -> None:
     os.nice(CHILD_NICENESS)
-    from consult.app import create_app
-
-    app = create_app(config)
+    app = resolve(APP_FACTORY)(config)
     with app.app_context():
-        try:
-            run_analysis(consultation_id, skip_if_current=True)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+        _run_and_clean_up(consultation_id)
+
+
+def _run_and_clean_up(consultation_id: int) -> None:
+    from consult.extensions import db
+
+    try:
+        resolve(RUN)(consultation_id, skip_if_current=True)
+    finally:
+        db.session.remove()
+        db.engine.dispose()
 
 
 @contextmanager
@@ -289,7 +232,7 @@ def wait_idle(consultation_id: int | None = None, timeout: float = 60.0) -> bool
 # --- RQ ---------------------------------------------------------------------------------
 
 
-def _redis(app: Flask):
+def redis_connection(app: Flask):
     from redis import Redis
 
     return Redis.from_url(app.config["REDIS_URL"])
@@ -303,28 +246,29 @@ def _keys(consultation_id: int) -> tuple[str, str]:
 def _request_rq(app: Flask, consultation_id: int) -> None:
     from rq import Queue
 
-    redis = _redis(app)
+    redis = redis_connection(app)
     wanted, running = _keys(consultation_id)
     redis.set(wanted, 1)
     if redis.set(running, 1, nx=True, ex=LOCK_SECONDS):
         Queue(QUEUE, connection=redis).enqueue(
-            rq_analysis_job, consultation_id, job_timeout=LOCK_SECONDS
+            "consult.jobs.rq_analysis_job", consultation_id, job_timeout=LOCK_SECONDS
         )
 
 
 def rq_analysis_job(consultation_id: int) -> None:
     """The RQ job: run until no request arrived during the last run, then release the lock."""
-    from consult.app import create_app
+    from consult.extensions import db
 
-    app = create_app()
-    redis = _redis(app)
+    app = resolve(APP_FACTORY)()
+    redis = redis_connection(app)
     wanted, running = _keys(consultation_id)
     delay = float(setting(app, "ANALYSIS_DEBOUNCE_SECONDS", 2.0))
+    run = resolve(RUN)
     with app.app_context():
         while True:
             time.sleep(delay)
             redis.delete(wanted)
-            run_analysis(consultation_id, skip_if_current=True)
+            run(consultation_id, skip_if_current=True)
             db.session.remove()
             if redis.exists(wanted):
                 continue

@@ -11,7 +11,6 @@ from consult.consultations.models import Consultation, Participant
 from consult.consultations.services import current_version
 from consult.extensions import db
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote
-from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 
 
 @dataclass(frozen=True)
@@ -42,22 +41,10 @@ def votable_statement_ids(consultation: Consultation) -> list[int]:
 
 
 def routing_priorities(consultation: Consultation) -> dict[int, float]:
-    """Routing priorities of the latest analysis (polis-math section 10), if there is one.
+    """Routing priorities of the latest analysis (polis-math section 10), if there is one."""
+    from consult.reports.snapshots import routing_priorities as latest_priorities
 
-    The analysis job stores them in the snapshot's result as ``routing``:
-    ``{"<statement id>": priority}``.
-    """
-    result = db.session.scalar(
-        sa.select(AnalysisSnapshot.result)
-        .where(
-            AnalysisSnapshot.consultation_id == consultation.id,
-            AnalysisSnapshot.status == SnapshotStatus.OK,
-        )
-        .order_by(AnalysisSnapshot.id.desc())
-        .limit(1)
-    )
-    routing = (result or {}).get("routing") or {}
-    return {int(k): float(v) for k, v in routing.items()}
+    return latest_priorities(consultation.id)
 
 
 def next_statement(

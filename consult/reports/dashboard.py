@@ -1,21 +1,30 @@
-"""The dashboard's view of one snapshot: plain rows for templates, figures as SVG."""
+"""The dashboard's (and a report's) page model: a :class:`SnapshotView` joined with the
+statements' labels in the reader's language, and figures drawn as SVG.
+
+Only statements of the current draft are listed (clauses of the latest version, approved
+participant statements): a superseded clause's wording appears in clause history only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from flask_babel import gettext as _
 
 from consult.reports import svg, svg_charts
 from consult.reports.labels import StatementInfo, segment_name
+from consult.reports.view_model import Figure, SnapshotView
 
 FAMILIES = ("group", "sector", "region", "income_group")
 TOP = 8
 MAP_POINTS = 4000
 
 
-@dataclass
+@dataclass(frozen=True)
 class Interval:
+    """A named segment's agreement, as the templates print it."""
+
     family: str
     segment: str
     rate: float | None
@@ -23,11 +32,18 @@ class Interval:
     upper: float | None
     voters: int
 
+    @classmethod
+    def of(cls, figure: Figure) -> Interval:
+        name = segment_name(figure.family, figure.segment)
+        return cls(figure.family, name, figure.rate, figure.lower, figure.upper, figure.voters)
+
 
 @dataclass
 class StatementRow:
+    """One listed statement: its overall agreement and what its section adds."""
+
     info: StatementInfo
-    rate: float | None = None  # overall agreement
+    rate: float | None = None
     lower: float | None = None
     upper: float | None = None
     voters: int = 0
@@ -36,114 +52,98 @@ class StatementRow:
     extra: dict = field(default_factory=dict)
 
 
-class Agreement:
-    """Index into the snapshot's agreement tables (family -> segment x statement)."""
-
-    def __init__(self, result: dict):
-        beyond = result.get("beyond") or {}
-        self.tables = beyond.get("agreement") or {}
-        self.column = {s: j for j, s in enumerate(beyond.get("statements") or [])}
-
-    def segments(self, family: str) -> list:
-        return (self.tables.get(family) or {}).get("segments") or []
-
-    def cell(self, family: str, k: int, statement_id: int) -> Interval:
-        table = self.tables.get(family) or {}
-        j = self.column.get(statement_id)
-        seg = self.segments(family)[k]
-        if j is None:
-            return Interval(family, segment_name(family, seg), None, None, None, 0)
-
-        def get(name):
-            return table[name][k][j] if table.get(name) else None
-
-        voters = int(get("voters") or 0)
-        rate = get("rate") if voters else None
-        return Interval(family, segment_name(family, seg), rate, get("lower"), get("upper"), voters)
-
-    def family(self, family: str, statement_id: int) -> list[Interval]:
-        return [self.cell(family, k, statement_id) for k in range(len(self.segments(family)))]
+def _row(view: SnapshotView, info: StatementInfo) -> StatementRow:
+    overall = view.overall(info.id)
+    if overall is None:
+        return StatementRow(info)
+    return StatementRow(info, overall.rate, overall.lower, overall.upper, overall.voters)
 
 
-def _row(agreement: Agreement, info: StatementInfo) -> StatementRow:
-    overall = agreement.cell("overall", 0, info.id) if agreement.segments("overall") else None
-    row = StatementRow(info)
-    if overall is not None:
-        row.rate, row.lower, row.upper, row.voters = (
-            overall.rate,
-            overall.lower,
-            overall.upper,
-            overall.voters,
-        )
-    return row
+def listed(infos: dict[int, StatementInfo]) -> dict[int, StatementInfo]:
+    """The statements pages list: the current draft's clauses and approved statements."""
+    return {sid: info for sid, info in infos.items() if info.listed}
 
 
-def build(result: dict, infos: dict[int, StatementInfo], you: int | None = None) -> dict:
-    """Everything the dashboard template shows for the snapshot ``result``."""
-    agreement = Agreement(result)
-    beyond = result.get("beyond") or {}
-    shown = {sid: info for sid, info in infos.items() if info.visible}
+def statement_count(view: SnapshotView, infos: dict[int, StatementInfo]) -> int:
+    """How many listed statements the run covered: the one count dashboard and report give."""
+    shown = listed(infos)
+    return sum(1 for sid in view.statement_ids if sid in shown)
 
-    def rows(ids, limit=TOP):
-        out = [_row(agreement, shown[s]) for s in ids if s in shown]
-        return out[:limit]
 
-    broad = rows([b["statement_id"] for b in beyond.get("broad_agreement", [])], 12)
-    for row in broad:
-        row.intervals = [i for f in FAMILIES for i in agreement.family(f, row.info.id) if i.voters]
-        row.extra["bars"] = _bars(row.intervals, _("Agreement by group, sector and region"))
+def build(view: SnapshotView, infos: dict[int, StatementInfo], you: int | None = None) -> dict:
+    """Everything the dashboard template (and a report body) shows for one run."""
+    shown = listed(infos)
+    broad = []
+    for entry in view.broad:
+        if entry.statement_id in shown and len(broad) < 12:
+            row = _row(view, shown[entry.statement_id])
+            row.intervals = [Interval.of(f) for f in entry.segments if f.family != "overall"]
+            row.extra["bars"] = _bars(row.intervals, _("Agreement by group, sector and region"))
+            broad.append(row)
     short = []
-    for entry in beyond.get("holdouts", []):
-        if entry["statement_id"] in shown and len(short) < TOP:
-            row = _row(agreement, shown[entry["statement_id"]])
+    for entry in view.holdouts:
+        if entry.statement_id in shown and len(short) < TOP:
+            row = _row(view, shown[entry.statement_id])
             row.holdouts = [
                 Interval(
-                    h["family"],
-                    segment_name(h["family"], h["segment"]),
-                    h["rate"],
-                    h["lower_bound"],
+                    h.family,
+                    segment_name(h.family, h.segment),
+                    h.rate,
+                    h.lower_bound,
                     None,
-                    h["voters"],
+                    h.voters,
                 )
-                for h in entry["holdouts"][:4]
+                for h in entry.holdouts[:4]
             ]
-            row.extra["more"] = max(len(entry["holdouts"]) - 4, 0)
+            row.extra["more"] = max(len(entry.holdouts) - 4, 0)
             short.append(row)
+    thin = []
+    for entry in view.not_assessable:
+        if entry.statement_id in shown:
+            row = _row(view, shown[entry.statement_id])
+            row.holdouts = [
+                Interval(s.family, segment_name(s.family, s.segment), None, None, None, s.voters)
+                for s in entry.segments
+            ]
+            row.extra["thin"] = ", ".join(
+                _("%(segment)s (n=%(n)d)", segment=i.segment, n=i.voters) for i in row.holdouts
+            )
+            thin.append(row)
     divisive = []
-    for entry in beyond.get("divisive", []):
-        if entry["statement_id"] in shown and len(divisive) < 5:
-            row = _row(agreement, shown[entry["statement_id"]])
-            row.intervals = agreement.family("group", row.info.id)
+    for entry in view.divisive:
+        if entry.statement_id in shown and len(divisive) < 5:
+            row = _row(view, shown[entry.statement_id])
+            row.intervals = [Interval.of(f) for f in view.agreement("group", row.info.id)]
             row.extra["bars"] = _bars(row.intervals, _("Agreement by opinion group"))
             divisive.append(row)
     uncertain = []
-    totals = result.get("totals") or {}
-    position = {s: j for j, s in enumerate(result.get("statements", []))}
-    for sid in result.get("uncertainty", []):
+    for sid in view.uncertainty:
         if sid in shown:
-            row = _row(agreement, shown[sid])
-            j = position[sid]
-            seen = totals["seen"][j]
-            passed = seen - totals["agree"][j] - totals["disagree"][j]
-            row.extra = {"pass_rate": passed / seen if seen else None, "seen": seen}
+            row = _row(view, shown[sid])
+            tally = view.totals[sid]
+            share = tally.passed / tally.seen if tally.seen else None
+            row.extra = {"pass_rate": share, "seen": tally.seen}
             uncertain.append(row)
     bridging = []
-    for entry in beyond.get("bridging", []):
-        if entry["statement_id"] in shown and len(bridging) < 5 and entry["intercept"] > 0:
-            row = _row(agreement, shown[entry["statement_id"]])
-            row.extra = {"score": entry["intercept"], "ratings": entry["ratings"]}
+    for entry in view.bridging:
+        if entry.statement_id in shown and len(bridging) < 5 and entry.score > 0:
+            row = _row(view, shown[entry.statement_id])
+            row.extra = {"score": entry.score, "ratings": entry.ratings}
             bridging.append(row)
-    stability = beyond.get("stability") or {}
     return {
+        "snapshot": view,
+        "statements": statement_count(view, infos),
         "bridging": bridging,
-        "stability": stability.get("ari_mean"),
-        "groups": _groups(result, shown, agreement),
+        "stability": view.stability,
+        "groups": _groups(view, shown),
         "broad": broad,
         "short": short,
+        "not_assessable": thin,
+        "min_voters": view.min_voters,
         "divisive": divisive,
         "uncertain": uncertain,
-        "map": _map(result, shown, you),
-        "heatmaps": _heatmaps(agreement, infos),
+        "map": _map(view, shown, you),
+        "heatmaps": _heatmaps(view, shown),
     }
 
 
@@ -152,109 +152,82 @@ def _bars(intervals: list[Interval], title: str):
     return svg_charts.agreement_bars(rows, title)
 
 
-def _groups(result: dict, shown, agreement: Agreement) -> list[dict]:
-    tallies = result.get("tallies") or {}
-    group_ids = tallies.get("group_ids") or []
-    position = {s: j for j, s in enumerate(result.get("statements", []))}
+def _groups(view: SnapshotView, shown) -> list[dict]:
     labels = {"in": _("In the group"), "out": _("Everyone else"), "title": _("Agreement")}
     out = []
-    for g in result.get("groups", []):
-        gi = group_ids.index(g["id"]) if g["id"] in group_ids else None
-        reps = []
-        for rep in (result.get("repness") or {}).get(str(g["id"]), []):
-            sid = rep["statement_id"]
-            if sid not in shown or gi is None:
-                continue
-            j = position[sid]
-            key = "agree" if rep["direction"] == "agree" else "disagree"
-            inside = tallies[key][gi][j] / max(tallies["seen"][gi][j], 1)
-            rest_n = sum(tallies["seen"][k][j] for k in range(len(group_ids)) if k != gi)
-            rest = sum(tallies[key][k][j] for k in range(len(group_ids)) if k != gi)
-            reps.append(
-                {
-                    "info": shown[sid],
-                    "direction": rep["direction"],
-                    "inside": inside,
-                    "outside": rest / rest_n if rest_n else None,
-                    "bars": svg_charts.in_out_bars(
-                        inside, rest / rest_n if rest_n else None, labels
-                    ),
-                }
-            )
+    for g in view.groups:
+        reps = [
+            {
+                "info": shown[rep.statement_id],
+                "direction": rep.direction,
+                "inside": rep.inside,
+                "outside": rep.outside,
+                "bars": svg_charts.in_out_bars(rep.inside, rep.outside, labels),
+            }
+            for rep in g.representatives
+            if rep.statement_id in shown
+        ]
         out.append(
             {
-                "id": g["id"],
-                "letter": svg.group_letter(g["id"]),
-                "name": segment_name("group", g["id"]),
-                "size": g["size"],
-                "sectors": _make_up("sector", g["sectors"]),
-                "regions": _make_up("region", g["regions"]),
+                "id": g.id,
+                "letter": svg.group_letter(g.id),
+                "name": segment_name("group", g.id),
+                "size": g.size,
+                "sectors": [(segment_name("sector", k), n) for k, n in g.sectors],
+                "regions": [(segment_name("region", k), n) for k, n in g.regions],
                 "reps": reps,
             }
         )
     return out
 
 
-def _make_up(family: str, counts: dict) -> list[tuple[str, int]]:
-    pairs = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    return [(segment_name(family, None if k == "None" else k), n) for k, n in pairs]
-
-
-def _map(result: dict, shown, you: int | None):
-    participants = result.get("participants") or {}
-    groups_present = {g["id"] for g in result.get("groups", [])}
-    projections, labels_of = participants.get("projections", []), participants.get("groups", [])
+def _map(view: SnapshotView, shown, you: int | None):
+    people = view.participants
+    present = {g.id for g in view.groups}
     points = [
-        (x, y, g if g in groups_present else -1)
-        for (x, y), g in zip(projections, labels_of, strict=True)
-        if x is not None and y is not None
+        (x, y, g if g in present else -1)
+        for (x, y), g in zip(people.projections.tolist(), people.groups.tolist(), strict=True)
+        if x == x and y == y  # NaN: not placed on the map
     ]
-    shown_points = len(points)
+    total = len(people.ids)
     if len(points) > MAP_POINTS:  # an even sample keeps the page light; groups keep their shape
         step = len(points) / MAP_POINTS
         points = [points[int(i * step)] for i in range(MAP_POINTS)]
-        shown_points = MAP_POINTS
-    groups = [
-        (g["id"], segment_name("group", g["id"]), g["size"], g["centre"])
-        for g in result.get("groups", [])
-    ]
-    ids = result.get("statements", [])
+    groups = [(g.id, segment_name("group", g.id), g.size, g.centre) for g in view.groups]
     statements = [
         (x, y, f"{shown[s].label}: {shown[s].text}")
-        for s, (x, y) in zip(ids, result.get("statement_projections", []), strict=True)
-        if s in shown and x is not None and y is not None
+        for s, (x, y) in view.statement_projections.items()
+        if s in shown
     ]
     here = None
-    if you is not None and you in participants.get("ids", []):
-        here = tuple(participants["projections"][participants["ids"].index(you)])
+    if you is not None:
+        found = np.flatnonzero(people.ids == you)
+        if len(found):
+            x, y = people.projections[found[0]].tolist()
+            here = (x, y) if x == x and y == y else None
     labels = {"title": _("Opinion map"), "you": _("You are here")}
     return {
         "svg": svg.opinion_map(points, groups, statements, here, labels),
         "groups": groups,
         "you": here is not None,
         "legend": svg.legend(groups, _("Not yet in a group"), _("A statement")),
-        "sampled": shown_points < len(projections),
-        "drawn": shown_points,
+        "sampled": len(points) < total,
+        "drawn": len(points),
     }
 
 
-def _heatmaps(agreement: Agreement, infos: dict[int, StatementInfo]) -> list[dict]:
-    clauses = sorted(
-        (i for i in infos.values() if i.is_clause and i.current), key=lambda i: i.position
-    )
+def _heatmaps(view: SnapshotView, shown: dict[int, StatementInfo]) -> list[dict]:
+    clauses = sorted((i for i in shown.values() if i.is_clause), key=lambda i: i.position)
     out = []
     for family, title in (("sector", _("Clause by sector")), ("region", _("Clause by region"))):
-        segments = agreement.segments(family)
+        segments = view.segments(family)
         if not segments or not clauses:
             continue
         cols = [segment_name(family, s) for s in segments]
         cells = []
         for info in clauses:
-            line = []
-            for k in range(len(segments)):
-                cell = agreement.cell(family, k, info.id)
-                line.append((cell.rate, cell.voters))
-            cells.append(line)
+            figures = view.agreement(family, info.id) or [None] * len(segments)
+            cells.append([(f.rate, f.voters) if f else (None, 0) for f in figures])
 
         def counts(row, col, rate, voters):
             if rate is None:

@@ -196,11 +196,11 @@ class _Sink:
 
 def write_polis_folder(consultation: Consultation, folder: str | Path) -> list[str]:
     """Write the Polis files of the latest analysis (or of all votes, if none) to ``folder``."""
-    from consult.jobs import previous_ok
+    from consult.reports.snapshots import latest_ok
 
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    export = Export(consultation, previous_ok(consultation.id))
+    export = Export(consultation, latest_ok(consultation.id))
     for name in POLIS_FILES:
         with (target / name).open("w", encoding="utf-8", newline="") as handle:
             for chunk in export.stream(name):

@@ -10,36 +10,13 @@ from consult.drafts.models import Clause, DraftVersion
 from consult.extensions import db
 from consult.i18n import localized
 from consult.moderation.models import ContributionResponse
-from consult.reports.dashboard import Agreement
-from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+from consult.reports import snapshots
+from consult.reports.dashboard import Interval
 from consult.reports.svg_lines import history_chart
+from consult.reports.view_model import OutdatedSnapshot
 from consult.textdiff import diff
 
 MAX_POINTS = 24
-
-
-def _snapshots(consultation_id: int) -> list[AnalysisSnapshot]:
-    """Up to MAX_POINTS OK snapshots spread over the whole history, oldest first."""
-    ids = db.session.scalars(
-        sa.select(AnalysisSnapshot.id)
-        .where(
-            AnalysisSnapshot.consultation_id == consultation_id,
-            AnalysisSnapshot.status == SnapshotStatus.OK,
-        )
-        .order_by(AnalysisSnapshot.id)
-    ).all()
-    if len(ids) > MAX_POINTS:
-        step = (len(ids) - 1) / (MAX_POINTS - 1)
-        ids = sorted({ids[round(i * step)] for i in range(MAX_POINTS)})
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(AnalysisSnapshot)
-            .where(AnalysisSnapshot.id.in_(ids))
-            .order_by(AnalysisSnapshot.id)
-        )
-    )
 
 
 def clause_history(consultation: Consultation, language: str | None = None) -> list[dict]:
@@ -66,7 +43,12 @@ def clause_history(consultation: Consultation, language: str | None = None) -> l
             ContributionResponse.clause_lineage_key.is_not(None),
         )
     ).all()
-    snapshots = [(s, Agreement(s.result or {})) for s in _snapshots(consultation.id)]
+    runs = []
+    for snapshot in snapshots.history(consultation.id, MAX_POINTS):
+        try:
+            runs.append((snapshot, snapshots.view_of(snapshot)))
+        except OutdatedSnapshot:  # stored by an older version: no figures to chart
+            continue
     out = []
     for key, versions in lineages.items():
         current = [c for c, v in versions if v.number == latest]
@@ -95,21 +77,21 @@ def clause_history(consultation: Consultation, language: str | None = None) -> l
         statement_version = {c.statement_id: v.number for c, v in versions if c.statement_id}
         points = []
         newest_first = sorted(statement_version.items(), key=lambda kv: -kv[1])
-        for snapshot, agreement in snapshots:
+        for snapshot, view in runs:
             # The newest wording that had votes in this run stands for the clause.
             for sid, number in newest_first:
-                if sid not in agreement.column or not agreement.segments("overall"):
-                    continue
-                overall = agreement.cell("overall", 0, sid)
-                if not overall.voters:
+                overall = view.overall(sid)
+                if overall is None or not overall.voters:
                     continue
                 points.append(
                     {
                         "snapshot": snapshot,
                         "version": number,
-                        "overall": overall,
-                        "groups": agreement.family("group", sid),
-                        "sectors": [i for i in agreement.family("sector", sid) if i.voters],
+                        "overall": Interval.of(overall),
+                        "groups": [Interval.of(f) for f in view.agreement("group", sid)],
+                        "sectors": [
+                            Interval.of(f) for f in view.agreement("sector", sid) if f.voters
+                        ],
                     }
                 )
                 break

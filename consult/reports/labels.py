@@ -63,6 +63,12 @@ class StatementInfo:
     lineage_key: str | None
     visible: bool  # shown on public pages (not pending or rejected)
 
+    @property
+    def listed(self) -> bool:
+        """Counted and listed by the dashboard and reports: a clause of the current draft
+        version or an approved participant statement (superseded wording is history)."""
+        return self.visible and self.current
+
 
 def statement_infos(consultation_id: int, language: str | None = None) -> dict[int, StatementInfo]:
     """Every statement of the consultation with its label and text (two queries)."""

@@ -44,7 +44,7 @@ def publish_report(
     user, consultation: Consultation, title: str, introduction: str, slug: str | None = None
 ) -> PublishedReport:
     """Freeze the latest analysis into a report at ``/c/<slug>/reports/<report slug>``."""
-    from consult.jobs import previous_ok
+    from consult.reports.snapshots import latest_ok
 
     ensure_role(user, consultation, Role.ORGANISER)
     title = " ".join((title or "").split())
@@ -54,7 +54,7 @@ def publish_report(
     if not SLUG_RE.match(slug) or len(slug) > REPORT_SLUG_MAX:
         raise DomainError(_("Use lower-case letters, digits and hyphens only."), field="slug")
     with write_transaction():
-        snapshot = previous_ok(consultation.id)
+        snapshot = latest_ok(consultation.id, with_result=False)
         if snapshot is None:
             raise Conflict(_("There is no analysis to publish yet."))
         taken = db.session.scalar(

@@ -1,4 +1,4 @@
-"""Who may see a consultation's analysis, its snapshots, and the overview counts."""
+"""Who may see a consultation's analysis, and the overview counts (snapshots: :mod:`.snapshots`)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from consult.auth.models import StakeholderProfile
 from consult.auth.services import ensure_role, has_role
 from consult.consultations.models import Consultation, Participant, Role
 from consult.consultations.services import get_visible_consultation
-from consult.errors import Forbidden, NotFound
+from consult.errors import Forbidden
 from consult.extensions import db
-from consult.participation.models import Comment, ModerationState, Statement, Vote, VoteEvent
-from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+from consult.participation.models import Comment, ModerationState, Vote, VoteEvent
+from consult.reports.labels import statement_infos
 
 TEAM = (Role.ORGANISER, Role.MODERATOR)
 
@@ -43,60 +43,6 @@ def is_team(user, consultation: Consultation) -> bool:
 
 def is_organiser(user, consultation: Consultation) -> bool:
     return has_role(user, consultation, Role.ORGANISER)
-
-
-def latest_snapshot_id(consultation: Consultation) -> int | None:
-    """The newest OK snapshot's id, without loading its (large) result."""
-    return db.session.scalar(
-        sa.select(sa.func.max(AnalysisSnapshot.id)).where(
-            AnalysisSnapshot.consultation_id == consultation.id,
-            AnalysisSnapshot.status == SnapshotStatus.OK,
-        )
-    )
-
-
-def latest_snapshot(consultation: Consultation) -> AnalysisSnapshot | None:
-    return db.session.scalar(
-        sa.select(AnalysisSnapshot)
-        .where(
-            AnalysisSnapshot.consultation_id == consultation.id,
-            AnalysisSnapshot.status == SnapshotStatus.OK,
-        )
-        .order_by(AnalysisSnapshot.id.desc())
-        .limit(1)
-    )
-
-
-def latest_failure(consultation: Consultation) -> AnalysisSnapshot | None:
-    """The newest run if it failed (after the last good one): organisers are told."""
-    newest = db.session.scalar(
-        sa.select(AnalysisSnapshot)
-        .where(AnalysisSnapshot.consultation_id == consultation.id)
-        .order_by(AnalysisSnapshot.id.desc())
-        .limit(1)
-    )
-    return newest if newest is not None and newest.status is SnapshotStatus.FAILED else None
-
-
-def snapshot_history(consultation: Consultation) -> list[AnalysisSnapshot]:
-    """Every OK run, oldest first (results are loaded: use for small histories)."""
-    return list(
-        db.session.scalars(
-            sa.select(AnalysisSnapshot)
-            .where(
-                AnalysisSnapshot.consultation_id == consultation.id,
-                AnalysisSnapshot.status == SnapshotStatus.OK,
-            )
-            .order_by(AnalysisSnapshot.id)
-        )
-    )
-
-
-def get_snapshot(consultation: Consultation, snapshot_id: int) -> AnalysisSnapshot:
-    snapshot = db.session.get(AnalysisSnapshot, snapshot_id)
-    if snapshot is None or snapshot.consultation_id != consultation.id:
-        raise NotFound(_("There is no such analysis for this consultation."))
-    return snapshot
 
 
 @dataclass(frozen=True)
@@ -146,14 +92,9 @@ def overview(consultation: Consultation) -> Overview:
         votes=count(
             sa.select(sa.func.count()).select_from(Vote).where(Vote.consultation_id == cid)
         ),
-        statements=count(
-            sa.select(sa.func.count())
-            .select_from(Statement)
-            .where(
-                Statement.consultation_id == cid,
-                Statement.moderation_state == ModerationState.APPROVED,
-            )
-        ),
+        # One definition with the report's (labels.StatementInfo.listed): the current
+        # draft's clauses and approved statements, not superseded clause wording.
+        statements=sum(info.listed for info in statement_infos(cid).values()),
         comments=count(
             sa.select(sa.func.count())
             .select_from(Comment)

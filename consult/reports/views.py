@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import (
@@ -18,9 +19,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.errors import DomainError, NotFound
+from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
-from consult.reports import dashboard, services
+from consult.reports import dashboard, services, snapshots
 from consult.reports.labels import statement_infos
+from consult.reports.view_model import OutdatedSnapshot
 from consult.web import add_form_error, render_page_or_fragment, wants_fragment
 
 blueprint = Blueprint("reports", __name__)
@@ -34,32 +37,35 @@ def _age_seconds(moment: datetime) -> float:
 def show_dashboard(slug: str):
     consultation = services.dashboard_consultation(slug, current_user)
     since = request.args.get("since", type=int)
-    if (
-        wants_fragment()
-        and since is not None
-        and since == (services.latest_snapshot_id(consultation) or 0)
-    ):
+    latest_id = snapshots.latest_ok_id(consultation.id)
+    if wants_fragment() and since is not None and since == (latest_id or 0):
         response = Response(status=204)  # nothing newer: htmx leaves the page alone
         response.vary.add("HX-Request")
         return response
-    snapshot = services.latest_snapshot(consultation)
-    team = services.is_team(current_user, consultation)
-    view = None
-    if snapshot is not None:
-        you = find_participant(consultation, actor_for(consultation))
-        view = dashboard.build(
-            snapshot.result, statement_infos(consultation.id), you.id if you else None
-        )
     overview = services.overview(consultation)
+    status = snapshots.analysis_status(consultation.id, has_votes=overview.votes > 0)
+    snapshot, view = status.snapshot, None
+    if snapshot is not None:
+        try:
+            figures = snapshots.view_of(snapshot)
+        except OutdatedSnapshot:  # stored by an older version: a fresh run replaces it
+            request_analysis(consultation.id)
+            snapshot, status = None, replace(status, snapshot=None, computing=True)
+        else:
+            you = find_participant(consultation, actor_for(consultation))
+            infos = statement_infos(consultation.id)
+            view = dashboard.build(figures, infos, you.id if you else None)
+    team = services.is_team(current_user, consultation)
     return render_page_or_fragment(
         "reports/dashboard.html",
         "reports/_dashboard.html",
         consultation=consultation,
         snapshot=snapshot,
         view=view,
+        computing=status.computing,
         overview=overview,
         activity=dashboard.activity(overview.votes_by_day),
-        failure=services.latest_failure(consultation) if team else None,
+        failure=status.failure if team else None,
         team=team,
         organiser=team and services.is_organiser(current_user, consultation),
         reports=_published(consultation),
@@ -76,7 +82,7 @@ def _published(consultation):
 @blueprint.get("/c/<slug>/dashboard/method")
 def method_notes(slug: str):
     consultation = services.dashboard_consultation(slug, current_user)
-    snapshot = services.latest_snapshot(consultation)
+    snapshot = snapshots.latest_ok(consultation.id, with_result=False)
     return render_template("reports/method.html", consultation=consultation, snapshot=snapshot)
 
 
@@ -116,7 +122,7 @@ def exports(slug: str):
         "reports/exports.html",
         consultation=consultation,
         names=EXPORTS,
-        snapshot=services.latest_snapshot(consultation),
+        snapshot=snapshots.latest_ok(consultation.id, with_result=False),
         reports=publishing.reports_of(consultation),
         form=publishing.PublishForm(),
     )
@@ -130,11 +136,10 @@ def _download(chunks, name: str, media: str) -> Response:
 
 @blueprint.get("/c/<slug>/exports/<name>")
 def export_file(slug: str, name: str):
-    from consult.jobs import previous_ok
     from consult.reports.exports import Export, media_type
 
     consultation = services.organiser_consultation(slug, current_user)
-    export = Export(consultation, previous_ok(consultation.id))
+    export = Export(consultation, snapshots.latest_ok(consultation.id))
     chunks = export.stream(name)  # NotFound for an unknown name, before streaming starts
     return _download(chunks, f"{consultation.slug}-{name}", media_type(name))
 
@@ -162,7 +167,7 @@ def publish(slug: str):
         "reports/exports.html",
         consultation=consultation,
         names=EXPORTS,
-        snapshot=services.latest_snapshot(consultation),
+        snapshot=snapshots.latest_ok(consultation.id, with_result=False),
         reports=publishing.reports_of(consultation),
         form=form,
     )
@@ -178,7 +183,7 @@ def _report_context(slug: str, report_slug: str) -> dict:
         "consultation": consultation,
         "report": report,
         "snapshot": snapshot,
-        "view": dashboard.build(snapshot.result, statement_infos(consultation.id)),
+        "view": dashboard.build(snapshots.view_of(snapshot), statement_infos(consultation.id)),
         "heard": publishing.what_we_heard(consultation),
     }
 

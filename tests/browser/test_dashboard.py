@@ -12,7 +12,7 @@ def analysed_demo(app):
     from consult.consultations.models import Consultation
     from consult.demo.seed import DEMO_SLUG, seed_demo
     from consult.extensions import db
-    from consult.jobs import run_analysis
+    from consult.reports.snapshots import run_analysis
     from consult.reports.models import SnapshotStatus
 
     app.config["ANALYSIS_BOOTSTRAP"] = 3

@@ -11,8 +11,10 @@ COUNTRIES = ["KE", "CN", "DE", "BR", "US", "IN"]
 
 @pytest.fixture(autouse=True)
 def quick_analysis(app):
-    """Fewer bootstrap resamples: the tests check wiring, not stability figures."""
+    """Fewer bootstrap resamples: the tests check wiring, not stability figures. A voter
+    floor of 5 fits the fixture's 40 voters (6-8 per sector and region)."""
     app.config["ANALYSIS_BOOTSTRAP"] = 3
+    app.config["ANALYSIS_MIN_VOTERS"] = 5
 
 
 @pytest.fixture

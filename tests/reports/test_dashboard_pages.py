@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from consult import jobs
+from consult.reports import snapshots
 
 HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
 def analysed(db, voted):
-    snapshot = jobs.run_analysis(voted.consultation.id)
+    snapshot = snapshots.run_analysis(voted.consultation.id)
     assert snapshot.result, snapshot.error
     return snapshot
 
@@ -42,11 +42,43 @@ def test_dashboard_shows_every_section(client, voted, analysed):
     assert 'hx-trigger="every 20s"' in html
 
 
-def test_dashboard_without_analysis(client, voted):
-    response = client.get("/c/camps/dashboard")
+def test_dashboard_without_analysis(client, make_consultation):
+    make_consultation(slug="quiet")
+    response = client.get("/c/quiet/dashboard")
     assert response.status_code == 200
     assert "No analysis yet" in response.get_data(as_text=True)
+    assert client.get("/c/quiet/dashboard?since=0", headers=HX).status_code == 204
+
+
+def test_votes_without_an_analysis_are_being_computed(app, client, db, voted, monkeypatch):
+    """Never "No analysis yet" beside votes: the run is asked for, and the page polls."""
+    requested = []
+    app.config["ANALYSIS_MODE"] = "inline"
+    real = snapshots.run_analysis
+    # The scheduler finds the run by its dotted path: stand in for it, to see it asked for.
+    monkeypatch.setattr(
+        "consult.reports.snapshots.run_analysis", lambda cid, **kw: requested.append(cid)
+    )
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    monkeypatch.setattr("consult.reports.snapshots.run_analysis", real)
+    assert requested == [voted.consultation.id]
+    assert "No analysis yet" not in html
+    assert "being computed" in html and f"{voted.n_votes:,}" in html
+    assert 'hx-trigger="every 20s"' in html and "since=0" in html
+    # Still nothing: the poll leaves the page alone; once a run is stored, it swaps it in.
     assert client.get("/c/camps/dashboard?since=0", headers=HX).status_code == 204
+    snapshot = snapshots.run_analysis(voted.consultation.id)
+    fresh = client.get("/c/camps/dashboard?since=0", headers=HX)
+    assert fresh.status_code == 200 and f"since={snapshot.id}" in fresh.get_data(as_text=True)
+
+
+def test_a_closed_consultation_still_polls_while_computing(client, db, voted):
+    from consult.consultations.models import Status
+
+    voted.consultation.status = Status.CLOSED
+    db.session.commit()
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert "being computed" in html and 'hx-trigger="every 20s"' in html
 
 
 def test_polling_answers_204_until_a_newer_snapshot_exists(client, voted, analysed):
@@ -54,7 +86,7 @@ def test_polling_answers_204_until_a_newer_snapshot_exists(client, voted, analys
     unchanged = client.get(url, headers=HX)
     assert unchanged.status_code == 204
     assert "HX-Request" in unchanged.headers["Vary"]
-    newer = jobs.run_analysis(voted.consultation.id)
+    newer = snapshots.run_analysis(voted.consultation.id)
     changed = client.get(url, headers=HX)
     assert changed.status_code == 200
     html = changed.get_data(as_text=True)
@@ -81,7 +113,7 @@ def test_failed_run_is_shown_to_organisers_only(
     client, voted, analysed, organiser, login, monkeypatch
 ):
     monkeypatch.setattr("consult.analysis.analyse", lambda *a, **k: 1 / 0)
-    jobs.run_analysis(voted.consultation.id)
+    snapshots.run_analysis(voted.consultation.id)
     public = client.get("/c/camps/dashboard").get_data(as_text=True)
     assert "latest analysis run failed" not in public and "Opinion map" in public
     login(organiser)
@@ -192,7 +224,7 @@ def test_clause_history_across_versions(client, db, voted, analysed):
         db.session.execute(sa.insert(Vote), [row])
         db.session.execute(sa.insert(VoteEvent), [row])
     db.session.commit()
-    jobs.run_analysis(cid)
+    snapshots.run_analysis(cid)
 
     html = client.get("/c/camps/dashboard/history").get_data(as_text=True)
     assert "Version 2" in html and "better" in html and "<ins>" in html

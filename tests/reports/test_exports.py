@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from consult import jobs
+from consult.reports import snapshots
 
 POLIS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polis"
 
 
 @pytest.fixture
 def analysed(db, voted):
-    return jobs.run_analysis(voted.consultation.id)
+    return snapshots.run_analysis(voted.consultation.id)
 
 
 def _csv(response) -> list[dict]:

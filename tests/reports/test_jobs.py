@@ -9,6 +9,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from consult import jobs
+from consult.reports import snapshots
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 
 
@@ -23,14 +24,16 @@ def _snapshots(db, consultation_id):
 def test_run_stores_a_snapshot_with_what_it_saw(db, voted):
     from consult.participation.models import VoteEvent
 
-    snapshot = jobs.run_analysis(voted.consultation.id)
+    snapshot = snapshots.run_analysis(voted.consultation.id)
     assert snapshot.status is SnapshotStatus.OK, snapshot.error
     assert snapshot.n_votes == voted.n_votes
     assert snapshot.n_participants == 40
     assert snapshot.last_vote_event_id == db.session.scalar(sa.select(sa.func.max(VoteEvent.id)))
     params = snapshot.parameters
     assert params["random_state"] == 0 and "consult_version" in params
+    assert params["min_voters"] == 5  # the tests' floor, recorded for a re-run
     result = snapshot.result
+    assert result["format"] == 2 and "structure_p_value" in result
     assert result["k"] == 2
     assert sorted(g["size"] for g in result["groups"]) == [20, 20]
     assert set(result["routing"]) == {str(s) for s in voted.statement_ids}
@@ -45,7 +48,7 @@ def test_run_stores_a_snapshot_with_what_it_saw(db, voted):
 def test_routing_priorities_come_from_the_latest_snapshot(db, voted):
     from consult.participation.flow import routing_priorities
 
-    jobs.run_analysis(voted.consultation.id)
+    snapshots.run_analysis(voted.consultation.id)
     priorities = routing_priorities(voted.consultation)
     assert set(priorities) == set(voted.statement_ids)
     assert all(p > 0 for p in priorities.values())
@@ -53,7 +56,7 @@ def test_routing_priorities_come_from_the_latest_snapshot(db, voted):
 
 def test_no_votes_is_a_failed_run_with_a_reason(db, make_consultation):
     consultation = make_consultation(slug="empty")
-    snapshot = jobs.run_analysis(consultation.id)
+    snapshot = snapshots.run_analysis(consultation.id)
     assert snapshot.status is SnapshotStatus.FAILED
     assert "no votes" in snapshot.error
 
@@ -61,17 +64,17 @@ def test_no_votes_is_a_failed_run_with_a_reason(db, make_consultation):
 def test_a_failure_keeps_the_previous_snapshot(db, voted, monkeypatch, caplog):
     from consult.participation.flow import routing_priorities
 
-    good = jobs.run_analysis(voted.consultation.id)
+    good = snapshots.run_analysis(voted.consultation.id)
 
     def broken(*args, **kwargs):
         raise RuntimeError("engine exploded")
 
     monkeypatch.setattr("consult.analysis.analyse", broken)
-    failed = jobs.run_analysis(voted.consultation.id)
+    failed = snapshots.run_analysis(voted.consultation.id)
     assert failed.status is SnapshotStatus.FAILED
     assert "engine exploded" in failed.error
     assert "engine exploded" in caplog.text
-    assert jobs.previous_ok(voted.consultation.id).id == good.id
+    assert snapshots.latest_ok(voted.consultation.id).id == good.id
     assert routing_priorities(voted.consultation)  # still from the good run
 
 
@@ -81,7 +84,7 @@ def _labels(snapshot) -> dict[int, int]:
 
 
 def test_warm_start_keeps_group_labels(db, voted):
-    first = jobs.run_analysis(voted.consultation.id)
+    first = snapshots.run_analysis(voted.consultation.id)
     cold = _labels(first)
     # Pretend the previous run had numbered the groups the other way round: a warm start
     # must keep that numbering, not the one a cold run would choose.
@@ -91,7 +94,7 @@ def test_warm_start_keeps_group_labels(db, voted):
     result["state"] = state
     first.result = result
     db.session.commit()
-    second = jobs.run_analysis(voted.consultation.id)
+    second = snapshots.run_analysis(voted.consultation.id)
     assert second.parameters["warm_start_from"] == first.id
     warm = _labels(second)
     assert all(warm[p] == 1 - g for p, g in cold.items() if g >= 0)
@@ -100,7 +103,7 @@ def test_warm_start_keeps_group_labels(db, voted):
 
 def test_history_is_kept(db, voted):
     for _ in range(3):
-        jobs.run_analysis(voted.consultation.id)
+        snapshots.run_analysis(voted.consultation.id)
     assert len(_snapshots(db, voted.consultation.id)) == 3
 
 
@@ -219,7 +222,54 @@ def test_adapter_matrix_equals_from_triples(db, voted):
 
 
 def test_background_runs_skip_when_nothing_is_new(db, voted):
-    first = jobs.run_analysis(voted.consultation.id)
-    again = jobs.run_analysis(voted.consultation.id, skip_if_current=True)
+    first = snapshots.run_analysis(voted.consultation.id)
+    again = snapshots.run_analysis(voted.consultation.id, skip_if_current=True)
     assert again.id == first.id
     assert len(_snapshots(db, voted.consultation.id)) == 1
+
+
+def test_jobs_imports_no_service_and_no_app_factory():
+    """Scheduling names the run and the app factory by dotted path: no import cycle
+    app -> views -> votes -> jobs -> app."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(jobs.__file__).read_text())
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not {m for m in imported if m and m.startswith(("consult.app", "consult.reports"))}
+    assert jobs.resolve(jobs.RUN) is snapshots.run_analysis
+
+
+def test_in_flight_follows_the_thread(app, db, voted, monkeypatch):
+    app.config.update(
+        ANALYSIS_MODE="thread", ANALYSIS_DEBOUNCE_SECONDS=0, ANALYSIS_MIN_INTERVAL_SECONDS=0
+    )
+    started, release = threading.Event(), threading.Event()
+
+    def slow_run(app, consultation_id):
+        started.set()
+        release.wait(10)
+
+    monkeypatch.setattr(jobs, "run_in_child_process", slow_run)
+    cid = voted.consultation.id
+    assert not jobs.in_flight(cid)
+    jobs.request_analysis(cid)
+    assert started.wait(10)
+    assert jobs.in_flight(cid)
+    release.set()
+    assert jobs.wait_idle(cid, timeout=10)
+    assert not jobs.in_flight(cid)
+
+
+def test_a_snapshot_of_an_older_format_starts_the_next_run_cold(db, voted):
+    first = snapshots.run_analysis(voted.consultation.id)
+    first.result = {**first.result, "format": 1}
+    db.session.commit()
+    second = snapshots.run_analysis(voted.consultation.id)
+    assert second.status is SnapshotStatus.OK
+    assert second.parameters["warm_start_from"] is None

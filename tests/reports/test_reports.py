@@ -7,13 +7,13 @@ import zipfile
 
 import pytest
 
-from consult import jobs
+from consult.reports import snapshots
 from tests.conftest import PASSWORD, post_form
 
 
 @pytest.fixture
 def analysed(db, voted):
-    return jobs.run_analysis(voted.consultation.id)
+    return snapshots.run_analysis(voted.consultation.id)
 
 
 def _publish(client, **data):
@@ -26,7 +26,7 @@ def test_organiser_publishes_a_frozen_report(app, client, db, voted, analysed, o
     response = _publish(client)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/c/camps/reports/what-we-heard")
-    jobs.run_analysis(voted.consultation.id)  # a newer snapshot does not change the report
+    snapshots.run_analysis(voted.consultation.id)  # a newer snapshot does not change the report
     client = app.test_client()  # a reader without an account
     page = client.get("/c/camps/reports/what-we-heard")
     assert page.status_code == 200

@@ -1,0 +1,267 @@
+"""The only code that stores and reads :class:`AnalysisSnapshot` rows.
+
+A run (:func:`run_analysis`) reads the votes, analyses them, encodes the result with
+:mod:`consult.analysis.codec` and stores it, OK or FAILED. Readers ask for the latest OK
+run, the latest failure, a run by id or the history, and read a run's figures through
+:func:`view_of`: the typed :class:`~consult.reports.view_model.SnapshotView`, decoded
+once per snapshot and kept in a small in-process cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import defer
+
+import consult
+from consult.database import write_transaction
+from consult.errors import NotFound
+from consult.extensions import db
+from consult.jobs import in_flight, request_analysis, setting
+from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+from consult.reports.view_model import SnapshotView, decode_view
+
+log = logging.getLogger(__name__)
+
+CACHE_SIZE = 16
+
+
+def parameters(app) -> dict:
+    """The analysis parameters every run records (and a re-run needs to reproduce it)."""
+    from consult.analysis.beyond import MIN_VOTERS
+
+    return {
+        "random_state": int(setting(app, "ANALYSIS_SEED", 0)),
+        "threshold": float(setting(app, "ANALYSIS_THRESHOLD", 0.6)),
+        "n_bootstrap": int(setting(app, "ANALYSIS_BOOTSTRAP", 20)),
+        "min_voters": int(setting(app, "ANALYSIS_MIN_VOTERS", MIN_VOTERS)),
+    }
+
+
+def _ok(consultation_id: int):
+    return sa.select(AnalysisSnapshot).where(
+        AnalysisSnapshot.consultation_id == consultation_id,
+        AnalysisSnapshot.status == SnapshotStatus.OK,
+    )
+
+
+def latest_ok(consultation_id: int, with_result: bool = True) -> AnalysisSnapshot | None:
+    """The newest OK run; without ``with_result`` its (large) result is not loaded."""
+    query = _ok(consultation_id).order_by(AnalysisSnapshot.id.desc()).limit(1)
+    if not with_result:
+        query = query.options(defer(AnalysisSnapshot.result))
+    return db.session.scalar(query)
+
+
+def latest_ok_id(consultation_id: int) -> int | None:
+    """The newest OK run's id, without loading it."""
+    return db.session.scalar(
+        sa.select(sa.func.max(AnalysisSnapshot.id)).where(
+            AnalysisSnapshot.consultation_id == consultation_id,
+            AnalysisSnapshot.status == SnapshotStatus.OK,
+        )
+    )
+
+
+def newest_run(consultation_id: int) -> AnalysisSnapshot | None:
+    """The newest run, OK or not (its result not loaded)."""
+    return db.session.scalar(
+        sa.select(AnalysisSnapshot)
+        .options(defer(AnalysisSnapshot.result))
+        .where(AnalysisSnapshot.consultation_id == consultation_id)
+        .order_by(AnalysisSnapshot.id.desc())
+        .limit(1)
+    )
+
+
+def latest_failure(consultation_id: int) -> AnalysisSnapshot | None:
+    """The newest run if it failed (after the last good one): organisers are told."""
+    newest = newest_run(consultation_id)
+    return newest if newest is not None and newest.status is SnapshotStatus.FAILED else None
+
+
+def history(consultation_id: int, max_points: int) -> list[AnalysisSnapshot]:
+    """Up to ``max_points`` OK runs spread evenly over the whole history, oldest first
+    (results not loaded: read them through :func:`view_of`)."""
+    ids = db.session.scalars(
+        sa.select(AnalysisSnapshot.id)
+        .where(
+            AnalysisSnapshot.consultation_id == consultation_id,
+            AnalysisSnapshot.status == SnapshotStatus.OK,
+        )
+        .order_by(AnalysisSnapshot.id)
+    ).all()
+    if len(ids) > max_points:
+        step = (len(ids) - 1) / (max_points - 1)
+        ids = sorted({ids[round(i * step)] for i in range(max_points)})
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(AnalysisSnapshot)
+            .options(defer(AnalysisSnapshot.result))
+            .where(AnalysisSnapshot.id.in_(ids))
+            .order_by(AnalysisSnapshot.id)
+        )
+    )
+
+
+def get_snapshot(consultation_id: int, snapshot_id: int) -> AnalysisSnapshot:
+    """One run of the consultation; NotFound for another consultation's or none."""
+    snapshot = db.session.get(AnalysisSnapshot, snapshot_id)
+    if snapshot is None or snapshot.consultation_id != consultation_id:
+        raise NotFound(_("There is no such analysis for this consultation."))
+    return snapshot
+
+
+# --- the typed view, decoded once per snapshot ----------------------------------------
+
+_cache: OrderedDict[tuple, SnapshotView] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def view_of(snapshot: AnalysisSnapshot) -> SnapshotView:
+    """The snapshot's figures as a :class:`SnapshotView`, decoded once per snapshot.
+
+    Keyed by database, id and creation time (test databases reuse ids). A snapshot's
+    result never changes once stored, so entries never go stale; the least recently
+    used one leaves when the cache is full.
+    """
+    key = (str(db.engine.url), snapshot.id, snapshot.created_at)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    view = decode_view(snapshot.result)  # outside the lock: decoding may take a while
+    with _cache_lock:
+        _cache[key] = view
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return view
+
+
+def routing_priorities(consultation_id: int) -> dict[int, float]:
+    """Routing priorities (polis-math section 10) of the latest OK run; {} without one."""
+    snapshot = latest_ok(consultation_id, with_result=False)
+    return {} if snapshot is None else dict(view_of(snapshot).routing)
+
+
+# --- where the analysis stands --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalysisStatus:
+    """What a reader is told about the analysis beside the current vote count.
+
+    ``snapshot``: the latest OK run (result not loaded) or None; ``computing``: a run is
+    in flight, or votes exist that no run has seen yet (one has been asked for);
+    ``failure``: the newest run, when it failed.
+    """
+
+    snapshot: AnalysisSnapshot | None
+    computing: bool
+    failure: AnalysisSnapshot | None
+
+
+def analysis_status(consultation_id: int, has_votes: bool) -> AnalysisStatus:
+    """The latest OK run and whether a newer one is being computed.
+
+    With votes but no OK run, and no run that saw the newest vote (a restart lost the
+    request, or votes were imported), a run is requested here, so "being computed" is true.
+    """
+    from consult.reports.adapter import last_vote_event_id
+
+    snapshot = latest_ok(consultation_id, with_result=False)
+    newest = newest_run(consultation_id)
+    failure = newest if newest is not None and newest.status is SnapshotStatus.FAILED else None
+    running = in_flight(consultation_id)
+    computing = running
+    if has_votes and not running:
+        mark = last_vote_event_id(consultation_id)
+        unseen = newest is None or (newest.last_vote_event_id or 0) < (mark or 0)
+        if unseen and snapshot is None:
+            request_analysis(consultation_id)
+        computing = unseen
+    return AnalysisStatus(snapshot, computing, failure)
+
+
+# --- running ---------------------------------------------------------------------------
+
+
+def run_analysis(consultation_id: int, skip_if_current: bool = False) -> AnalysisSnapshot:
+    """Analyse the consultation's votes now and store the run (OK or FAILED) as a snapshot.
+
+    A failed run is logged and stored with its error, never raised; the last OK snapshot
+    stays the one the site shows. With ``skip_if_current`` (background runs), nothing is
+    done when the last OK snapshot already saw the newest vote event.
+    """
+    from consult.analysis import analyse, codec
+    from consult.reports.adapter import last_vote_event_id, read_input
+
+    if skip_if_current:
+        latest = latest_ok(consultation_id)
+        if latest is not None and latest.last_vote_event_id == last_vote_event_id(consultation_id):
+            db.session.rollback()
+            return latest
+    params = parameters(current_app)
+    start = time.perf_counter()
+    snapshot = AnalysisSnapshot(
+        consultation_id=consultation_id,
+        parameters={**params, "consult_version": consult.__version__},
+    )
+    try:
+        data = read_input(consultation_id)
+        snapshot.last_vote_event_id = data.last_vote_event_id
+        snapshot.n_participants, snapshot.n_statements = data.votes.shape
+        snapshot.n_votes = data.votes.n_votes
+        if data.votes.n_votes == 0:
+            raise ValueError("there are no votes to analyse yet")
+        previous = latest_ok(consultation_id)
+        warm = _warm_start(previous)
+        snapshot.parameters["warm_start_from"] = previous.id if warm else None
+        result = analyse(
+            data.votes,
+            data.flags,
+            data.attributes,
+            warm,
+            random_state=params["random_state"],
+            threshold=params["threshold"],
+            n_bootstrap=params["n_bootstrap"],
+            min_voters=params["min_voters"],
+        )
+        snapshot.result = codec.encode(result)
+        snapshot.status = SnapshotStatus.OK
+    except Exception as exc:  # noqa: BLE001 - a failed run is recorded, never raised
+        db.session.rollback()
+        log.exception("analysis of consultation %s failed", consultation_id)
+        snapshot.status = SnapshotStatus.FAILED
+        snapshot.result = None
+        snapshot.error = f"{type(exc).__name__}: {exc}"[:2000]
+    snapshot.seconds = time.perf_counter() - start
+    # End the read transaction first: on SQLite a read that turns into a write fails if
+    # someone voted meanwhile, while a fresh BEGIN IMMEDIATE queues for the lock.
+    db.session.rollback()
+    with write_transaction():
+        db.session.add(snapshot)
+    return snapshot
+
+
+def _warm_start(previous: AnalysisSnapshot | None):
+    """The previous run decoded for ``analyse(previous=...)``; None when there is none or
+    it was written in an older format (the run then starts cold, and says so)."""
+    from consult.analysis import codec
+
+    if previous is None or not previous.result:
+        return None
+    try:
+        return codec.decode(previous.result)
+    except codec.FormatError as error:
+        log.warning("snapshot %s cannot warm-start this run: %s", previous.id, error)
+        return None
