@@ -9,6 +9,15 @@ from flask import Flask
 from consult.errors import DomainError
 
 
+class CommandError(click.ClickException):
+    """Bad input to a command: one ``error:`` line on stderr, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
@@ -51,7 +60,7 @@ def create_admin(email: str, name: str | None, country: str, password: str | Non
             services.make_admin(email)
             click.echo(f"{user.email} is now a site admin.")
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise CommandError(error.message) from None
 
 
 @click.command("seed-demo")
@@ -73,29 +82,29 @@ def seed_demo(seed: int, stakeholders: int) -> None:
         )
     for line in outcome.account_lines():
         click.echo(line)
+    # Analysed once here, in this process, so the first dashboard shows results beside
+    # the seeded votes instead of waiting for someone to vote.
+    consultation = _consultation_or_fail(outcome.slug)
+    if _latest_ok_snapshot(consultation.id) is None:
+        _echo_snapshot(_run_analysis(consultation.id))
 
 
-def _consultation_or_fail(slug: str):
-    import sqlalchemy as sa
+def _run_analysis(consultation_id: int):
+    from consult.reports.snapshots import run_analysis
 
-    from consult.consultations.models import Consultation
-    from consult.extensions import db
-
-    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        raise click.ClickException(f"There is no consultation with the slug {slug!r}.")
-    return consultation
+    return run_analysis(consultation_id)
 
 
-@click.command("analyse")
-@click.argument("slug")
-def analyse(slug: str) -> None:
-    """Analyse consultation SLUG now and store the result as a new snapshot."""
-    from consult.jobs import run_analysis
+def _latest_ok_snapshot(consultation_id: int):
+    from consult.reports.snapshots import latest_ok
+
+    return latest_ok(consultation_id, with_result=False)
+
+
+def _echo_snapshot(snapshot) -> None:
+    """One line about a run; a failed run is an error (exit 1)."""
     from consult.reports.models import SnapshotStatus
 
-    consultation = _consultation_or_fail(slug)
-    snapshot = run_analysis(consultation.id)
     if snapshot.status is not SnapshotStatus.OK:
         raise click.ClickException(f"The analysis failed: {snapshot.error}")
     result = snapshot.result or {}
@@ -106,20 +115,48 @@ def analyse(slug: str) -> None:
     )
 
 
+def _consultation_or_fail(slug: str):
+    import sqlalchemy as sa
+
+    from consult.consultations.models import Consultation
+    from consult.extensions import db
+
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        raise CommandError(f"There is no consultation with the slug {slug!r}.")
+    return consultation
+
+
+@click.command("analyse")
+@click.argument("slug")
+def analyse(slug: str) -> None:
+    """Analyse consultation SLUG now and store the result as a new snapshot."""
+    consultation = _consultation_or_fail(slug)
+    _echo_snapshot(_run_analysis(consultation.id))
+
+
 @click.command("import-polis")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--slug", help="Slug of the new consultation (default: from the folder name).")
-def import_polis(folder: str, slug: str | None) -> None:
-    """Create a consultation from the Polis export in FOLDER."""
+@click.option(
+    "--organiser",
+    "organiser",
+    required=True,
+    metavar="EMAIL",
+    help="Email of the existing account that will organise the imported consultation.",
+)
+def import_polis(folder: str, slug: str | None, organiser: str) -> None:
+    """Create an imported (closed) consultation from the Polis export in FOLDER."""
     from consult.reports.polis_import import import_polis_export
 
     try:
-        outcome = import_polis_export(folder, slug)
+        outcome = import_polis_export(folder, slug, organiser)
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise CommandError(error.message) from None
     click.echo(
         f"Imported '{outcome.slug}': {outcome.n_statements} statements, "
-        f"{outcome.n_participants} participants, {outcome.n_votes} votes (from {outcome.source})."
+        f"{outcome.n_participants} participants who voted, {outcome.n_votes} votes "
+        f"(from {outcome.source}); language {outcome.language}; organiser {organiser}."
     )
 
 
@@ -142,9 +179,9 @@ def worker(burst: bool) -> None:
     from flask import current_app
     from rq import Queue, Worker
 
-    from consult.jobs import QUEUE, _redis
+    from consult.jobs import QUEUE, redis_connection
 
     if not current_app.config.get("REDIS_URL"):
-        raise click.ClickException("Set REDIS_URL to run a worker.")
-    redis = _redis(current_app)
+        raise CommandError("Set REDIS_URL to run a worker.")
+    redis = redis_connection(current_app)
     Worker([Queue(QUEUE, connection=redis)], connection=redis).work(burst=burst)

@@ -51,6 +51,9 @@ class Consultation(db.Model):
     allow_anonymous: Mapped[bool] = mapped_column(default=False)
     allow_statements: Mapped[bool] = mapped_column(default=True)
     dashboard_public: Mapped[bool] = mapped_column(default=True)
+    # Where an imported consultation came from (e.g. "Polis export vtaiwan.uberx"); it is
+    # listed as imported and closed for input, with no schedule.
+    imported_from: Mapped[str | None] = mapped_column(sa.String(200))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

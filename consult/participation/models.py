@@ -6,7 +6,8 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from consult.db_types import BigIntKey, UTCDateTime, enum_type, utcnow
 from consult.extensions import db
@@ -44,6 +45,7 @@ class Statement(db.Model):
     """The unit that is voted on."""
 
     __tablename__ = "statement"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
@@ -74,6 +76,10 @@ class Statement(db.Model):
     )
     # The id a statement had in an imported Polis conversation, for faithful re-export.
     external_id: Mapped[int | None]
+    # The statement's public number in its consultation, the one readers see everywhere
+    # ("Statement 14") and the exports write as the Polis comment-id: 1, 2, 3... in order
+    # of creation (assigned on flush, see below); an imported statement keeps its Polis id.
+    number: Mapped[int]
     # Moderators owe this contribution an answer (adopted, not adopted, noted...).
     needs_response: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -91,6 +97,38 @@ class Statement(db.Model):
             is_seed=True,
             **fields,
         )
+
+
+@event.listens_for(Session, "before_flush")
+def _number_new_statements(session: Session, _context, _instances) -> None:
+    """Give each new statement the next public number of its consultation.
+
+    The consultation's row is locked first (FOR UPDATE on PostgreSQL; SQLite's write
+    transactions are serial already), so two statements written at once cannot draw the
+    same number.
+    """
+    from consult.consultations.models import Consultation
+
+    new: dict[int, list[Statement]] = {}
+    for obj in session.new:
+        if isinstance(obj, Statement) and obj.number is None and obj.consultation_id:
+            new.setdefault(obj.consultation_id, []).append(obj)
+    for consultation_id, statements in new.items():
+        with session.no_autoflush:
+            session.execute(
+                sa.select(Consultation.id)
+                .where(Consultation.id == consultation_id)
+                .with_for_update()
+            )
+            last = session.scalar(
+                sa.select(sa.func.max(Statement.number)).where(
+                    Statement.consultation_id == consultation_id
+                )
+            )
+        # session.new is unordered: number in the order the statements were added.
+        statements.sort(key=lambda st: sa.inspect(st).insert_order)
+        for offset, statement in enumerate(statements, start=1):
+            statement.number = (last or 0) + offset
 
 
 class Comment(db.Model):

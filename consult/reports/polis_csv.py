@@ -2,8 +2,9 @@
 
 Every function yields CSV text in chunks and reads the database in batches, so a large
 consultation never sits in memory at once. Participants are numbered 0, 1, 2... in the
-order they joined; names and emails never appear. A statement is named by the id it had
-in an imported Polis conversation, else by its own id.
+order they joined; names and emails never appear. A statement is named by its public
+number (``Statement.number``: the number the site shows, and for an imported statement the
+id it had in the Polis conversation).
 """
 
 from __future__ import annotations
@@ -28,16 +29,13 @@ class Numbering:
 
     def __init__(self, consultation_id: int, statement_ids: Iterable[int] | None = None):
         self.participants = participant_numbers(consultation_id)
-        query = sa.select(Statement.id, Statement.external_id).where(
+        query = sa.select(Statement.id, Statement.number).where(
             Statement.consultation_id == consultation_id
         )
         pairs = db.session.execute(query.order_by(Statement.id)).all()
         wanted = None if statement_ids is None else set(statement_ids)
-        self.comment_id = {
-            sid: (ext if ext is not None else sid)
-            for sid, ext in pairs
-            if wanted is None or sid in wanted
-        }
+        # The statement's public number, the one the site shows (Statement.number).
+        self.comment_id = {sid: number for sid, number in pairs if wanted is None or sid in wanted}
 
     def participant(self, participant_id: int) -> int:
         return int(np.searchsorted(self.participants, participant_id))
@@ -46,13 +44,28 @@ class Numbering:
         return np.searchsorted(self.participants, ids)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell):
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'`` so it is
+    shown as text; numbers (a -1 vote) are left as they are, so they stay numeric."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def rows_to_csv(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """CSV text: the header, then the rows, in chunks of about a thousand rows."""
+    """CSV text: the header, then the rows, in chunks of about a thousand rows.
+
+    Every CSV file the site writes goes through here, so every text cell is neutralised.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(cell) for cell in header])
     for n, row in enumerate(rows, start=1):
-        writer.writerow(row)
+        writer.writerow([neutralise(cell) for cell in row])
         if n % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -162,38 +175,59 @@ def participants_votes_csv(
 
 
 MODERATED = {ModerationState.REJECTED: -1, ModerationState.PENDING: 0}
+# What readers may see of a statement; the rest is withheld from public data.
+PUBLIC_STATES = (ModerationState.APPROVED, ModerationState.META)
 
 
 def comments_csv(
-    consultation_id: int, numbering: Numbering, texts: dict[int, str], totals: dict
+    consultation_id: int,
+    numbering: Numbering,
+    texts: dict[int, str],
+    totals: dict,
+    public: bool = False,
 ) -> Iterator[str]:
-    """comments.csv, with ``is-meta`` and ``is-seed`` columns as newer Polis exports have."""
-    statements = db.session.scalars(
-        sa.select(Statement)
-        .where(Statement.consultation_id == consultation_id)
-        .order_by(Statement.id)
-        .execution_options(yield_per=1000)
-    )
+    """comments.csv, with ``is-meta`` and ``is-seed`` columns as newer Polis exports have,
+    and ``moderation`` (approved, pending, rejected, meta) to mark every row plainly.
+
+    With ``public``, a statement no moderator approved keeps its row (its votes are part
+    of the analysis, which the bundle must reproduce) but not its text or its author.
+    """
     header = ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees"]
-    header += ["moderated", "comment-body", "is-meta", "is-seed"]
+    header += ["moderated", "comment-body", "is-meta", "is-seed", "moderation"]
 
     def rows():
-        for st in statements:
-            if st.id not in numbering.comment_id:
+        # Queried here, as the file streams, inside the stream's own session.
+        statements = db.session.execute(
+            sa.select(
+                Statement.id,
+                Statement.created_at,
+                Statement.author_id,
+                Statement.moderation_state,
+                Statement.is_seed,
+                Statement.text,
+            )
+            .where(Statement.consultation_id == consultation_id)
+            .order_by(Statement.id)
+            .execution_options(yield_per=1000)
+        )
+        for sid, created, author_id, state, is_seed, text in statements:
+            if sid not in numbering.comment_id:
                 continue
-            timestamp, when = _time(st.created_at)
-            agrees, disagrees = totals.get(st.id, (0, 0))
+            shown = not public or state in PUBLIC_STATES
+            timestamp, when = _time(created)
+            agrees, disagrees = totals.get(sid, (0, 0))
             yield [
                 timestamp,
                 when,
-                numbering.comment_id[st.id],
-                "" if st.author_id is None else numbering.participant(st.author_id),
+                numbering.comment_id[sid],
+                "" if author_id is None or not shown else numbering.participant(author_id),
                 agrees,
                 disagrees,
-                MODERATED.get(st.moderation_state, 1),
-                texts.get(st.id, st.text or ""),
-                int(st.moderation_state is ModerationState.META),
-                int(bool(st.is_seed)),
+                MODERATED.get(state, 1),
+                texts.get(sid, text or "") if shown else "",
+                int(state is ModerationState.META),
+                int(bool(is_seed)),
+                state.value,
             ]
 
     return rows_to_csv(header, rows())

@@ -1,9 +1,15 @@
 """``flask import-polis``: a consultation from a Polis export folder.
 
 Votes come from ``votes.csv`` (every change, replayed into the vote event log) or, where
-that is missing, from ``participants-votes.csv``. Participants become pseudonymous
-participants numbered as in the export, statements keep their Polis ids
-(``Statement.external_id``), so exporting the consultation again gives the same votes.
+that is missing, from ``participants-votes.csv``. The people who voted or wrote a
+statement become pseudonymous participants, in the order of their Polis ids (Polis also
+numbers everyone who only viewed the page; they are not participants). Statements keep
+their Polis ids as their public numbers (``Statement.number``, with ``external_id``), so
+exporting the consultation again gives the same comment-ids and votes.
+
+The consultation is imported: closed for input, with no schedule, run by the organiser
+named on the command line; its summary is the Polis description as plain text, and its
+language is detected from the statements (``polis_text.detect_language``).
 """
 
 from __future__ import annotations
@@ -20,11 +26,21 @@ from flask_babel import gettext as _
 
 from consult.analysis import ExportError, load_export
 from consult.analysis.polis_io import read_vote_log
-from consult.consultations.models import Consultation, ModerationMode, Participant, Status
+from consult.auth.models import User
+from consult.auth.services import normalise_email
+from consult.consultations.models import (
+    Consultation,
+    ConsultationRole,
+    ModerationMode,
+    Participant,
+    Role,
+    Status,
+)
 from consult.database import write_transaction
 from consult.errors import Conflict, DomainError
 from consult.extensions import db
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
+from consult.reports.polis_text import detect_language, plain_text
 
 CHUNK = 5000
 SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -37,6 +53,7 @@ class ImportOutcome:
     n_participants: int
     n_votes: int
     source: str
+    language: str
 
 
 def _csv_rows(path: Path) -> list[dict]:
@@ -66,14 +83,31 @@ def _moment(ms) -> datetime:
     return datetime.fromtimestamp(float(ms) / 1000, UTC)
 
 
-def import_polis_export(folder: str | Path, slug: str | None = None) -> ImportOutcome:
-    """Create a closed consultation holding the export's statements, participants and votes."""
+def _organiser(email: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.is_active:
+        raise DomainError(
+            _(
+                "There is no active account with the email %(email)s: register it (or run "
+                "flask create-admin) first, then import.",
+                email=email,
+            )
+        )
+    return user
+
+
+def import_polis_export(
+    folder: str | Path, slug: str | None = None, organiser_email: str | None = None
+) -> ImportOutcome:
+    """Create an imported consultation holding the export's statements, participants and
+    votes, with ``organiser_email``'s account as its organiser."""
     folder = Path(folder)
     try:
         export = load_export(folder)
     except ExportError as exc:
         raise DomainError(str(exc)) from None
     slug = slug or SLUG_RE.sub("-", folder.name.lower()).strip("-") or "polis"
+    organiser = _organiser(organiser_email) if organiser_email else None
     comments = _csv_rows(folder / "comments.csv")
     summary = _summary(folder)
     if export.source == "votes.csv":
@@ -86,39 +120,48 @@ def import_polis_export(folder: str | Path, slug: str | None = None) -> ImportOu
         stamps = None
     voters, statements_voted, values = log
     authors = [int(r["author-id"]) for r in comments if (r.get("author-id") or "").strip()]
+    # Those who voted or wrote; Polis ids of people who only viewed the page are skipped.
     people = np.union1d(voters, np.array(authors, dtype=np.int64))
-    # Participants numbered as in the export: fill gaps so that export numbers match ids.
-    if len(people) and people.min() >= 0 and people.max() < 2 * len(people) + 1000:
-        people = np.arange(people.max() + 1)
+    by_comment = {int(r["comment-id"]): r for r in comments}
+    statement_ids = export.votes.statement_ids.tolist()
+    language = detect_language(
+        by_comment.get(c, {}).get("comment-body") or "" for c in statement_ids
+    )
     with write_transaction():
         if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == slug)):
             raise Conflict(_("A consultation already has this address."))
         consultation = Consultation(
             slug=slug,
-            title={"en": summary.get("topic") or folder.name},
-            summary={"en": summary.get("conversation-description", "")},
-            languages=["en"],
+            title={language: summary.get("topic") or folder.name},
+            summary={language: plain_text(summary.get("conversation-description", ""))},
+            languages=[language],
             status=Status.CLOSED,
             moderation_mode=ModerationMode.POST,
             allow_anonymous=True,
+            imported_from=f"Polis export {folder.name} ({export.source})"[:200],
+            created_by_id=organiser.id if organiser else None,
         )
         db.session.add(consultation)
         db.session.flush()
         cid = consultation.id
+        if organiser is not None:
+            db.session.add(
+                ConsultationRole(consultation_id=cid, user_id=organiser.id, role=Role.ORGANISER)
+            )
         pid = _insert_participants(cid, slug, people)
-        by_comment = {int(r["comment-id"]): r for r in comments}
         sid = {}
-        for comment_id in export.votes.statement_ids.tolist():
+        for comment_id in statement_ids:
             row = by_comment.get(comment_id, {})
             author = (row.get("author-id") or "").strip()
             statement = Statement(
                 consultation_id=cid,
                 kind=StatementKind.PARTICIPANT,
                 text=row.get("comment-body") or "",
-                language="en",
+                language=language,
                 moderation_state=_moderation(row) if row else ModerationState.APPROVED,
                 is_seed=(row.get("is-seed") or "").strip().lower() in {"1", "true"},
                 external_id=comment_id,
+                number=comment_id,
                 author_id=pid.get(int(author)) if author else None,
             )
             if row.get("timestamp"):
@@ -128,7 +171,7 @@ def import_polis_export(folder: str | Path, slug: str | None = None) -> ImportOu
             sid[comment_id] = statement.id
         _insert_votes(cid, pid, sid, voters, statements_voted, values, stamps)
     return ImportOutcome(
-        slug, len(sid), int(export.votes.shape[0]), export.votes.n_votes, export.source
+        slug, len(sid), int(export.votes.shape[0]), export.votes.n_votes, export.source, language
     )
 
 

@@ -41,6 +41,26 @@ def test_seed_demo_creates_the_initiative_once(runner, db, row_count, client):
     assert "Global AI Governance Initiative" in page
 
 
+def test_seed_demo_leaves_the_demo_analysed(runner, db, row_count, client):
+    from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+
+    result = runner.invoke(args=["seed-demo", "--stakeholders", "80"])
+    assert result.exit_code == 0, result.output
+    snapshots = db.session.scalars(sa.select(AnalysisSnapshot)).all()
+    assert [s.status for s in snapshots] == [SnapshotStatus.OK], result.output
+    assert snapshots[0].n_votes == row_count(Vote), "the run saw every seeded vote"
+    assert f"Snapshot {snapshots[0].id}:" in result.output
+    page = client.get(f"/c/{DEMO_SLUG}/dashboard", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "No analysis yet" not in html and "Broad agreement" in html
+
+    # Seeding again finds the analysis there and runs nothing more.
+    again = runner.invoke(args=["seed-demo", "--stakeholders", "80"])
+    assert again.exit_code == 0 and "Snapshot" not in again.output
+    assert row_count(AnalysisSnapshot) == 1
+
+
 def test_seeded_stakeholders_span_sectors_and_regions(runner, db):
     runner.invoke(args=["seed-demo"], env={"CONSULT_DEMO_PASSWORD": "demo password 1"})
     profiles = db.session.scalars(sa.select(StakeholderProfile)).all()

@@ -1,4 +1,4 @@
-"""Exports in the Polis format, the analysis JSON, the ZIP bundle, and the Polis round trip."""
+"""Exports in the Polis format, the analysis JSON and the ZIP bundle (import: test_polis_import)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ import json
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from consult.reports import snapshots
-
-POLIS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polis"
 
 
 @pytest.fixture
@@ -73,6 +70,11 @@ def test_every_polis_file_parses_back(client, voted, analysed, organiser, login)
         assert "Secret Name" not in response.get_data(as_text=True)
 
 
+def _numbered(entries: list[dict], comment_ids: dict) -> list[dict]:
+    """Broad-agreement style entries with statement ids turned into the exports' numbers."""
+    return [{**e, "statement_id": comment_ids[e["statement_id"]]} for e in entries]
+
+
 def test_bundle_has_a_manifest_and_reproduces_the_snapshot(
     client, voted, analysed, organiser, login, tmp_path
 ):
@@ -87,6 +89,7 @@ def test_bundle_has_a_manifest_and_reproduces_the_snapshot(
         "participants-votes.csv",
         "summary.csv",
         "comment-groups.csv",
+        "participant-attributes.csv",
         "analysis.json",
         "parameters.json",
         "MANIFEST.sha256",
@@ -99,15 +102,26 @@ def test_bundle_has_a_manifest_and_reproduces_the_snapshot(
     params = json.loads(archive.read("parameters.json"))
     assert params["parameters"]["random_state"] == 0 and params["consult_version"]
     assert "example.org" not in b"".join(archive.read(n) for n in names).decode()
-
-    archive.extractall(tmp_path)
-    run = subprocess.run(
-        [sys.executable, "-m", "consult.analysis", str(tmp_path), "--json", "--seed", "0"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
+    attributes = list(
+        csv.DictReader(io.StringIO(archive.read("participant-attributes.csv").decode()))
     )
+    assert [a["participant"] for a in attributes] == [str(n) for n in range(40)]
+    assert {a["sector"] for a in attributes} == {
+        "government",
+        "industry",
+        "academia",
+        "civil_society",
+        "citizen",
+    }
+    assert all(a["region"] and a["income_group"] for a in attributes)
+
+    # The command parameters.json documents, run as written in the unzipped bundle.
+    archive.extractall(tmp_path)
+    command = params["reproduce"].split()
+    assert command[:3] == ["python", "-m", "consult.analysis"] and "--min-voters" in command
+    command = [sys.executable, *command[1:3], str(tmp_path), *command[4:]]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
     again = json.loads(run.stdout)
     result = analysed.result
     analysis = json.loads(archive.read("analysis.json"))
@@ -122,10 +136,19 @@ def test_bundle_has_a_manifest_and_reproduces_the_snapshot(
         if g >= 0
     }
     assert again["groups"] == expected
+    comment_ids = dict(
+        zip(result["statements"], analysis["result"]["statement_comment_ids"], strict=True)
+    )
     assert again["consensus"] == {
-        "agree": result["consensus"]["agree"],
-        "disagree": result["consensus"]["disagree"],
+        "agree": [comment_ids[s] for s in result["consensus"]["agree"]],
+        "disagree": [comment_ids[s] for s in result["consensus"]["disagree"]],
     }
+    beyond = result["beyond"]
+    assert beyond["broad_agreement"], "the fixture's clause 1 is agreed by everyone"
+    assert again["min_voters"] == beyond["min_voters"]
+    assert again["broad_agreement"] == _numbered(beyond["broad_agreement"], comment_ids)
+    assert again["not_assessable"] == _numbered(beyond["not_assessable"], comment_ids)
+    assert again["bridging"] == _numbered(beyond["bridging"], comment_ids)
 
 
 def test_withdrawn_votes_are_left_out(client, db, voted, organiser, login):
@@ -146,70 +169,3 @@ def test_withdrawn_votes_are_left_out(client, db, voted, organiser, login):
     assert len(votes) == voted.n_votes - 1
     matrix = _csv(client.get("/c/camps/exports/participants-votes.csv"))
     assert matrix[0][str(s)] == ""
-
-
-def _real_export(name: str) -> Path:
-    folder = POLIS / name
-    if not (folder / "comments.csv").is_file():
-        pytest.skip(f"real Polis exports not found at {folder}")
-    return folder
-
-
-def test_import_and_export_a_real_polis_conversation(runner, db, tmp_path):
-    from consult.analysis import load_export
-
-    source = _real_export("london.youth.policing")
-    result = runner.invoke(args=["import-polis", str(source), "--slug", "youth"])
-    assert result.exit_code == 0, result.output
-    again = runner.invoke(args=["import-polis", str(source), "--slug", "youth"])
-    assert again.exit_code != 0 and "already" in again.output
-    out = tmp_path / "out"
-    result = runner.invoke(args=["export-polis", "youth", str(out)])
-    assert result.exit_code == 0, result.output
-
-    before, after = load_export(source), load_export(out)
-
-    def triples(export):
-        v = export.votes
-        return set(
-            zip(
-                v.participant_ids[v.rows].tolist(),
-                v.statement_ids[v.cols].tolist(),
-                v.values.tolist(),
-                strict=True,
-            )
-        )
-
-    assert triples(after) == triples(before)
-    assert after.flags.moderated_out.sum() == before.flags.moderated_out.sum()
-    log_before = _csv_lines(source / "votes.csv")
-    log_after = _csv_lines(out / "votes.csv")
-    assert len(log_after) == len(log_before)  # every change of the log, not only the latest
-
-
-def _csv_lines(path: Path) -> list:
-    with path.open(newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def test_import_rejects_a_folder_that_is_not_an_export(runner, tmp_path):
-    result = runner.invoke(args=["import-polis", str(tmp_path)])
-    assert result.exit_code != 0 and "neither votes.csv" in result.output
-
-
-def test_import_from_participants_votes_when_votes_csv_is_missing(runner, db, tmp_path):
-    import shutil
-
-    from consult.analysis import load_export
-
-    source = _real_export("london.youth.policing")
-    folder = tmp_path / "matrix-only"
-    folder.mkdir()
-    for name in ("comments.csv", "participants-votes.csv", "summary.csv"):
-        shutil.copy(source / name, folder / name)
-    result = runner.invoke(args=["import-polis", str(folder)])
-    assert result.exit_code == 0, result.output
-    assert "from participants-votes.csv" in result.output
-    out = tmp_path / "out"
-    assert runner.invoke(args=["export-polis", "matrix-only", str(out)]).exit_code == 0
-    assert load_export(out).votes.n_votes == load_export(folder).votes.n_votes
