@@ -2,10 +2,14 @@
 
 :func:`beyond_polis` runs, on the votes and the opinion groups found by the Polis
 reproduction: agreement with intervals per opinion group, sector, region and income
-group; broad agreement and its holdouts; divisive statements; group-informed consensus
-with its normalised form; the bridging score; bootstrap stability; and, optionally, all
-consensus measures again with participants weighted so each sector (or region, or
-income group) counts equally.
+group; broad agreement, its holdouts and the statements too thinly voted to judge;
+divisive statements; group-informed consensus with its normalised form; the bridging
+score; bootstrap stability; and, optionally, all consensus measures again with
+participants weighted so each sector (or region, or income group) counts equally.
+
+One voter floor, ``min_voters`` (default :data:`MIN_VOTERS`), holds everywhere: no
+segment is judged for broad agreement, no group-informed consensus figure is given, and
+no statement is ranked for bridging on fewer voters than that (see :mod:`.broad`).
 """
 
 from __future__ import annotations
@@ -24,17 +28,18 @@ from .agreement import (
     plain_list,
     segmentations,
 )
-from .bridging import Bridging, bridging_scores
+from .bridging import Bridging, bridging_scores, group_balanced_weights, rank_bridging
 from .broad import (
     BroadAgreement,
     Divisive,
     GroupInformedConsensus,
     Holdouts,
     broad_agreement,
-    consensus_json,
     divisive_statements,
     group_informed_consensus,
 )
+from .broad_json import consensus_json
+from .consensus import MIN_VOTERS
 from .matrix import ParticipantAttributes, StatementFlags, VoteMatrix
 from .stability import Stability, bootstrap_stability
 from .weighting import participant_weights
@@ -61,11 +66,15 @@ class BeyondPolis:
       reported as excluded and never ranked.
     - ``agreement``: tables per family (overall, group, sector, region, income_group),
       each (K, S) counts, rates, 90 % Jeffreys intervals and insufficient-data flags.
-    - ``broad_agreement``: (S,) minimum lower bounds, qualifying statements ranked;
-      ``holdouts``: the segments below the threshold for every other statement.
+    - ``broad_agreement``: (S,) minimum lower bounds, qualifying statements ranked, the
+      statements not assessable (a required segment under ``min_voters`` voters) and
+      those segments; ``holdouts``: the segments below the threshold on the rest.
     - ``divisive``: (S,) spread of group rates, ranked, with (S, G) sides.
     - ``group_informed_consensus``: (S,) Polis's product and its geometric mean.
-    - ``bridging``: (S,) intercepts (the bridging score) and factors, (P,) factors.
+    - ``bridging``: (S,) intercepts (the bridging score: fitted with every opinion
+      group given equal total weight) and factors, (P,) factors; ``bridging_ranked``:
+      column indices by score, best first, of the statements on which every opinion
+      group has at least ``min_voters`` agree or disagree votes.
     - ``stability``: bootstrap ARI and (S,) broad-agreement frequency; None when
       ``n_bootstrap`` is 0. ``weighted``: the consensus measures under participant
       weights; None unless ``weight_by`` was given. ``timings``: seconds per stage.
@@ -81,6 +90,7 @@ class BeyondPolis:
     divisive: Divisive
     group_informed_consensus: GroupInformedConsensus
     bridging: Bridging
+    bridging_ranked: np.ndarray
     stability: Stability | None
     weighted: WeightedMeasures | None
     timings: dict = field(default_factory=dict)
@@ -89,12 +99,11 @@ class BeyondPolis:
         """Plain JSON types, statements named by id; NaN becomes None.
 
         Keys: threshold, min_voters, interval_level, statements (ids in column order,
-        for the arrays under agreement), excluded, agreement, broad_agreement (ranked
-        [{statement_id, min_lower_bound, limiting_family, limiting_segment, stability}]),
-        holdouts ([{statement_id, min_lower_bound, holdouts: [{family, segment,
-        lower_bound, rate, voters}]}], nearest misses first), insufficient_data,
-        divisive, group_informed_consensus, bridging ([{statement_id, intercept, factor,
-        ratings}] by intercept), bridging_model, stability, weighted, timings.
+        for the arrays under agreement), excluded, agreement, broad_agreement, holdouts,
+        not_assessable, insufficient_data, divisive, group_informed_consensus (shapes in
+        :mod:`.broad_json`), bridging ([{statement_id, score, intercept, factor,
+        ratings}], best score first; score = intercept), bridging_model, stability,
+        weighted, timings.
         """
         ids = self.statement_ids
         frequency = None if self.stability is None else self.stability.broad_frequency
@@ -114,8 +123,9 @@ class BeyondPolis:
                 self.agreement.family("group").rate,
                 frequency,
             ),
-            "bridging": _bridging_json(ids, self.bridging),
+            "bridging": _bridging_json(ids, self.bridging, self.bridging_ranked),
             "bridging_model": {
+                "group_balanced": self.bridging.weighted,
                 "global_intercept": self.bridging.global_intercept,
                 "n_iter": self.bridging.n_iter,
                 "converged": self.bridging.converged,
@@ -153,7 +163,7 @@ def beyond_polis(
     regroup: Callable[[VoteMatrix, int], np.ndarray] | None,
     *,
     threshold: float = 0.6,
-    min_voters: int = 5,
+    min_voters: int = MIN_VOTERS,
     n_bootstrap: int = 20,
     weight_by: str | None = None,
     random_state: int = 0,
@@ -163,8 +173,13 @@ def beyond_polis(
     ``group_labels`` is (P,) int, -1 for participants not clustered. ``regroup(votes,
     seed)`` reclusters a resampled matrix for the stability of groups (None: skip that
     part). ``weight_by`` is None or one of "sector", "region", "income_group".
-    Deterministic for a fixed ``random_state``.
+    ``min_voters`` (an integer >= 1) is the voter floor. Deterministic for a fixed
+    ``random_state``.
     """
+    if isinstance(min_voters, bool) or not isinstance(min_voters, (int, np.integer)):
+        raise ValueError(f"min_voters must be an integer, not {min_voters!r}")
+    if min_voters < 1:
+        raise ValueError(f"min_voters must be at least 1, not {min_voters}")
     timings: dict[str, float] = {}
     clock = time.perf_counter
     start = last = clock()
@@ -190,7 +205,17 @@ def beyond_polis(
     divisive = divisive_statements(tables.family("group"), excluded)
     gic = group_informed_consensus(tables.family("group"), excluded)
     lap("divisive_and_consensus")
-    bridging = bridging_scores(votes, excluded, random_state=random_state)
+    counted = (votes.values != 0) & ~excluded[votes.cols]  # the ratings the model fits
+    rated = np.bincount(votes.rows[counted], minlength=votes.shape[0]) > 0
+    bridging = bridging_scores(
+        votes, excluded, weights=group_balanced_weights(labels, rated), random_state=random_state
+    )
+    group_table = tables.family("group")
+    if not len(group_table.segments):  # no opinion groups: the floor is on everybody
+        group_table = tables.family("overall")
+    bridging_ranked = rank_bridging(
+        bridging.statement_intercept, group_table.agree + group_table.disagree, min_voters
+    )
     lap("bridging")
 
     weighted = None
@@ -235,18 +260,18 @@ def beyond_polis(
         divisive,
         gic,
         bridging,
+        bridging_ranked,
         stability,
         weighted,
         timings,
     )
 
 
-def _bridging_json(ids, bridging: Bridging) -> list:
-    order = np.flatnonzero(np.isfinite(bridging.statement_intercept))
-    order = order[np.lexsort((order, -bridging.statement_intercept[order]))]
+def _bridging_json(ids, bridging: Bridging, order: np.ndarray) -> list:
     return [
         {
             "statement_id": int(ids[j]),
+            "score": float(bridging.statement_intercept[j]),
             "intercept": float(bridging.statement_intercept[j]),
             "factor": float(bridging.statement_factor[j]),
             "ratings": int(bridging.statement_ratings[j]),

@@ -8,7 +8,10 @@ the adjusted Rand index between its labels and the full-data labels of the drawn
 participants, over the participants clustered in both, says how stable the groups are.
 Broad agreement is recomputed on every resample (with the resample's own groups, or,
 without ``regroup``, the full-data groups of the drawn participants), giving for each
-statement the share of resamples in which it stays broadly agreed.
+statement the share of resamples in which it stays broadly agreed. The voter floor of
+:mod:`.broad` holds in every resample: the segments required are those of the full
+data (a sector the resample happened not to draw has 0 voters, so the statement is not
+assessable there, not broadly agreed), plus the resample's own opinion groups.
 
 Only the unweighted measures are resampled. Counting never builds a participants x
 statements array, nor even the resampled votes: a resample is a multiplicity m_i per
@@ -120,9 +123,28 @@ class _GroupCounter:
         return tallies.T.reshape(n_groups, self.n_statements, 3)
 
 
-def _broadly_agreed(counts: list[np.ndarray], threshold: float, min_voters: int) -> np.ndarray:
-    """(S,) bool: broad agreement from (K, S, 3) tallies of the required families."""
+def present_segments(counts: list[np.ndarray], families: tuple[str, ...]) -> list[np.ndarray]:
+    """(K,) bool per family: the segments required by broad agreement (see :mod:`.broad`):
+    those with a voter on any statement, and always "overall"."""
+    return [
+        (c.sum(axis=(1, 2)) > 0) | (name == "overall")
+        for c, name in zip(counts, families, strict=True)
+    ]
+
+
+def _broadly_agreed(
+    counts: list[np.ndarray],
+    threshold: float,
+    min_voters: int,
+    present: list[np.ndarray],
+) -> np.ndarray:
+    """(S,) bool: broad agreement from (K, S, 3) tallies of the required families.
+
+    ``present`` (K,) bool per family: the required segments. Every one of them must have
+    ``min_voters`` voters and clear the threshold.
+    """
     stacked = np.concatenate(counts, axis=0)
+    required = np.concatenate(present)
     voters = stacked.sum(axis=2)
     agree = stacked[..., 2]
     sufficient = voters >= min_voters
@@ -131,7 +153,7 @@ def _broadly_agreed(counts: list[np.ndarray], threshold: float, min_voters: int)
     candidate = sufficient & (agree >= threshold * voters)
     clears = np.zeros(voters.shape, dtype=bool)
     clears[candidate] = lower_bound_clears(agree[candidate], voters[candidate], threshold)
-    return sufficient.any(axis=0) & np.all(clears | ~sufficient, axis=0)
+    return np.all(clears | ~required[:, None], axis=0) & sufficient.any(axis=0)
 
 
 def bootstrap_stability(
@@ -142,7 +164,7 @@ def bootstrap_stability(
     regroup: Callable[[VoteMatrix, int], np.ndarray] | None,
     *,
     threshold: float = 0.6,
-    min_voters: int = 5,
+    min_voters: int = 10,
     n_bootstrap: int = 20,
     random_state: int = 0,
 ) -> Stability:
@@ -160,6 +182,8 @@ def bootstrap_stability(
     )
     if regroup is not None:
         resampler, group_counter = _Resampler(votes), _GroupCounter(votes)
+    names = tuple(counter.families[f].family for f in fixed)
+    full = present_segments(counter.counts(np.ones(n_participants), fixed), names)
     seeds = np.zeros(n_bootstrap, dtype=np.int64)
     ari = np.full(n_bootstrap, np.nan)
     agreed = np.zeros(n_statements)
@@ -172,6 +196,7 @@ def bootstrap_stability(
         drawn = np.repeat(np.arange(n_participants), copies)
         seeds[b] = rng.integers(0, 2**31 - 1)
         counts = counter.counts(copies, fixed)
+        present = list(full)
         if regroup is not None:
             new_labels = np.asarray(regroup(resampler.resample(drawn), int(seeds[b])), np.int64)
             both = (new_labels >= 0) & (labels[drawn] >= 0)
@@ -179,7 +204,8 @@ def bootstrap_stability(
                 ari[b] = adjusted_rand_score(labels[drawn][both], new_labels[both])
             new_groups = group_segmentation(new_labels)
             counts.append(group_counter.counts(drawn, new_groups.codes, len(new_groups.values)))
-        agreed += _broadly_agreed(counts, threshold, min_voters)
+            present += present_segments(counts[-1:], ("group",))
+        agreed += _broadly_agreed(counts, threshold, min_voters, present)
     finite = ari[np.isfinite(ari)]
     frequency = (
         agreed / n_bootstrap if n_bootstrap and n_participants else np.full(n_statements, np.nan)

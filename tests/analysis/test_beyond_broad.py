@@ -82,14 +82,17 @@ def test_holdouts_of_a_partisan_statement_lowest_first(tables):
     assert first == [1, 2]
 
 
-def test_segments_without_enough_voters_are_not_holdouts():
+def test_a_thin_segment_is_not_a_holdout_and_makes_the_statement_not_assessable():
     people = [(0, "civil_society")] * 30 + [(1, "industry")] * 3
     votes, attrs, labels = _build(people, [lambda i, g, s: -1 if s == "industry" else 1])
     tables = agreement_tables(votes, attrs, labels, min_voters=5)
     broad = broad_agreement(tables, np.zeros(1, dtype=bool), threshold=0.6)
-    # Group 1 and industry (3 voters each) hold out on nothing: insufficient data.
-    assert broad.qualifies.tolist() == [True]
+    # Group 1 and industry (3 voters each) cannot be judged: no holdout, and no claim.
+    assert broad.qualifies.tolist() == [False] and broad.assessable.tolist() == [False]
     assert len(broad.holdouts.statement) == 0
+    assert broad.not_assessable.tolist() == [0]
+    thin = set(zip(broad.thin.family, broad.thin.segment, broad.thin.voters.tolist(), strict=True))
+    assert thin == {("group", 1, 3), ("sector", "industry", 3)}
 
 
 def _group_table(rates_by_statement, n=20):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 
-from consult.analysis.agreement import SegmentCounter, agreement_tables, segmentations
+from consult.analysis.agreement import FAMILIES, SegmentCounter, agreement_tables, segmentations
 from consult.analysis.broad import broad_agreement
 from consult.analysis.matrix import ParticipantAttributes, VoteMatrix
 from consult.analysis.stability import (
@@ -15,6 +15,7 @@ from consult.analysis.stability import (
     _GroupCounter,
     _Resampler,
     bootstrap_stability,
+    present_segments,
 )
 
 N_CAMP, N_PARTISAN, N_COMMON = 60, 24, 6
@@ -139,7 +140,8 @@ def test_resample_check_agrees_with_broad_agreement(n, s, seed, threshold, min_v
     tables = agreement_tables(votes, attrs, labels, min_voters)
     expected = broad_agreement(tables, np.zeros(s, dtype=bool), threshold).qualifies
     counts = SegmentCounter(votes, segmentations(attrs, labels)).counts(np.ones(n))
-    assert np.array_equal(_broadly_agreed(counts, threshold, min_voters), expected)
+    present = present_segments(counts, FAMILIES)
+    assert np.array_equal(_broadly_agreed(counts, threshold, min_voters, present), expected)
 
 
 @pytest.mark.parametrize("n_bootstrap", [1, 3])
