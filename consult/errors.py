@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from consult.web import wants_fragment
+
 log = logging.getLogger(__name__)
 
 
@@ -68,16 +70,21 @@ def _messages() -> dict[int, str]:
 
 
 def render_error(status: int, message: str | None = None):
-    """The error page; for htmx, the message alone, shown in the page's message area."""
+    """The error page; for htmx, the message alone, shown in the page's message area.
+    Either way the answer varies on ``HX-Request``."""
     message = message or _messages().get(status, _messages()[400])
-    if request.headers.get("HX-Request") == "true":
+    if wants_fragment():
         response = make_response(
             render_template("errors/_error.html", status=status, message=message), status
         )
         response.headers["HX-Retarget"] = "#htmx-messages"
         response.headers["HX-Reswap"] = "innerHTML"
-        return response
-    return render_template("errors/error.html", status=status, message=message), status
+    else:
+        response = make_response(
+            render_template("errors/error.html", status=status, message=message), status
+        )
+    response.vary.add("HX-Request")
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:

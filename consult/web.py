@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import make_response, render_template, request, url_for
+from flask import make_response, render_template, url_for
+
+from consult.extensions import htmx
 
 
 def wants_fragment() -> bool:
-    """An htmx request that is not a history restore gets the fragment alone."""
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
+    """An htmx request that is not a history restore gets the fragment alone (a history
+    restore needs the whole page, since htmx swaps it in for the body)."""
+    return bool(htmx) and not htmx.history_restore_request
 
 
 def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):

@@ -1,0 +1,196 @@
+"""The typed view of a snapshot: decoded once, loud about a missing key, and what the
+dashboard lists from it (current draft only, not-assessable statements named)."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from consult.reports import snapshots, view_model
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def analysed(db, voted):
+    snapshot = snapshots.run_analysis(voted.consultation.id)
+    assert snapshot.result, snapshot.error
+    return snapshot
+
+
+def test_decodes_a_stored_run(voted, analysed):
+    view = view_model.decode_view(analysed.result)
+    assert view.k == 2 and sorted(g.size for g in view.groups) == [20, 20]
+    assert set(view.statement_ids) == set(voted.statement_ids)
+    assert view.min_voters == 5
+    top = view.broad[0]
+    assert top.statement_id == voted.clause_ids[0]
+    families = {f.family for f in top.segments}
+    assert families >= {"overall", "group", "sector", "region", "income_group"}
+    assert all(f.voters >= view.min_voters and f.lower <= f.rate <= f.upper for f in top.segments)
+    overall = view.overall(voted.clause_ids[0])
+    assert overall.voters == 40 and overall.rate == 1.0
+    assert view.totals[voted.clause_ids[1]].passed == 40  # everyone passed on clause 2
+    assert set(view.routing) == set(voted.statement_ids)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("participants",),
+        ("tallies",),
+        ("beyond", "broad_agreement"),
+        ("beyond", "not_assessable"),
+        ("beyond", "agreement"),
+    ],
+)
+def test_a_renamed_key_raises(analysed, path):
+    data = copy.deepcopy(analysed.result)
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1] + "_renamed"] = parent.pop(path[-1])
+    with pytest.raises(view_model.ViewDecodeError, match=path[-1]):
+        view_model.decode_view(data)
+
+
+def test_a_renamed_key_inside_an_entry_raises(analysed):
+    data = copy.deepcopy(analysed.result)
+    entry = data["beyond"]["broad_agreement"][0]
+    entry["segment_figures"] = entry.pop("segments")
+    with pytest.raises(view_model.ViewDecodeError, match="segments"):
+        view_model.decode_view(data)
+
+
+def test_an_older_format_is_a_409_that_says_so(analysed):
+    with pytest.raises(view_model.OutdatedSnapshot) as raised:
+        view_model.decode_view({**analysed.result, "format": 1})
+    assert raised.value.status == 409 and "recomputed" in raised.value.message
+
+
+def test_the_view_is_decoded_once_per_snapshot(client, voted, analysed, monkeypatch):
+    calls = []
+    real = snapshots.decode_view
+
+    def counting(data):
+        calls.append(1)
+        return real(data)
+
+    monkeypatch.setattr(snapshots, "decode_view", counting)
+    snapshots._cache.clear()
+    for _ in range(3):
+        assert client.get("/c/camps/dashboard").status_code == 200
+    assert len(calls) == 1
+
+
+def test_an_outdated_snapshot_shows_being_computed(client, db, voted, analysed):
+    analysed.result = {**analysed.result, "format": 1}
+    db.session.commit()
+    snapshots._cache.clear()
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert "being computed" in html and "Opinion map" not in html
+
+
+def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, voted):
+    # A floor of 8: each of the six regions has 6 or 7 voters, so nothing can be judged.
+    app.config["ANALYSIS_MIN_VOTERS"] = 8
+    snapshot = snapshots.run_analysis(voted.consultation.id)
+    view = view_model.decode_view(snapshot.result)
+    assert not view.broad
+    thin = {e.statement_id: e for e in view.not_assessable}
+    assert voted.clause_ids[0] in thin
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert "Too few voters to judge" in html
+    assert re.search(
+        r"Not enough voters in [^<]*East Asia &amp; Pacific \(n=7\)[^<]* to judge", html
+    )
+    assert "No statement is agreed across every group" in html
+
+
+def _publish_version_two(db, voted) -> int:
+    """Version 2 rewrites clause 1 (a new statement, voted by 30) and keeps clause 2."""
+    from consult.db_types import utcnow
+    from consult.drafts.models import Clause, DraftVersion
+    from consult.participation.models import (
+        ModerationState,
+        Statement,
+        StatementKind,
+        Vote,
+        VoteEvent,
+    )
+
+    old = db.session.scalars(sa.select(Clause).order_by(Clause.position)).all()
+    cid = voted.consultation.id
+    new_statement = Statement(
+        consultation_id=cid,
+        kind=StatementKind.CLAUSE,
+        lineage_key=old[0].lineage_key,
+        moderation_state=ModerationState.APPROVED,
+        is_seed=True,
+    )
+    db.session.add(new_statement)
+    db.session.flush()
+    version = DraftVersion(consultation_id=cid, number=2, published_at=utcnow())
+    version.clauses.append(
+        Clause(
+            position=1,
+            lineage_key=old[0].lineage_key,
+            text={"en": "First clause, better."},
+            statement_id=new_statement.id,
+        )
+    )
+    version.clauses.append(
+        Clause(
+            position=2,
+            lineage_key=old[1].lineage_key,
+            text=old[1].text,
+            statement_id=old[1].statement_id,
+        )
+    )
+    db.session.add(version)
+    rows = [
+        {"consultation_id": cid, "participant_id": p, "statement_id": new_statement.id, "value": 1}
+        for p in voted.participant_ids[:30]
+    ]
+    db.session.execute(sa.insert(Vote), rows)
+    db.session.execute(sa.insert(VoteEvent), rows)
+    db.session.commit()
+    return new_statement.id
+
+
+def test_superseded_clause_wording_is_left_to_clause_history(client, db, voted, analysed):
+    new_id = _publish_version_two(db, voted)
+    snapshot = snapshots.run_analysis(voted.consultation.id)
+    view = view_model.decode_view(snapshot.result)
+    old_id = voted.clause_ids[0]
+    assert old_id in [e.statement_id for e in view.broad]  # the engine still ranks it
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert "(version 1)" not in html and "First clause, better." in html
+    # Heatmaps show the current wording's figures, not a dash.
+    heat = html[html.index('id="heat-sector-heading"') :]
+    assert "Clause 1" in heat and "100% <span" in heat
+    # The dashboard counts what it lists: 2 current clauses and 10 statements.
+    count = re.search(r"<dt>Statements</dt><dd>(\d+)</dd>", html)
+    assert count and int(count.group(1)) == 12
+    history = client.get("/c/camps/dashboard/history").get_data(as_text=True)
+    assert "Version 2" in history and "First clause, better." in history
+    assert new_id in view_model.decode_view(snapshot.result).statement_ids
+
+
+def test_history_restore_gets_the_whole_page(client, voted, analysed):
+    restore = client.get("/c/camps/dashboard", headers={**HX, "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.get_data(as_text=True)
+    assert "HX-Request" in restore.headers["Vary"]
+
+
+def test_errors_vary_on_htmx(client, voted):
+    plain = client.get("/c/nope/dashboard")
+    fragment = client.get("/c/nope/dashboard", headers=HX)
+    assert plain.status_code == fragment.status_code == 404
+    assert "<html" in plain.get_data(as_text=True)
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert fragment.headers["HX-Retarget"] == "#htmx-messages"
+    assert "HX-Request" in plain.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
