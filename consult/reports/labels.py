@@ -109,7 +109,7 @@ def statement_infos(consultation_id: int, language: str | None = None) -> dict[i
         else:
             infos[statement.id] = StatementInfo(
                 statement.id,
-                _("Statement %(n)d", n=statement.id),
+                _("Statement %(n)d", n=statement.number),
                 statement.text or "",
                 False,
                 statement.moderation_state is ModerationState.APPROVED,
