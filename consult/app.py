@@ -118,6 +118,7 @@ def register_cli(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date
 
+    from consult.drafts.provenance import outcome_label
     from consult.i18n import current_language, language_name, localized, offered_languages
     from consult.participation.labels import author_name, proposal_diff, stance_label, vote_label
 
@@ -130,6 +131,7 @@ def register_template_helpers(app: Flask) -> None:
         stance_label=stance_label,
         author_name=author_name,
         proposal_diff=proposal_diff,
+        outcome_label=outcome_label,
     )
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["format_date_utc"] = lambda value: (

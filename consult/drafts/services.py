@@ -20,6 +20,7 @@ from consult.consultations.models import Consultation
 from consult.consultations.services import current_version
 from consult.db_types import utcnow
 from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX, Clause, DraftVersion
+from consult.drafts.provenance import clause_adoption
 from consult.errors import DomainError, NotFound, checked_text
 from consult.extensions import db
 from consult.moderation.access import TEAM
@@ -298,12 +299,15 @@ def _link_adopted_contributions(user, consultation, version, changed: list[Claus
                 continue
             response = response_for(kind, source_id)
             if response is None:
+                # The answer says what happened: all of the proposal, or part of it.
+                found = clause_adoption(clause)
                 response = ContributionResponse(
                     consultation_id=consultation.id,
                     comment_id=source_id if kind == "comment" else None,
                     statement_id=source_id if kind == "statement" else None,
-                    outcome=Outcome.ADOPTED,
-                    reason=_("Adopted into version %(n)d of the draft.", n=version.number),
+                    outcome=found.outcome if found else Outcome.ADOPTED,
+                    reason=_("Adopted into version %(n)d of the draft.", n=version.number)
+                    + (" " + found.describe() if found else ""),
                     responded_by_id=user.id,
                 )
                 db.session.add(response)

@@ -12,6 +12,7 @@ from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation, Role
 from consult.consultations.services import current_version, get_visible_consultation
 from consult.database import write_transaction
+from consult.drafts.provenance import clause_provenance, outcome_label
 from consult.errors import Conflict, DomainError, NotFound
 from consult.extensions import db
 from consult.i18n import localized
@@ -127,6 +128,7 @@ def what_we_heard(consultation: Consultation, language: str | None = None) -> li
                 "text": text,
                 "adopted": response.outcome in ADOPTED,
                 "outcome": response.outcome,
+                "outcome_label": outcome_label(response.outcome),
                 "reason": response.reason,
             }
         )
@@ -140,8 +142,8 @@ def what_we_heard(consultation: Consultation, language: str | None = None) -> li
                 "text": localized(clause.text, language),
                 "adopted": [i for i in items if i["adopted"]],
                 "declined": [i for i in items if not i["adopted"]],
-                "sourced": clause.source_statement_id is not None
-                or clause.source_comment_id is not None,
+                # What became of a promoted proposal: adopted in full, or how much of it.
+                "sourced": clause_provenance(clause),
             }
         )
     rest = [i for items in by_lineage.values() for i in items]
