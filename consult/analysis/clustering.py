@@ -3,37 +3,48 @@
 Two levels: up to 100 base clusters of the 2-D projections, then weighted k-means on the
 base centres for k = 2..K, k chosen by silhouette on the base centres.
 
-Departures from Polis, both measured in ``benchmarks/polis_validation.py``:
+Departures from Polis, each measured (in-sample and leave-one-out on the real
+conversations, and on planted truth) by ``benchmarks/polis_validation.py``:
 
 - ``restarts``: besides Polis's single start from the first k distinct base centres, try
   that many weighted k-means++ starts (seeded from ``random_state``) and keep the lowest
   weighted inertia. A single start can land in a poor partition of 2-D points.
-- Parsimony: the smallest k whose silhouette is within ``tolerance`` (0.05) of the best,
-  since differences that small between groupings of <= 100 base centres are noise;
-  Polis takes the best outright (and leans to 2 only through its update history).
-- Unimodality: when even the best k has a silhouette below ``min_silhouette``, the
-  conversation is reported as one camp (k = 1) instead of being forced into two groups.
+- Parsimony: the smallest k whose silhouette is within ``tolerance`` of the best, since
+  differences that small between groupings of <= 100 base centres are noise; Polis takes
+  the best outright (and leans to 2 only through its update history).
+- Minimum group size (:func:`min_group_size`): a k whose smallest group is below it is
+  never chosen, so a handful of far-out low-vote participants is not an opinion group.
+- Unimodality: whether there is any structure at all is a permutation test
+  (:mod:`consult.analysis.structure`); without structure k = 1 instead of Polis's
+  forced two groups.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sklearn.metrics import silhouette_score
 
-from .kmeans import first_distinct, inertia, kmeans_plus_plus, lloyd
+from .kmeans import distances, first_distinct, kmeans_plus_plus, lloyd, lloyd_many, silhouette
 
 N_BASE = 100
 MIN_VOTES = 7
 MIN_IN_CONV = 15
 MAX_GROUPS = 5
 HYSTERESIS = 4
-# Below this best silhouette the conversation is reported as one camp. Random one-camp
-# conversations score 0.29-0.36 (tests/analysis/test_pipeline.py, 3 sizes x 3 seeds); the
-# seven real Polis conversations score 0.41-0.64, so 0.38 separates them.
-MIN_SILHOUETTE = 0.38
+# A group's share of a statement's votes is judged by normal-approximation z tests
+# (repness, consensus), which want at least 5 members (the textbook n*p >= 5 rule); and
+# no group may be under 5% of the clustered participants, one in twenty, so that five
+# groups (MAX_GROUPS) can never include one that is a rounding error of the others.
+MIN_GROUP_MEMBERS = 5
+MIN_GROUP_SHARE = 0.05
+
+
+def min_group_size(n_clustered: int, share: float = MIN_GROUP_SHARE) -> int:
+    """Fewest participants an opinion group may hold: max(5, ceil(share * clustered))."""
+    return max(MIN_GROUP_MEMBERS, math.ceil(share * n_clustered))
 
 
 def select_in_conv(
@@ -94,12 +105,17 @@ def base_clusters(
 
 @dataclass(frozen=True)
 class GroupCandidate:
-    """Grouping of the base clusters for one k: ``labels`` (B,), ``centres`` (k, 2)."""
+    """Grouping of the base clusters for one k: ``labels`` (B,), ``centres`` (k, 2),
+    ``silhouette`` of the base centres (Polis's k criterion), ``participant_silhouette``
+    (each base centre counted once per member: the structure test's statistic), and
+    ``smallest``, the participants in its smallest group."""
 
     k: int
     labels: np.ndarray
     centres: np.ndarray
     silhouette: float
+    participant_silhouette: float
+    smallest: int
 
 
 def group_candidates(
@@ -110,49 +126,64 @@ def group_candidates(
     n_base = len(points)
     top = min(MAX_GROUPS, 2 + n_base // 12, n_base - 1)
     found: dict[int, GroupCandidate] = {}
+    dist = distances(points)
     for k in range(2, top + 1):
-        starts = [first_distinct(points, k)]
-        rng = np.random.RandomState(random_state + k)
-        starts += [kmeans_plus_plus(points, weights, k, rng) for _ in range(restarts)]
-        best = None
-        for start in starts:
-            if len(start) < k:
-                continue
-            centres, labels = lloyd(points, start, weights)
-            score = inertia(points, centres, labels, weights)
-            if best is None or score < best[0] - 1e-12:
-                best = (score, centres, labels)
-        if best is None:
+        start = first_distinct(points, k)
+        if len(start) < k:
             continue
-        _, centres, labels = best
+        starts = start[None]
+        if restarts:
+            rng = np.random.default_rng([random_state, k])
+            more, valid = kmeans_plus_plus(points, weights, k, restarts, rng)
+            starts = np.concatenate([starts, more[valid]])
+        centres, labels, cost = lloyd_many(points, starts, weights)
+        # Lowest inertia wins; near-ties go to the earliest start (Polis's own first).
+        best = int(np.flatnonzero(cost <= cost.min() + 1e-12)[0])
+        centres, labels = centres[best], labels[best]
         used = np.unique(labels)
         if len(used) < 2 or len(used) >= n_base:
             continue
         labels = np.searchsorted(used, labels)
-        sil = float(silhouette_score(points, labels))
-        found[len(used)] = GroupCandidate(len(used), labels, centres[used], sil)
+        sil = silhouette(dist, labels)
+        smallest = int(np.bincount(labels, weights=weights).min())
+        found[len(used)] = GroupCandidate(
+            len(used), labels, centres[used], sil, silhouette(dist, labels, weights), smallest
+        )
     return found
 
 
-def choose_k(
-    candidates: dict[int, GroupCandidate],
-    tolerance: float = 0.0,
-    min_silhouette: float = MIN_SILHOUETTE,
-) -> tuple[int, str]:
-    """The smallest k whose silhouette is within ``tolerance`` of the best, and a note.
+def eligible(candidates: dict[int, GroupCandidate], min_size: int) -> dict[int, GroupCandidate]:
+    """The candidates whose every group holds at least ``min_size`` participants."""
+    return {k: c for k, c in candidates.items() if c.smallest >= min_size}
 
-    ``tolerance`` = 0 is Polis's rule (the best silhouette). Returns k = 1 (one camp)
-    when no candidate reaches ``min_silhouette``.
+
+def best_silhouette(candidates: dict[int, GroupCandidate], min_size: int) -> float:
+    """The structure statistic: best participant silhouette of the eligible candidates.
+
+    Weighted by members, so that a few far-out base clusters of one or two low-vote
+    participants weigh as little as they are; -inf when no candidate is eligible.
+    """
+    kept = eligible(candidates, min_size)
+    return max((c.participant_silhouette for c in kept.values()), default=-math.inf)
+
+
+def choose_k(
+    candidates: dict[int, GroupCandidate], tolerance: float = 0.0, min_size: int = 0
+) -> tuple[int, str]:
+    """The smallest eligible k whose silhouette is within ``tolerance`` of the best, and a
+    note. ``tolerance`` = 0 and ``min_size`` = 0 are Polis's rule (the best silhouette).
+
+    Returns k = 1 when no candidate has groups of at least ``min_size``; whether a k > 1
+    is shown at all is the structure test's decision (the caller's).
     """
     if not candidates:
         return 1, "too few distinct opinions to find groups"
-    best = max(c.silhouette for c in candidates.values())
-    if best < min_silhouette:
-        return 1, (
-            f"no group structure: the best silhouette, {best:.2f}, is below {min_silhouette:.2f}"
-        )
-    k = min(c.k for c in candidates.values() if c.silhouette >= best - tolerance)
-    return k, f"{k} groups (silhouette {candidates[k].silhouette:.2f})"
+    kept = eligible(candidates, min_size)
+    if not kept:
+        return 1, f"no grouping has every group of at least {min_size} participants"
+    best = max(c.silhouette for c in kept.values())
+    k = min(c.k for c in kept.values() if c.silhouette >= best - tolerance)
+    return k, f"{k} groups (silhouette {kept[k].silhouette:.2f})"
 
 
 @dataclass(frozen=True)

@@ -4,31 +4,30 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
 from .clustering import (
-    MIN_SILHOUETTE,
     BaseClusters,
     GroupCandidate,
     base_clusters,
+    best_silhouette,
     choose_k,
     group_candidates,
     select_in_conv,
     stable_ids,
     update_k,
 )
-from .consensus import consensus
+from .consensus import MIN_VOTERS, consensus
 from .matrix import ParticipantAttributes, StatementFlags, VoteMatrix
 from .pca import PCAResult, sparse_pca
 from .repness import repness
 from .result import AnalysisResult, AnalysisState, Group
 from .routing import priorities, uncertainty
+from .structure import Rules, grouping_statistic, structure_test
 from .tallies import group_tallies
-
-RESTARTS = 10
-K_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -37,13 +36,13 @@ class _Clustering:
     in_conv: np.ndarray  # (P,) bool
     base: BaseClusters | None
     candidates: dict[int, GroupCandidate]
-    best_k: int
-    note: str
+    best_k: int = 1
+    note: str = "too few participants to find groups"
+    p_value: float | None = None
 
 
-def _cluster(
-    votes, flags, random_state, state, restarts, k_tolerance, min_silhouette, timings, base_iter=20
-):
+def _groupings(votes, flags, random_state, state, rules, timings, base_iter=20) -> _Clustering:
+    """PCA, in-conv set, base clusters and the candidate groupings; no choice of k yet."""
     tick = time.perf_counter()
     reference = None
     if state is not None:
@@ -58,7 +57,7 @@ def _cluster(
     members = np.flatnonzero(in_conv)
     timings["in_conv"] = time.perf_counter() - tick
     if len(members) < 3:
-        return _Clustering(pca, in_conv, None, {}, 1, "too few participants to find groups")
+        return _Clustering(pca, in_conv, None, {})
 
     tick = time.perf_counter()
     # "First distinct points" in participant-id order, so row order does not matter.
@@ -68,10 +67,38 @@ def _cluster(
     timings["base_clusters"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    candidates = group_candidates(base, restarts=restarts, random_state=random_state)
-    best_k, note = choose_k(candidates, k_tolerance, min_silhouette)
+    candidates = group_candidates(base, restarts=rules.restarts, random_state=random_state)
     timings["groups"] = time.perf_counter() - tick
-    return _Clustering(pca, in_conv, base, candidates, best_k, note)
+    return _Clustering(pca, in_conv, base, candidates)
+
+
+def _cluster(votes, flags, random_state, state, rules, timings, base_iter=20, test=True):
+    """Candidate groupings, the k to show, and the structure test's p-value."""
+    c = _groupings(votes, flags, random_state, state, rules, timings, base_iter)
+    if c.base is None:
+        return c
+    min_size = rules.min_size(int(c.in_conv.sum()))
+    best_k, note = choose_k(c.candidates, rules.k_tolerance, min_size)
+    p_value = None
+    if best_k > 1 and test and rules.alpha is not None:
+        tick = time.perf_counter()
+        found = structure_test(
+            votes,
+            c.in_conv,
+            partial(grouping_statistic, flags=flags, rules=rules, random_state=random_state),
+            random_state,
+            rules.n_permutations,
+        )
+        p_value = found.p_value
+        if p_value > rules.alpha:
+            best = best_silhouette(c.candidates, min_size)
+            best_k = 1
+            note = (
+                f"no group structure: the best participant silhouette, {best:.2f}, is no "
+                f"better than shuffled votes give (p = {p_value:.3f})"
+            )
+        timings["structure_test"] = time.perf_counter() - tick
+    return replace(c, best_k=best_k, note=note, p_value=p_value)
 
 
 def _align(old_ids, old_components, new_ids) -> np.ndarray:
@@ -102,9 +129,11 @@ def cluster_labels(
     """(P,) group labels (-1 unclustered) from PCA, in-conv, base clusters and k choice.
 
     No hysteresis and no sticky in-conv set: the fast path for bootstrap resamples.
-    ``start``, the state of a run on the full data, only seeds the PCA signs and the base
-    centres so that a resample converges in a few iterations. Groups are numbered by
-    size, largest first.
+    ``start``, the state of a run on the full data, seeds the PCA signs and the base
+    centres so that a resample converges in a few iterations, and carries that run's
+    structure decision: one group if it showed one, no new structure test otherwise
+    (the test is of the conversation, not of each resample). Without ``start`` the full
+    decision, test included, is made. Groups are numbered by size, largest first.
     """
     state = None
     if start is not None:
@@ -119,10 +148,9 @@ def cluster_labels(
         )
     # Started from the full data's centres, a resample needs only a few iterations.
     base_iter = 20 if state is None else 5
-    c = _cluster(
-        votes, flags, random_state, state, RESTARTS, K_TOLERANCE, MIN_SILHOUETTE, {}, base_iter
-    )
-    labels = _participant_groups(c, c.best_k, votes.shape[0])
+    c = _cluster(votes, flags, random_state, state, Rules(), {}, base_iter, test=start is None)
+    one_camp = start is not None and start.k_history.shown == 1
+    labels = _participant_groups(c, 1 if one_camp else c.best_k, votes.shape[0])
     clustered = labels >= 0
     labels[clustered] = stable_ids(labels[clustered], votes.participant_ids[clustered])
     return labels
@@ -138,18 +166,19 @@ def analyse(
     beyond: bool = True,
     n_bootstrap: int = 20,
     threshold: float = 0.6,
+    min_voters: int = MIN_VOTERS,
     weight_by: str | None = None,
-    restarts: int = RESTARTS,
-    k_tolerance: float = K_TOLERANCE,
-    min_silhouette: float = MIN_SILHOUETTE,
+    rules: Rules | None = None,
 ) -> AnalysisResult:
     """Analyse a conversation: Polis's groups, repness, consensus, routing, and beyond.
 
     ``previous`` (the last result for the same conversation) warm-starts the base
     clusters, carries the k hysteresis and sticky in-conv set, and keeps group ids.
-    ``restarts`` = 0, ``k_tolerance`` = 0 and ``min_silhouette`` = -1 give Polis's exact
-    rules, which always show at least two groups (see
-    :mod:`consult.analysis.clustering`). Deterministic for a fixed ``random_state``.
+    ``rules`` (default :class:`Rules`) say how k is chosen; ``Rules.polis()`` gives
+    Polis's exact rules, which always show at least two groups (see
+    :mod:`consult.analysis.clustering` and :mod:`consult.analysis.structure`).
+    ``min_voters`` is the voter floor of every consensus figure (majority, group-informed,
+    broad agreement, bridging). Deterministic for a fixed ``random_state``.
     """
     start = time.perf_counter()
     n_p, n_s = votes.shape
@@ -159,7 +188,7 @@ def analyse(
         raise ValueError("flags must have one entry per statement, attributes one per participant")
     timings: dict[str, float] = {}
     state = None if previous is None else previous.state
-    c = _cluster(votes, flags, random_state, state, restarts, k_tolerance, min_silhouette, timings)
+    c = _cluster(votes, flags, random_state, state, rules or Rules(), timings)
 
     tick = time.perf_counter()
     history = update_k(
@@ -194,6 +223,7 @@ def analyse(
         tallies.seen,
         votes.statement_ids,
         eligible,
+        min_voters,
     )
     uncertain = uncertainty(totals.passed[0], totals.seen[0], votes.statement_ids, eligible)
     priority = priorities(
@@ -233,6 +263,7 @@ def analyse(
             n_bootstrap,
             weight_by,
             state_out,
+            min_voters,
         )
         timings["beyond"] = time.perf_counter() - tick
     timings["total"] = time.perf_counter() - start
@@ -268,6 +299,7 @@ def analyse(
         },
         state=state_out,
         beyond=beyond_result,
+        structure_p_value=c.p_value,
     )
 
 
@@ -283,7 +315,16 @@ def _describe(group: int, labels, projections, attributes: ParticipantAttributes
 
 
 def _beyond(
-    votes, flags, attributes, labels, random_state, threshold, n_bootstrap, weight_by, hint
+    votes,
+    flags,
+    attributes,
+    labels,
+    random_state,
+    threshold,
+    n_bootstrap,
+    weight_by,
+    hint,
+    min_voters=MIN_VOTERS,
 ):
     try:
         from .beyond import beyond_polis
@@ -298,6 +339,7 @@ def _beyond(
         labels,
         lambda resampled, seed: cluster_labels(resampled, flags, seed, hint),
         threshold=threshold,
+        min_voters=min_voters,
         n_bootstrap=n_bootstrap,
         weight_by=weight_by,
         random_state=random_state,

@@ -58,6 +58,9 @@ class AnalysisResult:
     - ``group_labels`` (P,) group id or -1; ``groups``: one :class:`Group` per group.
     - ``k``: groups shown (1 = one camp); ``best_k`` this run's silhouette winner;
       ``silhouettes``: k -> silhouette; ``unimodal`` and ``structure_note`` explain k = 1.
+    - ``structure_p_value``: the permutation test's p-value for "no opinion structure"
+      (:mod:`consult.analysis.structure`); None when it was not run (no grouping with
+      groups of the minimum size to test, or Polis's rules). k = 1 when it exceeds 0.05.
     - ``tallies``: per-group counts and rates, rows in ``groups`` order.
     - ``totals``: the same over all participants (one row).
     - ``repness``: group id -> representative statements.
@@ -92,6 +95,7 @@ class AnalysisResult:
     sizes: dict[str, int]
     state: AnalysisState
     beyond: Any = field(default=None)
+    structure_p_value: float | None = None
 
     def groups_by_participant(self) -> dict[int, int]:
         """Clustered participant id -> group id."""
