@@ -53,9 +53,7 @@ def test_four_dissenting_industry_voters_make_it_not_assessable_never_broad():
     data = _run(inputs).to_json_dict()
     assert data["broad_agreement"] == [] and data["not_assessable"] == []
     held = data["holdouts"][0]["holdouts"]
-    assert [(h["family"], h["segment"], h["voters"]) for h in held] == [
-        ("sector", "industry", 10)
-    ]
+    assert [(h["family"], h["segment"], h["voters"]) for h in held] == [("sector", "industry", 10)]
 
 
 def test_five_unanimous_voters_do_not_pass():
@@ -63,7 +61,9 @@ def test_five_unanimous_voters_do_not_pass():
     data = _run(inputs).to_json_dict()
     assert data["broad_agreement"] == []
     assert data["insufficient_data"] == [0]
-    named = {(s["family"], s["segment"], s["voters"]) for s in data["not_assessable"][0]["segments"]}
+    named = {
+        (s["family"], s["segment"], s["voters"]) for s in data["not_assessable"][0]["segments"]
+    }
     assert named == {("overall", "all", 5), ("group", 0, 5), ("sector", "academia", 5)}
     # Ten unanimous voters clear both the floor and the 0.6 bar (lower bound ~0.83).
     data = _run(_conversation(["academia"] * 10, lambda i, s: [(0, 1)])).to_json_dict()
