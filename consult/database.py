@@ -52,7 +52,13 @@ def write_transaction() -> Iterator[None]:
     Objects loaded before (the user, the consultation) are not expired by these
     commits: the use case checks what it needs inside the transaction, and reloading
     them on every access would double the queries of the busiest requests.
+
+    A unit of work called inside another (removing a reported item while resolving the
+    report) joins the outer transaction: it commits, or rolls back, with the outer one.
     """
+    if _immediate.get():
+        yield
+        return
     session = db.session()
     expire = session.expire_on_commit
     session.expire_on_commit = False
