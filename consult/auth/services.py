@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from consult import geo
 from consult.auth.models import Sector, StakeholderProfile, User
 from consult.consultations.models import Consultation, ConsultationRole, Role
+from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import DomainError, Forbidden, NotFound
 from consult.extensions import db
@@ -75,8 +76,9 @@ def register_user(
     country = (country or "").strip().upper()
     if not geo.is_known_country(country):
         raise DomainError(_("Choose a country from the list."), field="country")
+    taken = DomainError(_("An account with this email already exists."), field="email")
     if find_user_by_email(email):
-        raise DomainError(_("An account with this email already exists."), field="email")
+        raise taken
     user = User(
         email=email,
         display_name=display_name,
@@ -86,13 +88,12 @@ def register_user(
     user.profile = StakeholderProfile(
         sector=sector, country=country, organisation=(organisation or "").strip() or None
     )
-    db.session.add(user)
     try:
-        db.session.commit()
+        with write_transaction():
+            db.session.add(user)
     except sa.exc.IntegrityError:
         # Two registrations with one email at the same moment: the unique index decides.
-        db.session.rollback()
-        raise DomainError(_("An account with this email already exists."), field="email") from None
+        raise taken from None
     return user
 
 
@@ -105,8 +106,8 @@ def authenticate(email: str, password: str) -> User:
         raise DomainError(_("Wrong email or password."))
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         raise DomainError(_("Wrong email or password."))
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with write_transaction():
+        user.last_login_at = utcnow()
     return user
 
 
@@ -117,16 +118,16 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password_hash(user.password_hash, current_password):
         raise DomainError(_("Your current password is not right."), field="current_password")
     _check_password_length(new_password, "new_password")
-    user.password_hash = hash_password(new_password)
-    db.session.commit()
+    with write_transaction():
+        user.password_hash = hash_password(new_password)
 
 
 def make_admin(email: str) -> User:
     user = find_user_by_email(email)
     if user is None:
         raise NotFound(_("No account with that email."))
-    user.is_admin = True
-    db.session.commit()
+    with write_transaction():
+        user.is_admin = True
     return user
 
 
@@ -167,12 +168,12 @@ def grant_role(user: User, consultation: Consultation, role: Role, granted_by: U
     )
     if held:
         return
-    db.session.add(
-        ConsultationRole(
-            user_id=user.id,
-            consultation_id=consultation.id,
-            role=role,
-            granted_by_id=granted_by.id if granted_by else None,
+    with write_transaction():
+        db.session.add(
+            ConsultationRole(
+                user_id=user.id,
+                consultation_id=consultation.id,
+                role=role,
+                granted_by_id=granted_by.id if granted_by else None,
+            )
         )
-    )
-    db.session.commit()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from consult.auth.services import ensure_role
+from consult.database import write_transaction
 from consult.drafts.models import Clause
 from consult.drafts.services import append_clause, ensure_working_version, find_clause
 from consult.errors import DomainError
-from consult.extensions import db
 from consult.moderation.access import TEAM
 from consult.moderation.audit import record_event
 from consult.moderation.services import get_item
@@ -38,19 +38,19 @@ def promote(user, consultation, kind: str, item_id: int, language: str, into: st
     text = promotable_text(kind, item)
     if language not in consultation.languages:
         raise DomainError(_("Choose one of the consultation's languages."), field="language")
-    working = ensure_working_version(user, consultation)
     sources = {"source_comment_id": None, "source_statement_id": None}
     sources["source_comment_id" if kind == "comment" else "source_statement_id"] = item.id
-    if into:
-        clause = find_clause(working, into)
-        clause.text = {**clause.text, language: text}
-        for name, value in sources.items():
-            setattr(clause, name, value)
-    else:
-        clause = append_clause(working, {}, {language: text}, **sources)
-    record_event(
-        user, consultation.id, "promote", kind, item.id,
-        lineage_key=clause.lineage_key, language=language, new_clause=not into,
-    )  # fmt: skip
-    db.session.commit()
+    with write_transaction():
+        working = ensure_working_version(user, consultation)
+        if into:
+            clause = find_clause(working, into)
+            clause.text = {**clause.text, language: text}
+            for name, value in sources.items():
+                setattr(clause, name, value)
+        else:
+            clause = append_clause(working, {}, {language: text}, **sources)
+        record_event(
+            user, consultation.id, "promote", kind, item.id,
+            lineage_key=clause.lineage_key, language=language, new_clause=not into,
+        )  # fmt: skip
     return clause

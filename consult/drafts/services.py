@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation
 from consult.consultations.services import current_version
+from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX, Clause, DraftVersion
 from consult.drafts.provenance import clause_adoption
@@ -119,14 +120,14 @@ def save_clause(user, consultation, lineage_key: str, heading: dict, text: dict)
         clean_texts(consultation, heading, heading=True),
         clean_texts(consultation, text),
     )
-    clause = find_clause(ensure_working_version(user, consultation), lineage_key)
-    before = dict(clause.text)
-    clause.heading, clause.text = heading, text
-    record_event(
-        user, consultation.id, "edit_clause", "clause", clause.id,
-        lineage_key=lineage_key, languages=sorted(k for k in text if text[k] != before.get(k)),
-    )  # fmt: skip
-    db.session.commit()
+    with write_transaction():
+        clause = find_clause(ensure_working_version(user, consultation), lineage_key)
+        before = dict(clause.text)
+        clause.heading, clause.text = heading, text
+        record_event(
+            user, consultation.id, "edit_clause", "clause", clause.id,
+            lineage_key=lineage_key, languages=sorted(k for k in text if text[k] != before.get(k)),
+        )  # fmt: skip
     return clause
 
 
@@ -137,12 +138,12 @@ def add_clause(user, consultation, heading: dict, text: dict) -> Clause:
         clean_texts(consultation, heading, heading=True),
         clean_texts(consultation, text),
     )
-    working = ensure_working_version(user, consultation)
-    clause = append_clause(working, heading, text)
-    record_event(
-        user, consultation.id, "add_clause", "clause", clause.id, lineage_key=clause.lineage_key
-    )
-    db.session.commit()
+    with write_transaction():
+        working = ensure_working_version(user, consultation)
+        clause = append_clause(working, heading, text)
+        record_event(
+            user, consultation.id, "add_clause", "clause", clause.id, lineage_key=clause.lineage_key
+        )
     return clause
 
 
@@ -160,13 +161,15 @@ def remove_clause(user, consultation, lineage_key: str) -> None:
     """Take a clause out of the working version; later clauses move up."""
     ensure_role(user, consultation, *TEAM)
     find_clause(working_version(consultation) or current_version(consultation), lineage_key)
-    working = ensure_working_version(user, consultation)
-    clause = find_clause(working, lineage_key)
-    working.clauses.remove(clause)
-    db.session.flush()
-    _renumber(working, list(working.clauses))
-    record_event(user, consultation.id, "remove_clause", "clause", None, lineage_key=lineage_key)
-    db.session.commit()
+    with write_transaction():
+        working = ensure_working_version(user, consultation)
+        clause = find_clause(working, lineage_key)
+        working.clauses.remove(clause)
+        db.session.flush()
+        _renumber(working, list(working.clauses))
+        record_event(
+            user, consultation.id, "remove_clause", "clause", None, lineage_key=lineage_key
+        )
 
 
 def reorder_clauses(user, consultation, order: list[str]) -> None:
@@ -178,11 +181,11 @@ def reorder_clauses(user, consultation, order: list[str]) -> None:
         raise DomainError(_("Each clause may appear only once in the new order."), field="order")
     if sorted(order) != sorted(keys):
         raise DomainError(_("The new order must list every clause of the draft."), field="order")
-    working = ensure_working_version(user, consultation)
-    by_key = {c.lineage_key: c for c in working.clauses}
-    _renumber(working, [by_key[key] for key in order])
-    record_event(user, consultation.id, "reorder_clauses", "version", working.id, order=order)
-    db.session.commit()
+    with write_transaction():
+        working = ensure_working_version(user, consultation)
+        by_key = {c.lineage_key: c for c in working.clauses}
+        _renumber(working, [by_key[key] for key in order])
+        record_event(user, consultation.id, "reorder_clauses", "version", working.id, order=order)
 
 
 def _renumber(working: DraftVersion, ordered: list[Clause]) -> None:
@@ -199,14 +202,14 @@ def _renumber(working: DraftVersion, ordered: list[Clause]) -> None:
 def discard_working_version(user, consultation) -> None:
     """Throw away the unpublished changes."""
     ensure_role(user, consultation, *TEAM)
-    working = working_version(consultation)
-    if working is None:
-        raise DomainError(_("There are no unpublished changes."))
-    record_event(
-        user, consultation.id, "discard_draft", "version", working.id, number=working.number
-    )
-    db.session.delete(working)
-    db.session.commit()
+    with write_transaction():
+        working = working_version(consultation)
+        if working is None:
+            raise DomainError(_("There are no unpublished changes."))
+        record_event(
+            user, consultation.id, "discard_draft", "version", working.id, number=working.number
+        )
+        db.session.delete(working)
 
 
 def _texts(values: dict | None) -> dict:
@@ -257,32 +260,32 @@ def publish_version(user, consultation, change_summary: str) -> DraftVersion:
         _("Keep this under %(n)d characters.", n=SUMMARY_MAX),
         _("Say what changed in this version."),
     )
-    working = working_version(consultation)
-    previous = current_version(consultation)
-    if working is None or not has_changes(previous, working):
-        raise DomainError(_("Nothing has changed since the last published version."))
-    before = {c.lineage_key: c for c in previous.clauses} if previous else {}
-    changed = []
-    for clause in working.clauses:
-        old = before.get(clause.lineage_key)
-        if old is not None and old.statement_id and _texts(old.text) == _texts(clause.text):
-            clause.statement_id = old.statement_id
-            continue
-        statement = Statement.for_clause(consultation.id, clause.lineage_key)
-        db.session.add(statement)
-        db.session.flush()
-        clause.statement_id = statement.id
-        changed.append(clause)
-    working.published_at, working.published_by_id = utcnow(), user.id
-    working.change_summary = summary
-    _link_adopted_contributions(user, consultation, working, changed)
-    kept = {c.lineage_key for c in working.clauses}
-    record_event(
-        user, consultation.id, "publish", "version", working.id, summary,
-        number=working.number, changed=[c.lineage_key for c in changed],
-        removed=[key for key in before if key not in kept],
-    )  # fmt: skip
-    db.session.commit()
+    with write_transaction():
+        working = working_version(consultation)
+        previous = current_version(consultation)
+        if working is None or not has_changes(previous, working):
+            raise DomainError(_("Nothing has changed since the last published version."))
+        before = {c.lineage_key: c for c in previous.clauses} if previous else {}
+        changed = []
+        for clause in working.clauses:
+            old = before.get(clause.lineage_key)
+            if old is not None and old.statement_id and _texts(old.text) == _texts(clause.text):
+                clause.statement_id = old.statement_id
+                continue
+            statement = Statement.for_clause(consultation.id, clause.lineage_key)
+            db.session.add(statement)
+            db.session.flush()
+            clause.statement_id = statement.id
+            changed.append(clause)
+        working.published_at, working.published_by_id = utcnow(), user.id
+        working.change_summary = summary
+        _link_adopted_contributions(user, consultation, working, changed)
+        kept = {c.lineage_key for c in working.clauses}
+        record_event(
+            user, consultation.id, "publish", "version", working.id, summary,
+            number=working.number, changed=[c.lineage_key for c in changed],
+            removed=[key for key in before if key not in kept],
+        )  # fmt: skip
     return working
 
 

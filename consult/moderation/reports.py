@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation
+from consult.database import write_transaction
 from consult.errors import Conflict, DomainError, NotFound
 from consult.extensions import db
 from consult.moderation.access import TEAM
@@ -33,19 +34,17 @@ def resolve_report(user, consultation, report_id: int, action: str, reason=None,
     if report.resolved_at is not None:
         raise Conflict(_("Someone else dealt with this report a moment ago. Nothing was changed."))
     kind, target = report_target(report)
-    if action == "remove":
-        moderate(
-            user, consultation, kind, target.id, "reject", expected or target.moderation_state,
-            reason, commit=False,
-        )  # fmt: skip
-    else:
-        reason = clean_reason(reason, required=False)
-        if not resolve_reports(user, kind, target.id, "dismissed"):
-            db.session.rollback()
-            raise Conflict(
-                _("Someone else dealt with this report a moment ago. Nothing was changed.")
-            )
-        record_event(user, consultation.id, "dismiss_report", "report", report.id, reason)
-    db.session.commit()
+    with write_transaction():
+        if action == "remove":
+            # Rejecting the item joins this transaction: both happen, or neither.
+            seen = expected or target.moderation_state
+            moderate(user, consultation, kind, target.id, "reject", seen, reason)
+        else:
+            reason = clean_reason(reason, required=False)
+            if not resolve_reports(user, kind, target.id, "dismissed"):
+                raise Conflict(
+                    _("Someone else dealt with this report a moment ago. Nothing was changed.")
+                )
+            record_event(user, consultation.id, "dismiss_report", "report", report.id, reason)
     db.session.refresh(report)
     return report

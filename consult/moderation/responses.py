@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation
+from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import DomainError
 from consult.extensions import db
@@ -79,20 +80,20 @@ def record_response(user, consultation, kind: str, item_id: int, outcome, reason
     except ValueError:
         raise DomainError(_("Choose an answer from the list."), field="outcome") from None
     reason = clean_reason(reason, required=True)
-    response = response_for(kind, item.id)
-    if response is None:
-        response = ContributionResponse(
-            consultation_id=consultation.id,
-            comment_id=item.id if kind == "comment" else None,
-            statement_id=item.id if kind == "statement" else None,
-            outcome=outcome,
-            reason=reason,
-            responded_by_id=user.id,
-        )
-        db.session.add(response)
-    else:
-        response.outcome, response.reason = outcome, reason
-        response.responded_by_id, response.updated_at = user.id, utcnow()
-    record_event(user, consultation.id, "respond", kind, item.id, reason, outcome=outcome.value)
-    db.session.commit()
+    with write_transaction():
+        response = response_for(kind, item.id)
+        if response is None:
+            response = ContributionResponse(
+                consultation_id=consultation.id,
+                comment_id=item.id if kind == "comment" else None,
+                statement_id=item.id if kind == "statement" else None,
+                outcome=outcome,
+                reason=reason,
+                responded_by_id=user.id,
+            )
+            db.session.add(response)
+        else:
+            response.outcome, response.reason = outcome, reason
+            response.responded_by_id, response.updated_at = user.id, utcnow()
+        record_event(user, consultation.id, "respond", kind, item.id, reason, outcome=outcome.value)
     return response

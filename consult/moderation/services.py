@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation
+from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, NotFound, checked_text
 from consult.extensions import db
@@ -191,8 +192,6 @@ def moderate(
     expected_state: str | ModerationState,
     reason: str | None = None,
     duplicate_of_id: int | None = None,
-    *,
-    commit: bool = True,
 ):
     """Approve, reject, mark meta or mark duplicate one statement or comment.
 
@@ -227,27 +226,25 @@ def moderate(
             _("This item is already %(state)s. Nothing was changed.", state=STATE_LABELS[expected])
         )
     model = MODELS[kind]
-    result = db.session.execute(
-        sa.update(model)
-        .where(model.id == item.id, model.moderation_state == expected)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        db.session.refresh(item)
-        raise Conflict(
-            _(
-                "Someone else moderated this item a moment ago: it is now %(state)s. "
-                "Nothing was changed.",
-                state=STATE_LABELS[item.moderation_state],
-            )
+    with write_transaction():
+        result = db.session.execute(
+            sa.update(model)
+            .where(model.id == item.id, model.moderation_state == expected)
+            .values(**values)
+            .execution_options(synchronize_session=False)
         )
-    if new_state is ModerationState.REJECTED:
-        resolve_reports(user, kind, item.id, "removed")
-    record_event(user, consultation.id, action, kind, item.id, reason, **details)
-    if commit:
-        db.session.commit()
+        if result.rowcount != 1:
+            db.session.refresh(item)  # the state it has now, for the message
+            raise Conflict(
+                _(
+                    "Someone else moderated this item a moment ago: it is now %(state)s. "
+                    "Nothing was changed.",
+                    state=STATE_LABELS[item.moderation_state],
+                )
+            )
+        if new_state is ModerationState.REJECTED:
+            resolve_reports(user, kind, item.id, "removed")
+        record_event(user, consultation.id, action, kind, item.id, reason, **details)
     db.session.refresh(item)
     return item
 
@@ -299,7 +296,6 @@ def bulk_moderate(user, selections: list[tuple[str, int, str]], action: str, rea
         try:
             moderate(user, consultation, kind, item_id, action, seen, reason)
         except DomainError as error:
-            db.session.rollback()
             outcome.problems.append(f"#{item_id}: {error.message}")
         else:
             outcome.done += 1

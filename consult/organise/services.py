@@ -21,6 +21,7 @@ from consult.consultations.models import (
     Role,
     Status,
 )
+from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, Forbidden, NotFound, checked_text
 from consult.extensions import db
@@ -104,25 +105,28 @@ def create_consultation(user, slug: str, settings: Settings) -> Consultation:
         raise DomainError(
             _("Use 3 to 80 lower-case letters, digits and hyphens for the address."), "slug"
         )
-    if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == slug)):
-        raise DomainError(_("Another consultation already uses this address."), field="slug")
-    consultation = Consultation(slug=slug, status=Status.DRAFT, created_by_id=user.id)
-    for name, value in _clean(settings).items():
-        setattr(consultation, name, value)
-    db.session.add(consultation)
-    db.session.flush()
-    db.session.add(
-        ConsultationRole(
-            consultation_id=consultation.id, user_id=user.id, role=Role.ORGANISER,
-            granted_by_id=user.id,
-        )
-    )  # fmt: skip
-    record_event(user, consultation.id, "create_consultation", "consultation", consultation.id)
+    values = _clean(settings)
+    taken = DomainError(_("Another consultation already uses this address."), field="slug")
     try:
-        db.session.commit()
+        with write_transaction():
+            if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == slug)):
+                raise taken
+            consultation = Consultation(slug=slug, status=Status.DRAFT, created_by_id=user.id)
+            for name, value in values.items():
+                setattr(consultation, name, value)
+            db.session.add(consultation)
+            db.session.flush()
+            db.session.add(
+                ConsultationRole(
+                    consultation_id=consultation.id, user_id=user.id, role=Role.ORGANISER,
+                    granted_by_id=user.id,
+                )
+            )  # fmt: skip
+            record_event(
+                user, consultation.id, "create_consultation", "consultation", consultation.id
+            )
     except sa.exc.IntegrityError:
-        db.session.rollback()
-        raise DomainError(_("Another consultation already uses this address."), "slug") from None
+        raise taken from None  # the same address taken a moment ago: the unique index decides
     return consultation
 
 
@@ -130,12 +134,12 @@ def update_settings(user, consultation: Consultation, settings: Settings) -> Con
     """Change the title, summary, languages, schedule and rules of a consultation."""
     ensure_role(user, consultation, Role.ORGANISER)
     values = _clean(settings)
-    changed = sorted(k for k, v in values.items() if getattr(consultation, k) != v)
-    for name, value in values.items():
-        setattr(consultation, name, value)
-    record_event(user, consultation.id, "edit_settings", "consultation", consultation.id,
-                 changed=changed)  # fmt: skip
-    db.session.commit()
+    with write_transaction():
+        changed = sorted(k for k, v in values.items() if getattr(consultation, k) != v)
+        for name, value in values.items():
+            setattr(consultation, name, value)
+        record_event(user, consultation.id, "edit_settings", "consultation", consultation.id,
+                     changed=changed)  # fmt: skip
     return consultation
 
 
@@ -149,10 +153,10 @@ def set_status(user, consultation: Consultation, status: Status | str) -> Consul
     if status is consultation.status:
         raise Conflict(_("The consultation already has this status."))
     before = consultation.status.value
-    consultation.status = status
-    record_event(user, consultation.id, "set_status", "consultation", consultation.id,
-                 **{"from": before, "to": status.value})  # fmt: skip
-    db.session.commit()
+    with write_transaction():
+        consultation.status = status
+        record_event(user, consultation.id, "set_status", "consultation", consultation.id,
+                     **{"from": before, "to": status.value})  # fmt: skip
     return consultation
 
 
@@ -176,43 +180,47 @@ def appoint(user, consultation: Consultation, email: str, role: Role | str) -> C
     member = find_user_by_email(email or "")
     if member is None:
         raise DomainError(_("No account uses this email. Ask them to register first."), "email")
-    held = db.session.scalar(
-        sa.select(ConsultationRole).where(
-            ConsultationRole.consultation_id == consultation.id,
-            ConsultationRole.user_id == member.id,
-            ConsultationRole.role == role,
+    with write_transaction():
+        held = db.session.scalar(
+            sa.select(ConsultationRole).where(
+                ConsultationRole.consultation_id == consultation.id,
+                ConsultationRole.user_id == member.id,
+                ConsultationRole.role == role,
+            )
         )
-    )
-    if held:
-        raise DomainError(_("This person already has this role."), field="email")
-    granted = ConsultationRole(
-        consultation_id=consultation.id, user_id=member.id, role=role, granted_by_id=user.id
-    )
-    db.session.add(granted)
-    db.session.flush()
-    record_event(user, consultation.id, "appoint", "user", member.id, role=role.value)
-    db.session.commit()
+        if held:
+            raise DomainError(_("This person already has this role."), field="email")
+        granted = ConsultationRole(
+            consultation_id=consultation.id, user_id=member.id, role=role, granted_by_id=user.id
+        )
+        db.session.add(granted)
+        db.session.flush()
+        record_event(user, consultation.id, "appoint", "user", member.id, role=role.value)
     return granted
 
 
 def remove_member(user, consultation: Consultation, role_id: int) -> None:
     """Take a role away; the last organiser cannot be removed."""
     ensure_role(user, consultation, Role.ORGANISER)
-    held = db.session.get(ConsultationRole, role_id)
-    if held is None or held.consultation_id != consultation.id:
-        raise NotFound(_("This person has no such role here."))
-    if held.role is Role.ORGANISER:
-        organisers = db.session.scalar(
-            sa.select(sa.func.count()).where(
-                ConsultationRole.consultation_id == consultation.id,
-                ConsultationRole.role == Role.ORGANISER,
+    # Counted inside the write transaction, so two organisers removing each other at
+    # the same moment cannot leave the consultation with none.
+    with write_transaction():
+        held = db.session.get(ConsultationRole, role_id)
+        if held is None or held.consultation_id != consultation.id:
+            raise NotFound(_("This person has no such role here."))
+        if held.role is Role.ORGANISER:
+            organisers = db.session.scalar(
+                sa.select(sa.func.count()).where(
+                    ConsultationRole.consultation_id == consultation.id,
+                    ConsultationRole.role == Role.ORGANISER,
+                )
             )
+            if organisers <= 1:
+                raise Conflict(_("A consultation needs at least one organiser."))
+        record_event(
+            user, consultation.id, "remove_role", "user", held.user_id, role=held.role.value
         )
-        if organisers <= 1:
-            raise Conflict(_("A consultation needs at least one organiser."))
-    record_event(user, consultation.id, "remove_role", "user", held.user_id, role=held.role.value)
-    db.session.delete(held)
-    db.session.commit()
+        db.session.delete(held)
 
 
 def participants_to_verify(consultation: Consultation, verification: str | None = None):
@@ -256,9 +264,9 @@ def verify_profile(user, consultation, member_id: int, decision: str, note: str 
         if decision == "declined"
         else None,
     )
-    profile.verification = Verification(decision)
-    profile.verification_note = note or None
-    profile.verified_by_id, profile.verified_at = user.id, utcnow()
-    record_event(user, consultation.id, f"profile_{decision}", "user", member_id, note or None)
-    db.session.commit()
+    with write_transaction():
+        profile.verification = Verification(decision)
+        profile.verification_note = note or None
+        profile.verified_by_id, profile.verified_at = user.id, utcnow()
+        record_event(user, consultation.id, f"profile_{decision}", "user", member_id, note or None)
     return profile

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from consult.auth.models import User
 from consult.consultations.models import Consultation, Participant
+from consult.database import write_transaction
 from consult.errors import LoginRequired
 from consult.extensions import db
 from consult.participation.models import Comment, Statement, Vote, VoteEvent
@@ -140,29 +141,29 @@ def claim_pseudonymous(user: User, keys: dict[str, str]) -> int:
     consultations were claimed.
     """
     claimed = 0
-    for consultation_id, key in keys.items():
-        anonymous = db.session.scalar(
-            sa.select(Participant).where(
-                Participant.consultation_id == int(consultation_id),
-                Participant.anonymous_key == key,
-                Participant.user_id.is_(None),
+    with write_transaction():
+        for consultation_id, key in keys.items():
+            anonymous = db.session.scalar(
+                sa.select(Participant).where(
+                    Participant.consultation_id == int(consultation_id),
+                    Participant.anonymous_key == key,
+                    Participant.user_id.is_(None),
+                )
             )
-        )
-        if anonymous is None:
-            continue
-        existing = db.session.scalar(
-            sa.select(Participant).where(
-                Participant.consultation_id == anonymous.consultation_id,
-                Participant.user_id == user.id,
+            if anonymous is None:
+                continue
+            existing = db.session.scalar(
+                sa.select(Participant).where(
+                    Participant.consultation_id == anonymous.consultation_id,
+                    Participant.user_id == user.id,
+                )
             )
-        )
-        if existing is None:
-            anonymous.user_id = user.id
-            anonymous.anonymous_key = None
-        else:
-            _merge_into(anonymous, existing)
-        claimed += 1
-    db.session.commit()
+            if existing is None:
+                anonymous.user_id = user.id
+                anonymous.anonymous_key = None
+            else:
+                _merge_into(anonymous, existing)
+            claimed += 1
     return claimed
 
 

@@ -143,3 +143,19 @@ def test_reports_are_dismissed_or_remove_the_item(team, contribute):
     assert third.resolution == "removed"
     with pytest.raises(NotFound):
         reports.resolve_report(team.other_moderator, team.other, third.id, "dismiss")
+
+
+def test_removing_a_reported_item_that_moved_on_leaves_the_report_open(
+    db, team, contribute, row_count
+):
+    # Rejecting the item and resolving its report are one write: a conflict undoes both.
+    c = team.consultation
+    statement = contribute.statement(c, moderation_state=ModerationState.APPROVED)
+    report = contribute.report(c, team.participant, statement=statement)
+    with pytest.raises(Conflict):
+        reports.resolve_report(team.moderator, c, report.id, "remove", "Abusive", "pending")
+    db.session.refresh(report)
+    db.session.refresh(statement)
+    assert report.resolved_at is None and report.resolution is None
+    assert statement.moderation_state is ModerationState.APPROVED
+    assert row_count(ModerationEvent) == 0
