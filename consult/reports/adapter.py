@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sqlalchemy as sa
 
 from consult import geo
-from consult.analysis import ParticipantAttributes, StatementFlags, VoteMatrix
 from consult.auth.models import StakeholderProfile, Verification
 from consult.consultations.models import Participant
 from consult.extensions import db
 from consult.participation.models import ModerationState, Statement, Vote, VoteEvent
+
+if TYPE_CHECKING:  # the engine is imported where arrays are built: pages need not load it
+    from consult.analysis import ParticipantAttributes, StatementFlags, VoteMatrix
 
 BATCH = 65_536
 
@@ -79,6 +82,8 @@ def read_vote_arrays(consultation_id: int) -> tuple[np.ndarray, np.ndarray, np.n
 
 def statement_table(consultation_id: int) -> tuple[np.ndarray, StatementFlags]:
     """Every statement of the consultation (sorted ids) and its moderation flags."""
+    from consult.analysis import StatementFlags
+
     rows = db.session.execute(
         sa.select(Statement.id, Statement.moderation_state)
         .where(Statement.consultation_id == consultation_id)
@@ -95,6 +100,8 @@ def statement_table(consultation_id: int) -> tuple[np.ndarray, StatementFlags]:
 
 def participant_attributes(consultation_id: int, participant_ids: np.ndarray):
     """Sector, region, income group and verification aligned with ``participant_ids``."""
+    from consult.analysis import ParticipantAttributes
+
     rows = db.session.execute(
         sa.select(
             Participant.id,
@@ -162,6 +169,8 @@ def read_input(consultation_id: int) -> AnalysisInput:
 def _matrix(participant, statement, value, statement_ids: np.ndarray) -> VoteMatrix:
     """The vote table holds one row per (participant, statement), so the matrix is built
     directly, without :meth:`VoteMatrix.from_triples`'s de-duplicating sort."""
+    from consult.analysis import VoteMatrix
+
     participant_ids, rows = np.unique(participant, return_inverse=True)
     cols = np.searchsorted(statement_ids, statement)
     # Cell order, as from_triples gives: results do not depend on the order rows come back.

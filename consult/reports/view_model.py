@@ -21,6 +21,10 @@ from flask_babel import gettext as _
 
 from consult.errors import Conflict
 
+# The codec's format (consult.analysis.codec.FORMAT, kept equal by a test): not imported,
+# since importing the analysis engine costs a web process seconds it does not need.
+FORMAT = 2
+
 
 class ViewDecodeError(ValueError):
     """The snapshot JSON lacks a part the view needs (the codec and this module disagree)."""
@@ -227,8 +231,6 @@ class SnapshotView:
 
 def decode_view(data: dict | None) -> SnapshotView:
     """The :class:`SnapshotView` of a stored result (see the module notes for errors)."""
-    from consult.analysis.codec import FORMAT  # here: pages load the engine only when needed
-
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise OutdatedSnapshot(
             _("This analysis was stored by an older version of Consult; it is being recomputed.")

@@ -65,6 +65,12 @@ def test_a_renamed_key_inside_an_entry_raises(analysed):
         view_model.decode_view(data)
 
 
+def test_the_view_reads_the_codecs_format():
+    from consult.analysis import codec
+
+    assert view_model.FORMAT == codec.FORMAT
+
+
 def test_an_older_format_is_a_409_that_says_so(analysed):
     with pytest.raises(view_model.OutdatedSnapshot) as raised:
         view_model.decode_view({**analysed.result, "format": 1})
