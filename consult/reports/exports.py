@@ -1,8 +1,13 @@
 """Data exports: the Polis CSV files, the full analysis as JSON, and a reproducible ZIP.
 
 Everything streams: each export is a generator of text or bytes that reads the database
-in batches. A ZIP holds the Polis files, the analysis, the parameters and seed, the
-Consult version and a SHA-256 manifest of every file in it.
+in batches. A ZIP holds the Polis files, the participants' attributes, the analysis, the
+parameters and seed, the Consult version and a SHA-256 manifest of every file in it.
+
+An export holds plain values only (no ORM objects), and runs its queries as it streams:
+the response's body is written after the view's session is gone, in a session of its
+own (see ``views._download``). A *public* export (a published report's data) withholds
+the text and author of every statement no moderator approved.
 """
 
 from __future__ import annotations
@@ -13,13 +18,18 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 import consult
+from consult.analysis.consensus import MIN_VOTERS
 from consult.consultations.models import Consultation
 from consult.errors import NotFound
+from consult.extensions import db
 from consult.i18n import localized
-from consult.reports import polis_csv
+from consult.participation.models import Statement
+from consult.reports import polis_csv, snapshots
+from consult.reports.adapter import participant_attributes
 from consult.reports.labels import statement_infos
 from consult.reports.models import AnalysisSnapshot
 
@@ -30,7 +40,8 @@ POLIS_FILES = (
     "participants-votes.csv",
     "comment-groups.csv",
 )
-EXPORTS = (*POLIS_FILES, "analysis.json", "bundle.zip")
+ATTRIBUTES_FILE = "participant-attributes.csv"
+EXPORTS = (*POLIS_FILES, ATTRIBUTES_FILE, "analysis.json", "bundle.zip")
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "zip": "application/zip"}
 
 
@@ -38,26 +49,66 @@ def media_type(name: str) -> str:
     return MEDIA[name.rsplit(".", 1)[1]]
 
 
-class Export:
-    """One consultation's exports, as of ``snapshot`` (its votes and statements) or now."""
+def check_name(name: str) -> str:
+    """``name`` if it is an export; NotFound (before any streaming starts) otherwise."""
+    if name not in EXPORTS:
+        raise NotFound(_("There is no export of that name."))
+    return name
 
-    def __init__(self, consultation: Consultation, snapshot: AnalysisSnapshot | None):
-        self.consultation = consultation
-        self.snapshot = snapshot
-        result = (snapshot.result if snapshot else None) or {}
-        self.result = result
+
+class Export:
+    """One consultation's exports, as of ``snapshot`` (its votes and statements) or now.
+
+    With ``public``, statements no moderator approved keep their rows (their votes are
+    in the analysis) but lose their text and author.
+    """
+
+    def __init__(
+        self, consultation: Consultation, snapshot: AnalysisSnapshot | None, public: bool = False
+    ):
+        self.public = public
+        self.slug = consultation.slug
+        self.consultation_id = consultation.id
+        self.title = localized(consultation.title, "en")
+        self.summary_text = localized(consultation.summary, "en")
+        self.snapshot_id = snapshot.id if snapshot else None
+        self.computed_at = snapshot.created_at.isoformat() if snapshot else None
+        self.snapshot_parameters = dict(snapshot.parameters or {}) if snapshot else None
+        # The run's figures through its typed view (decoded once per snapshot); the raw
+        # JSON only for analysis.json, which publishes the codec's versioned format.
+        self.view = snapshots.view_of(snapshot) if snapshot else None
+        self.result = snapshot.result if snapshot else None
         self.up_to = snapshot.last_vote_event_id if snapshot else None
-        self.numbering = polis_csv.Numbering(consultation.id, result.get("statements"))
-        participants = result.get("participants") or {}
-        self.groups = dict(
-            zip(participants.get("ids", []), participants.get("groups", []), strict=True)
+        view = self.view
+        self.numbering = polis_csv.Numbering(
+            consultation.id, list(view.statement_ids) if view else None
+        )
+        people = view.participants if view else None
+        self.groups = (
+            dict(zip(people.ids.tolist(), people.groups.tolist(), strict=True)) if people else {}
         )
         infos = statement_infos(consultation.id, "en")
         self.texts = {sid: info.text for sid, info in infos.items()}
+        if public:
+            shown = set(
+                db.session.scalars(
+                    sa.select(Statement.id).where(
+                        Statement.consultation_id == consultation.id,
+                        Statement.moderation_state.in_(polis_csv.PUBLIC_STATES),
+                    )
+                )
+            )
+            self.texts = {sid: t for sid, t in self.texts.items() if sid in shown}
+
+    @classmethod
+    def load(cls, consultation_id: int, snapshot_id: int | None, public: bool = False) -> Export:
+        """The export read afresh in the current session (the streaming body's)."""
+        consultation = db.session.get(Consultation, consultation_id)
+        snapshot = db.session.get(AnalysisSnapshot, snapshot_id) if snapshot_id else None
+        return cls(consultation, snapshot, public)
 
     def stream(self, name: str) -> Iterator:
-        if name not in EXPORTS:
-            raise NotFound(_("There is no export of that name."))
+        check_name(name)
         if name == "bundle.zip":
             return self.bundle()
         if name == "analysis.json":
@@ -65,44 +116,54 @@ class Export:
         return getattr(self, name.removesuffix(".csv").replace("-", "_"))()
 
     def _totals(self) -> dict[int, tuple[int, int]]:
-        totals = self.result.get("totals") or {}
-        ids = self.result.get("statements") or []
-        return {s: (totals["agree"][j], totals["disagree"][j]) for j, s in enumerate(ids) if totals}
+        if self.view is None:
+            return {}
+        return {s: (t.agree, t.disagree) for s, t in self.view.totals.items()}
 
     def summary(self):
-        result, c = self.result, self.consultation
-        sizes = result.get("sizes") or {}
+        view = self.view
         rows = [
-            ["topic", localized(c.title, "en")],
-            ["url", f"/c/{c.slug}"],
+            ["topic", self.title],
+            ["url", f"/c/{self.slug}"],
             ["views", len(self.numbering.participants)],
-            ["voters", sizes.get("participants", "")],
-            ["voters-in-conv", sizes.get("clustered", "")],
+            ["voters", view.n_participants if view else ""],
+            ["voters-in-conv", view.n_clustered if view else ""],
             ["commenters", ""],
             ["comments", len(self.numbering.comment_id)],
-            ["groups", result.get("k", "")],
-            ["conversation-description", localized(c.summary, "en")],
+            ["groups", view.k if view else ""],
+            ["conversation-description", self.summary_text],
         ]
         buffer = polis_csv.rows_to_csv(rows[0], rows[1:])
         return buffer
 
     def comments(self):
         return polis_csv.comments_csv(
-            self.consultation.id, self.numbering, self.texts, self._totals()
+            self.consultation_id, self.numbering, self.texts, self._totals(), self.public
         )
 
     def votes(self):
-        return polis_csv.votes_csv(self.consultation.id, self.numbering, self.up_to)
+        return polis_csv.votes_csv(self.consultation_id, self.numbering, self.up_to)
 
     def participants_votes(self):
         return polis_csv.participants_votes_csv(
-            self.consultation.id, self.numbering, self.up_to, self.groups
+            self.consultation_id, self.numbering, self.up_to, self.groups
         )
 
+    def participant_attributes(self):
+        """participant-attributes.csv: each numbered participant's sector, region and income
+        group, which broad agreement is computed over (the analysis CLI reads this file)."""
+        ids = self.numbering.participants
+        attributes = participant_attributes(self.consultation_id, ids)
+        columns = (attributes.sector, attributes.region, attributes.income_group)
+        rows = (
+            [number, *("" if col[number] is None else col[number] for col in columns)]
+            for number in range(len(ids))
+        )
+        return polis_csv.rows_to_csv(["participant", "sector", "region", "income_group"], rows)
+
     def comment_groups(self):
-        tallies = self.result.get("tallies") or {}
-        totals = self.result.get("totals") or {}
-        group_ids = tallies.get("group_ids") or []
+        view = self.view
+        group_ids = view.group_ids if view else ()
         header = ["comment-id", "comment", "total-votes", "total-agrees", "total-disagrees"]
         header.append("total-passes")
         for g in group_ids:
@@ -110,42 +171,44 @@ class Export:
             header += [f"group-{letter}-{k}" for k in ("votes", "agrees", "disagrees", "passes")]
 
         def rows():
-            for j, s in enumerate(self.result.get("statements") or []):
+            for s in view.statement_ids if view else ():
                 if s not in self.numbering.comment_id:
                     continue
-                a, d, n = totals["agree"][j], totals["disagree"][j], totals["seen"][j]
-                row = [self.numbering.comment_id[s], self.texts.get(s, ""), n, a, d, n - a - d]
-                for gi in range(len(group_ids)):
-                    ga, gd = tallies["agree"][gi][j], tallies["disagree"][gi][j]
-                    gn = tallies["seen"][gi][j]
-                    row += [gn, ga, gd, gn - ga - gd]
+                total = view.totals[s]
+                row = [self.numbering.comment_id[s], self.texts.get(s, "")]
+                for tally in (total, *view.group_tallies[s]):
+                    row += [tally.seen, tally.agree, tally.disagree, tally.passed]
                 yield row
 
         return polis_csv.rows_to_csv(header, rows())
 
     def parameters(self) -> dict:
-        snap = self.snapshot
+        params = self.snapshot_parameters
+        seed = (params or {}).get("random_state", 0)
+        min_voters = (params or {}).get("min_voters", MIN_VOTERS)
+        bootstrap = (params or {}).get("n_bootstrap", 20)
         return {
-            "consultation": self.consultation.slug,
+            "consultation": self.slug,
             "consult_version": consult.__version__,
-            "snapshot_id": snap.id if snap else None,
-            "computed_at": snap.created_at.isoformat() if snap else None,
+            "snapshot_id": self.snapshot_id,
+            "computed_at": self.computed_at,
             "last_vote_event_id": self.up_to,
-            "parameters": snap.parameters if snap else None,
-            "reproduce": "python -m consult.analysis . --json --seed "
-            + str((snap.parameters or {}).get("random_state", 0) if snap else 0),
+            "parameters": params,
+            "reproduce": f"python -m consult.analysis . --json --seed {seed}"
+            f" --min-voters {min_voters} --bootstrap {bootstrap}",
         }
 
     def analysis(self) -> dict:
-        """The snapshot, with participants numbered as in the CSV files."""
-        result = dict(self.result)
-        if "participants" in result:
-            people = dict(result["participants"])
-            people["ids"] = self.numbering.participant_many(people["ids"]).tolist()
-            result["participants"] = people
-        result.pop("state", None)
+        """The snapshot in the codec's versioned JSON (its ``format`` names the layout),
+        with participants numbered as in the CSV files and each statement's comment-id;
+        the warm-start state is left out."""
+        if self.view is None:
+            return {**self.parameters(), "result": None}
+        result = {key: value for key, value in self.result.items() if key != "state"}
+        numbered = self.numbering.participant_many(self.view.participants.ids)
+        result["participants"] = {**result["participants"], "ids": numbered.tolist()}
         result["statement_comment_ids"] = [
-            self.numbering.comment_id.get(s) for s in result.get("statements", [])
+            self.numbering.comment_id.get(s) for s in self.view.statement_ids
         ]
         return {**self.parameters(), "result": result}
 
@@ -154,7 +217,7 @@ class Export:
         sink = _Sink()
         manifest = []
         with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            members = [*POLIS_FILES, "analysis.json"]
+            members = [*POLIS_FILES, ATTRIBUTES_FILE, "analysis.json"]
             for name in members:
                 digest = hashlib.sha256()
                 with archive.open(name, "w", force_zip64=True) as member:
@@ -201,8 +264,8 @@ def write_polis_folder(consultation: Consultation, folder: str | Path) -> list[s
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     export = Export(consultation, latest_ok(consultation.id))
-    for name in POLIS_FILES:
+    for name in (*POLIS_FILES, ATTRIBUTES_FILE):
         with (target / name).open("w", encoding="utf-8", newline="") as handle:
             for chunk in export.stream(name):
                 handle.write(chunk)
-    return list(POLIS_FILES)
+    return [*POLIS_FILES, ATTRIBUTES_FILE]

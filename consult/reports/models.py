@@ -94,6 +94,7 @@ class PublishedReport(db.Model):
     pdf_rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     snapshot = relationship("AnalysisSnapshot")
+    consultation = relationship("Consultation")
 
     @property
     def paragraphs(self) -> list[str]:

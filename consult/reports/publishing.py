@@ -1,27 +1,46 @@
 """Published reports: a frozen snapshot with the organisers' introduction, at a stable URL,
-and "what we heard, what we changed" from the answers given to contributions."""
+and "what we heard, what we changed" from the answers given to contributions.
+
+A report is public once published and past its embargo, until an organiser unpublishes
+it; the consultation's team can always read it. Publishing and unpublishing are in the
+audit log. The PDF is rendered off the request path (:mod:`consult.reports.pdf_jobs`).
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from consult.auth.services import ensure_role
+from consult.auth.services import ensure_role, has_role
 from consult.consultations.models import Consultation, Role
 from consult.consultations.services import current_version, get_visible_consultation
 from consult.database import write_transaction
+from consult.db_types import utcnow
 from consult.drafts.provenance import clause_provenance, outcome_label
 from consult.errors import Conflict, DomainError, NotFound
 from consult.extensions import db
 from consult.i18n import localized
+from consult.moderation.audit import record_event
 from consult.moderation.models import ContributionResponse, Outcome
-from consult.participation.models import Comment, Statement
+from consult.participation.models import Comment, ModerationState, Statement
 from consult.reports.forms import PublishForm
-from consult.reports.models import REPORT_SLUG_MAX, PublishedReport
+from consult.reports.models import REPORT_SLUG_MAX, PdfState, PublishedReport
 
-__all__ = ["PublishForm", "get_report", "publish_report", "reports_of", "what_we_heard"]
+__all__ = [
+    "PublishForm",
+    "data_is_public",
+    "get_report",
+    "publish_report",
+    "reports_of",
+    "set_published",
+    "what_we_heard",
+]
+
+TEAM = (Role.ORGANISER, Role.MODERATOR)
+VISIBLE = (ModerationState.APPROVED, ModerationState.META)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -42,9 +61,21 @@ def _slugify(text: str) -> str:
 
 
 def publish_report(
-    user, consultation: Consultation, title: str, introduction: str, slug: str | None = None
+    user,
+    consultation: Consultation,
+    title: str,
+    introduction: str,
+    slug: str | None = None,
+    embargo_until: datetime | None = None,
+    data_public: bool = False,
 ) -> PublishedReport:
-    """Freeze the latest analysis into a report at ``/c/<slug>/reports/<report slug>``."""
+    """Freeze the latest analysis into a report at ``/c/<slug>/reports/<report slug>``.
+
+    The report is public from ``embargo_until`` (at once if None); ``data_public`` publishes
+    its data files even while the consultation's dashboard is hidden. Its PDF is rendered
+    in the background.
+    """
+    from consult.reports.pdf_jobs import schedule_report_pdf
     from consult.reports.snapshots import latest_ok
 
     ensure_role(user, consultation, Role.ORGANISER)
@@ -54,8 +85,10 @@ def publish_report(
     slug = (slug or "").strip().lower() or _slugify(title)
     if not SLUG_RE.match(slug) or len(slug) > REPORT_SLUG_MAX:
         raise DomainError(_("Use lower-case letters, digits and hyphens only."), field="slug")
+    # Browsers post CRLF: keep blank-line paragraph breaks as plain "\n\n".
+    introduction = (introduction or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     with write_transaction():
-        snapshot = latest_ok(consultation.id, with_result=False)
+        snapshot = latest_ok(consultation.id)
         if snapshot is None:
             raise Conflict(_("There is no analysis to publish yet."))
         taken = db.session.scalar(
@@ -70,16 +103,44 @@ def publish_report(
             snapshot_id=snapshot.id,
             slug=slug,
             title=title,
-            introduction=(introduction or "").strip(),
+            introduction=introduction,
             published_by_id=user.id,
+            embargo_until=embargo_until,
+            data_public=bool(data_public),
+            pdf_state=PdfState.PENDING,
+            pdf_requested_at=utcnow(),
         )
         db.session.add(report)
+        db.session.flush()
+        record_event(
+            user,
+            consultation.id,
+            "publish_report",
+            "report",
+            report.id,
+            slug=slug,
+            snapshot_id=snapshot.id,
+            embargo_until=embargo_until.isoformat() if embargo_until else None,
+            data_public=bool(data_public),
+        )
+    schedule_report_pdf(report.id)
     return report
 
 
-def get_report(slug: str, report_slug: str, user) -> tuple[Consultation, PublishedReport]:
-    """A published report of a consultation anyone may read; NotFound for any other."""
-    consultation = get_visible_consultation(slug, user)
+def set_published(user, consultation: Consultation, report_slug: str, published: bool):
+    """Unpublish a report (only the team can read it then), or publish it again."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    with write_transaction():
+        report = _report_by_slug(consultation, report_slug)
+        if published == (report.unpublished_at is None):
+            return report  # already so: nothing to do, nothing to log
+        report.unpublished_at = None if published else utcnow()
+        action = "republish_report" if published else "unpublish_report"
+        record_event(user, consultation.id, action, "report", report.id, slug=report.slug)
+    return report
+
+
+def _report_by_slug(consultation: Consultation, report_slug: str) -> PublishedReport:
     report = db.session.scalar(
         sa.select(PublishedReport).where(
             PublishedReport.consultation_id == consultation.id,
@@ -88,10 +149,38 @@ def get_report(slug: str, report_slug: str, user) -> tuple[Consultation, Publish
     )
     if report is None:
         raise NotFound(_("There is no report at this address."))
+    return report
+
+
+def get_report(slug: str, report_slug: str, user) -> tuple[Consultation, PublishedReport]:
+    """A report ``user`` may read: public ones for anyone, every one for the team.
+
+    An unpublished or embargoed report is NotFound to everyone else, so its existence
+    does not leak before its date.
+    """
+    consultation = get_visible_consultation(slug, user)
+    report = _report_by_slug(consultation, report_slug)
+    if not report.is_public(utcnow()) and not has_role(user, consultation, *TEAM):
+        raise NotFound(_("There is no report at this address."))
     return consultation, report
 
 
+def data_is_public(user, consultation: Consultation, report: PublishedReport) -> bool:
+    """Whether ``user`` may download the report's data files: the team always; readers
+    when the dashboard is public or the organiser published the data with the report."""
+    if has_role(user, consultation, *TEAM):
+        return True
+    return bool(consultation.dashboard_public or report.data_public)
+
+
 ADOPTED = (Outcome.ADOPTED, Outcome.ADOPTED_IN_PART)
+
+
+def _shown(comment: Comment | None, statement: Statement | None) -> bool:
+    """Whether an answered contribution's text may be shown publicly."""
+    if comment is not None:
+        return comment.deleted_at is None and comment.moderation_state in VISIBLE
+    return statement is not None and statement.moderation_state in VISIBLE
 
 
 def what_we_heard(consultation: Consultation, language: str | None = None) -> list[dict]:
@@ -114,6 +203,8 @@ def what_we_heard(consultation: Consultation, language: str | None = None) -> li
     )
     by_lineage: dict[str | None, list[dict]] = {}
     for response, comment, statement in responses:
+        if not _shown(comment, statement):
+            continue  # deleted or moderated-out text stays in the moderation views
         lineage = response.clause_lineage_key
         if lineage is None and comment is not None:
             lineage = lineage_of_statement.get(comment.statement_id)

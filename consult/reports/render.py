@@ -5,13 +5,30 @@ from __future__ import annotations
 from flask import render_template
 
 from consult.config import ROOT
+from consult.reports.models import PublishedReport
+
+STYLESHEETS = ("site.css", "reports.css")
 
 
 def _css() -> str:
     folder = ROOT / "static" / "css"
-    return "\n".join(
-        (folder / name).read_text(encoding="utf-8") for name in ("site.css", "reports.css")
-    )
+    return "\n".join((folder / name).read_text(encoding="utf-8") for name in STYLESHEETS)
+
+
+def report_context(report: PublishedReport) -> dict:
+    """What the report's templates show: its frozen snapshot and the answers given."""
+    from consult.reports import dashboard, publishing, snapshots
+    from consult.reports.labels import statement_infos
+
+    consultation = report.consultation
+    snapshot = report.snapshot
+    return {
+        "consultation": consultation,
+        "report": report,
+        "snapshot": snapshot,
+        "view": dashboard.build(snapshots.view_of(snapshot), statement_infos(consultation.id)),
+        "heard": publishing.what_we_heard(consultation),
+    }
 
 
 def report_html(context: dict) -> str:

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.db_types import utcnow
 from consult.errors import DomainError, NotFound
 from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
@@ -114,47 +115,75 @@ def clause_history(slug: str):
 
 @blueprint.get("/c/<slug>/exports")
 def exports(slug: str):
+    consultation = services.organiser_consultation(slug, current_user)
+    return _exports_page(consultation, _publish_form())
+
+
+def _publish_form():
+    from consult.reports.publishing import PublishForm
+
+    return PublishForm()
+
+
+def _exports_page(consultation, form) -> str:
     from consult.reports import publishing
     from consult.reports.exports import EXPORTS
 
-    consultation = services.organiser_consultation(slug, current_user)
     return render_template(
         "reports/exports.html",
         consultation=consultation,
         names=EXPORTS,
         snapshot=snapshots.latest_ok(consultation.id, with_result=False),
         reports=publishing.reports_of(consultation),
-        form=publishing.PublishForm(),
+        now=utcnow(),
+        form=form,
     )
 
 
-def _download(chunks, name: str, media: str) -> Response:
-    response = Response(stream_with_context(chunks), mimetype=media)
+def _download(build, name: str, media: str) -> Response:
+    """Stream what ``build()`` yields. ``build`` runs as the body streams, in the stream's
+    own session (the view's session is closed by then), so it must read the database
+    itself rather than iterate results or objects loaded by the view."""
+
+    def body():
+        yield from build()
+
+    response = Response(stream_with_context(body()), mimetype=media)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @blueprint.get("/c/<slug>/exports/<name>")
 def export_file(slug: str, name: str):
-    from consult.reports.exports import Export, media_type
+    from consult.reports.exports import Export, check_name, media_type
 
     consultation = services.organiser_consultation(slug, current_user)
-    export = Export(consultation, snapshots.latest_ok(consultation.id))
-    chunks = export.stream(name)  # NotFound for an unknown name, before streaming starts
-    return _download(chunks, f"{consultation.slug}-{name}", media_type(name))
+    check_name(name)  # NotFound for an unknown name, before streaming starts
+    cid = consultation.id
+    snapshot_id = snapshots.latest_ok_id(cid)
+    return _download(
+        lambda: Export.load(cid, snapshot_id).stream(name),
+        f"{consultation.slug}-{name}",
+        media_type(name),
+    )
 
 
 @blueprint.post("/c/<slug>/reports")
 def publish(slug: str):
     from consult.reports import publishing
-    from consult.reports.exports import EXPORTS
 
     consultation = services.organiser_consultation(slug, current_user)
-    form = publishing.PublishForm()
+    form = _publish_form()
     if form.validate_on_submit():
         try:
             report = publishing.publish_report(
-                current_user, consultation, form.title.data, form.introduction.data, form.slug.data
+                current_user,
+                consultation,
+                form.title.data,
+                form.introduction.data,
+                form.slug.data,
+                embargo_until=form.embargo_utc(),
+                data_public=form.data_public.data,
             )
         except DomainError as error:
             add_form_error(form, error)
@@ -163,55 +192,103 @@ def publish(slug: str):
             return redirect(
                 url_for("reports.show_report", slug=consultation.slug, report_slug=report.slug)
             )
-    page = render_template(
-        "reports/exports.html",
-        consultation=consultation,
-        names=EXPORTS,
-        snapshot=snapshots.latest_ok(consultation.id, with_result=False),
-        reports=publishing.reports_of(consultation),
-        form=form,
-    )
-    return page, 400
+    return _exports_page(consultation, form), 400
+
+
+@blueprint.post("/c/<slug>/reports/<report_slug>/<action>")
+def set_published(slug: str, report_slug: str, action: str):
+    from consult.reports import publishing
+
+    if action not in ("unpublish", "republish"):
+        raise NotFound(_("There is no such action."))
+    consultation = services.organiser_consultation(slug, current_user)
+    publishing.set_published(current_user, consultation, report_slug, action == "republish")
+    if action == "unpublish":
+        flash(_("The report is unpublished: only the team can read it now."), "success")
+    else:
+        flash(_("The report is published again."), "success")
+    return redirect(url_for("reports.exports", slug=consultation.slug))
 
 
 def _report_context(slug: str, report_slug: str) -> dict:
     from consult.reports import publishing
+    from consult.reports.render import report_context
 
-    consultation, report = publishing.get_report(slug, report_slug, current_user)
-    snapshot = report.snapshot
-    return {
-        "consultation": consultation,
-        "report": report,
-        "snapshot": snapshot,
-        "view": dashboard.build(snapshots.view_of(snapshot), statement_infos(consultation.id)),
-        "heard": publishing.what_we_heard(consultation),
-    }
+    _consultation, report = publishing.get_report(slug, report_slug, current_user)
+    return report_context(report)
 
 
 @blueprint.get("/c/<slug>/reports/<report_slug>")
 def show_report(slug: str, report_slug: str):
-    return render_template("reports/report.html", **_report_context(slug, report_slug))
+    from consult.reports.exports import EXPORTS
+    from consult.reports.publishing import data_is_public
+
+    context = _report_context(slug, report_slug)
+    report = context["report"]
+    return render_template(
+        "reports/report.html",
+        now=utcnow(),
+        data_public=data_is_public(current_user, context["consultation"], report),
+        team=services.is_team(current_user, context["consultation"]),
+        data_files=EXPORTS,
+        **context,
+    )
 
 
 @blueprint.get("/c/<slug>/reports/<report_slug>.<fmt>")
 def report_download(slug: str, report_slug: str, fmt: str):
-    from consult.reports.render import report_html, report_pdf
-
-    if fmt not in ("html", "pdf"):
+    if fmt == "pdf":
+        return _report_pdf(slug, report_slug)
+    if fmt != "html":
         raise NotFound(_("There is no download of that kind."))
+    from consult.reports.render import report_html
+
     context = _report_context(slug, report_slug)
     html = report_html(context)
-    name = f"{context['consultation'].slug}-{report_slug}.{fmt}"
-    if fmt == "html":
-        return _download(iter([html]), name, "text/html; charset=utf-8")
-    return _download(iter([report_pdf(html)]), name, "application/pdf")
+    name = f"{context['consultation'].slug}-{report_slug}.html"
+    return _download(lambda: iter([html]), name, "text/html; charset=utf-8")
+
+
+PDF_RETRY_SECONDS = 10
+
+
+def _report_pdf(slug: str, report_slug: str):
+    """The stored PDF; while it is being rendered (or if rendering failed), a page that
+    says so with 503 and Retry-After, never a PDF built in the request."""
+    from consult.reports import pdf_jobs, publishing
+    from consult.reports.models import PdfState
+
+    consultation, report = publishing.get_report(slug, report_slug, current_user)
+    if report.pdf_state is PdfState.READY:
+        pdf = report.pdf
+        response = Response(pdf, mimetype="application/pdf")
+        name = f"{consultation.slug}-{report_slug}.pdf"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    if pdf_jobs.needs_scheduling(report):
+        pdf_jobs.mark_requested(report.id)
+        pdf_jobs.schedule_report_pdf(report.id)
+    page = render_template("reports/pdf_pending.html", consultation=consultation, report=report)
+    return page, 503, {"Retry-After": str(PDF_RETRY_SECONDS)}
 
 
 @blueprint.get("/c/<slug>/reports/<report_slug>/data/<name>")
 def report_export(slug: str, report_slug: str, name: str):
+    from consult.errors import Forbidden
     from consult.reports import publishing
-    from consult.reports.exports import Export, media_type
+    from consult.reports.exports import Export, check_name, media_type
 
     consultation, report = publishing.get_report(slug, report_slug, current_user)
-    chunks = Export(consultation, report.snapshot).stream(name)
-    return _download(chunks, f"{consultation.slug}-{report_slug}-{name}", media_type(name))
+    check_name(name)
+    if not publishing.data_is_public(current_user, consultation, report):
+        raise Forbidden(
+            _("The organisers of this consultation have not made this report's data public.")
+        )
+    # Readers get the public data; the team's copy is the same, so nobody is surprised
+    # by what a published link serves.
+    cid, snapshot_id = consultation.id, report.snapshot_id
+    return _download(
+        lambda: Export.load(cid, snapshot_id, public=True).stream(name),
+        f"{consultation.slug}-{report_slug}-{name}",
+        media_type(name),
+    )

@@ -111,3 +111,68 @@ def organiser(db, make_user, voted):
     user = make_user("organiser@example.org")
     grant_role(user, voted.consultation, Role.ORGANISER)
     return user
+
+
+HIDDEN_TEXTS = {
+    "pending": "Pending-zebra-7731 statement awaiting review",
+    "rejected": "Rejected-okapi-4410 spam with personal data",
+}
+
+
+@pytest.fixture
+def hidden(db, voted):
+    """A pending and a rejected statement with distinctive text, each voted on by half the
+    voters (so they are in the analysis), and a rejected and a deleted comment."""
+    from consult.db_types import utcnow
+    from consult.participation.models import (
+        Comment,
+        ModerationState,
+        Stance,
+        Statement,
+        StatementKind,
+        Vote,
+        VoteEvent,
+    )
+
+    made = {}
+    for state, text in HIDDEN_TEXTS.items():
+        statement = Statement(
+            consultation_id=voted.consultation.id,
+            kind=StatementKind.PARTICIPANT,
+            text=text,
+            language="en",
+            author_id=voted.participant_ids[1],
+            moderation_state=ModerationState(state),
+        )
+        db.session.add(statement)
+        db.session.flush()
+        made[state] = statement.id
+        rows = [
+            {
+                "consultation_id": voted.consultation.id,
+                "participant_id": p,
+                "statement_id": statement.id,
+                "value": 1 if i % 2 else -1,
+            }
+            for i, p in enumerate(voted.participant_ids[::2])
+        ]
+        db.session.execute(sa.insert(Vote), rows)
+        db.session.execute(sa.insert(VoteEvent), rows)
+    for suffix, fields in (
+        ("rejected", {"moderation_state": ModerationState.REJECTED}),
+        ("deleted", {"moderation_state": ModerationState.APPROVED, "deleted_at": utcnow()}),
+    ):
+        comment = Comment(
+            consultation_id=voted.consultation.id,
+            statement_id=voted.clause_ids[0],
+            author_id=voted.participant_ids[3],
+            stance=Stance.AMEND,
+            body=f"Comment-{suffix}-walrus-5521",
+            proposed_text=f"Wording-{suffix}-walrus-5521",
+            **fields,
+        )
+        db.session.add(comment)
+        db.session.flush()
+        made[f"comment_{suffix}"] = comment.id
+    db.session.commit()
+    return made

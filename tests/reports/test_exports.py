@@ -169,3 +169,29 @@ def test_withdrawn_votes_are_left_out(client, db, voted, organiser, login):
     assert len(votes) == voted.n_votes - 1
     matrix = _csv(client.get("/c/camps/exports/participants-votes.csv"))
     assert matrix[0][str(s)] == ""
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised(client, db, voted, organiser, login):
+    import sqlalchemy as sa
+
+    from consult.participation.models import Statement
+
+    texts = ['=HYPERLINK("http://evil.example","x")', "+1 for this", "-2 is less", "@SUM(A1)"]
+    texts.append("\tTabbed")
+    ids = voted.statement_ids[2 : 2 + len(texts)]
+    for sid, text in zip(ids, texts, strict=True):
+        db.session.execute(sa.update(Statement).where(Statement.id == sid).values(text=text))
+    db.session.commit()
+    snapshots.run_analysis(voted.consultation.id)
+    login(organiser)
+    numbers = {}
+    for name, column in (("comments.csv", "comment-body"), ("comment-groups.csv", "comment")):
+        rows = _csv(client.get(f"/c/camps/exports/{name}"))
+        numbers.update({r[column]: r["comment-id"] for r in rows})
+        bodies = {r[column] for r in rows if r[column]}
+        assert {"'" + t for t in texts} <= bodies, name
+        assert not any(b.startswith(("=", "+", "-", "@", "\t")) for b in bodies)
+    votes = _csv(client.get("/c/camps/exports/votes.csv"))
+    assert "-1" in {v["vote"] for v in votes}  # numbers stay numbers
+    matrix = _csv(client.get("/c/camps/exports/participants-votes.csv"))
+    assert "-1" in {m[numbers["'" + texts[0]]] for m in matrix}

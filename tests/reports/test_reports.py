@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
 import pytest
+import sqlalchemy as sa
 
 from consult.reports import snapshots
 from tests.conftest import PASSWORD, post_form
@@ -103,20 +105,198 @@ def test_what_we_heard_lists_answers(client, db, voted, analysed, organiser, log
     assert "Not adopted" in html
 
 
-def test_html_and_pdf_downloads(client, voted, analysed, organiser, login, pdf_rendering):
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), " ".join(p.extract_text() for p in reader.pages).replace("\n", " ")
+
+
+def test_pdf_is_rendered_off_the_request_and_stored(
+    app, client, db, voted, analysed, organiser, login, pdf_rendering
+):
+    from consult.reports import pdf_jobs
+    from consult.reports.models import PdfState, PublishedReport
+
     login(organiser)
-    _publish(client, slug="final")
+    _publish(client, slug="final")  # ANALYSIS_MODE is "off" in tests: nothing renders it yet
     html = client.get("/c/camps/reports/final.html")
     assert html.status_code == 200 and "attachment" in html.headers["Content-Disposition"]
     text = html.get_data(as_text=True)
     assert "<style>" in text and "<svg" in text and "/static/" not in text
 
-    pdf = client.get("/c/camps/reports/final.pdf")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    from pypdf import PdfReader
+    page = client.get("/c/camps/reports/final").get_data(as_text=True)
+    assert "The PDF is being prepared" in page
+    waiting = client.get("/c/camps/reports/final.pdf")
+    assert waiting.status_code == 503 and waiting.headers["Retry-After"].isdigit()
+    assert "being prepared" in waiting.get_data(as_text=True)
 
-    reader = PdfReader(io.BytesIO(pdf.get_data()))
-    assert len(reader.pages) >= 3
-    content = "\n".join(page.extract_text() for page in reader.pages)
+    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "final"))
+    assert pdf_jobs.render_report_pdf(report.id) is PdfState.READY
+    assert "Download as PDF" in client.get("/c/camps/reports/final").get_data(as_text=True)
+    pdf = app.test_client().get("/c/camps/reports/final.pdf")  # a reader without an account
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    pages, content = _pdf_text(pdf.get_data())
+    assert pages >= 3
     for words in ("What we heard", "Broad agreement", "Opinion map", "中文介绍"):
-        assert words in content.replace("\n", " "), words
+        assert words in content, words
+    assert "hover" not in content.lower()  # print speaks of nothing a page cannot do
+
+
+def test_publishing_with_the_inline_runner_stores_the_pdf_at_once(
+    app, client, db, voted, analysed, organiser, login, pdf_rendering
+):
+    from consult.reports.models import PdfState, PublishedReport
+
+    app.config["ANALYSIS_MODE"] = "inline"
+    login(organiser)
+    assert _publish(client, slug="now").status_code == 302
+    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "now"))
+    assert report.pdf_state is PdfState.READY and report.pdf.startswith(b"%PDF")
+    assert client.get("/c/camps/reports/now.pdf").get_data() == report.pdf
+
+
+def test_a_failed_pdf_is_said_plainly(client, db, voted, analysed, organiser, login, monkeypatch):
+    from consult.reports import pdf_jobs, render
+    from consult.reports.models import PdfState, PublishedReport
+
+    def broken(html):
+        raise RuntimeError("no fonts at all")
+
+    monkeypatch.setattr(render, "report_pdf", broken)
+    login(organiser)
+    _publish(client, slug="broken")
+    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "broken"))
+    assert pdf_jobs.render_report_pdf(report.id) is PdfState.FAILED
+    response = client.get("/c/camps/reports/broken.pdf")
+    assert response.status_code == 503 and "could not be made" in response.get_data(as_text=True)
+    assert "no fonts at all" in client.get("/c/camps/reports/broken").get_data(as_text=True)
+
+
+def test_paragraphs_are_kept_whatever_the_line_ends(client, voted, analysed, organiser, login):
+    login(organiser)
+    _publish(client, slug="paras", introduction="One line\r\nsame paragraph.\r\n\r\nSecond.")
+    html = client.get("/c/camps/reports/paras").get_data(as_text=True)
+    assert "<p>One line\nsame paragraph.</p>" in html and "<p>Second.</p>" in html
+
+
+def _audit(db, consultation_id: int) -> list[str]:
+    from consult.moderation.audit import audit_log
+
+    db.session.commit()
+    return [e.action for e in audit_log(consultation_id, target_kind="report")]
+
+
+def test_unpublish_and_publish_again_are_audited(
+    app, client, db, voted, analysed, organiser, login
+):
+    login(organiser)
+    _publish(client, slug="gone")
+    reader = app.test_client()
+    assert reader.get("/c/camps/reports/gone").status_code == 200
+    url = "/c/camps/reports/gone/unpublish"
+    assert post_form(client, url, {}, page="/c/camps/exports").status_code == 302
+    assert reader.get("/c/camps/reports/gone").status_code == 404
+    assert reader.get("/c/camps/reports/gone/data/comments.csv").status_code == 404
+    page = client.get("/c/camps/reports/gone")  # the team still reads it, told it is down
+    assert page.status_code == 200 and "unpublished" in page.get_data(as_text=True)
+    assert "unpublished" in client.get("/c/camps/exports").get_data(as_text=True)
+    again = "/c/camps/reports/gone/republish"
+    assert post_form(client, again, {}, page="/c/camps/exports").status_code == 302
+    assert reader.get("/c/camps/reports/gone").status_code == 200
+    assert _audit(db, voted.consultation.id) == [
+        "republish_report",
+        "unpublish_report",
+        "publish_report",
+    ]
+    assert (
+        post_form(client, "/c/camps/reports/gone/delete", {}, page="/c/camps/exports").status_code
+        == 404
+    )
+    assert post_form(reader, url, {}, page="/c/camps").status_code in (302, 403)
+    assert reader.get("/c/camps/reports/gone").status_code == 200  # a reader cannot take it down
+
+
+def test_an_embargoed_report_is_not_public_before_its_date(
+    app, client, db, voted, analysed, organiser, login
+):
+    from datetime import timedelta
+
+    from consult.db_types import utcnow
+    from consult.reports.models import PublishedReport
+
+    login(organiser)
+    later = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    assert _publish(client, slug="later", embargo_until=later).status_code == 302
+    assert _publish(client, slug="bad-date", embargo_until="next tuesday").status_code == 400
+    reader = app.test_client()
+    assert reader.get("/c/camps/reports/later").status_code == 404
+    assert reader.get("/c/camps/reports/later.html").status_code == 404
+    page = client.get("/c/camps/reports/later").get_data(as_text=True)
+    assert "embargoed" in page and later.replace("T", " ") in page
+    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "later"))
+    report.embargo_until = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert reader.get("/c/camps/reports/later").status_code == 200
+
+
+def test_report_data_follows_the_dashboard_unless_published_explicitly(
+    app, client, db, voted, analysed, organiser, login
+):
+    login(organiser)
+    voted.consultation.dashboard_public = False
+    db.session.commit()
+    _publish(client, slug="closed")
+    _publish(client, slug="open", data_public="y")
+    reader = app.test_client()
+    assert reader.get("/c/camps/reports/closed").status_code == 200  # the report itself is public
+    assert "bundle.zip" not in reader.get("/c/camps/reports/closed").get_data(as_text=True)
+    for name in ("comments.csv", "bundle.zip", "analysis.json"):
+        assert reader.get(f"/c/camps/reports/closed/data/{name}").status_code == 403
+        assert reader.get(f"/c/camps/reports/open/data/{name}").status_code == 200
+    assert client.get("/c/camps/reports/closed/data/comments.csv").status_code == 200  # the team
+
+
+def test_public_data_holds_no_hidden_text(app, client, db, voted, hidden, organiser, login):
+    from consult.moderation.models import ContributionResponse, Outcome
+    from tests.reports.conftest import HIDDEN_TEXTS
+
+    for key in ("comment_rejected", "comment_deleted"):
+        db.session.add(
+            ContributionResponse(
+                consultation_id=voted.consultation.id,
+                comment_id=hidden[key],
+                outcome=Outcome.ADOPTED,
+                reason="Taken up.",
+            )
+        )
+    db.session.commit()
+    snapshots.run_analysis(voted.consultation.id)
+    login(organiser)
+    # The organiser's full export keeps everything, marked.
+    full = client.get("/c/camps/exports/comments.csv").get_data(as_text=True)
+    rows = {r["comment-body"]: r for r in csv.DictReader(io.StringIO(full))}
+    assert rows[HIDDEN_TEXTS["pending"]]["moderation"] == "pending"
+    assert rows[HIDDEN_TEXTS["rejected"]]["moderation"] == "rejected"
+    assert rows[HIDDEN_TEXTS["rejected"]]["moderated"] == "-1"
+
+    _publish(client, slug="clean")
+    reader = app.test_client()
+    bodies = [reader.get("/c/camps/reports/clean").get_data(as_text=True)]
+    bodies.append(reader.get("/c/camps/reports/clean.html").get_data(as_text=True))
+    for name in ("comments.csv", "comment-groups.csv", "analysis.json", "summary.csv"):
+        response = reader.get(f"/c/camps/reports/clean/data/{name}")
+        assert response.status_code == 200
+        bodies.append(response.get_data(as_text=True))
+    archive = zipfile.ZipFile(
+        io.BytesIO(reader.get("/c/camps/reports/clean/data/bundle.zip").get_data())
+    )
+    bodies += [archive.read(n).decode() for n in archive.namelist()]
+    public = "\n".join(bodies)
+    for text in (*HIDDEN_TEXTS.values(), "walrus-5521"):
+        assert text not in public, text
+    # Their rows stay (their votes are in the analysis), withheld and marked.
+    public_rows = list(csv.DictReader(io.StringIO(bodies[2])))
+    withheld = [r for r in public_rows if r["moderation"] in ("pending", "rejected")]
+    assert len(withheld) == 2 and all(r["comment-body"] == "" for r in withheld)
+    assert all(r["author-id"] == "" for r in withheld)

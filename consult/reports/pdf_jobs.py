@@ -1,0 +1,139 @@
+"""A published report's PDF, rendered off the request path and stored with the report.
+
+WeasyPrint takes seconds on a real report, so the PDF is never built inside a request:
+publishing schedules :data:`JOB` (by dotted path, like the analysis runs) on the same
+runner the analysis uses (``ANALYSIS_MODE``): a thread that starts a niced child process,
+an RQ job, inline (tests, scripts), or nothing ("off"). The download then serves the
+stored bytes, or says that the PDF is being prepared.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from datetime import timedelta
+
+from flask import Flask, current_app
+
+from consult import jobs
+from consult.database import write_transaction
+from consult.db_types import utcnow
+from consult.extensions import db
+from consult.reports.models import PdfState, PublishedReport
+
+log = logging.getLogger(__name__)
+
+JOB = "consult.reports.pdf_jobs.render_report_pdf"
+RQ_JOB = "consult.reports.pdf_jobs.rq_render_report_pdf"
+JOB_TIMEOUT = 600
+# A pending PDF asked for longer ago than this is asked for again (its runner died).
+RETRY_AFTER = timedelta(minutes=10)
+
+
+def render_report_pdf(report_id: int) -> PdfState | None:
+    """Render the report's PDF now and store it (READY), or store the error (FAILED)."""
+    from consult.reports.render import report_context, report_html, report_pdf
+
+    report = db.session.get(PublishedReport, report_id)
+    if report is None:  # deleted meanwhile
+        return None
+    language = report.language or "en"
+    try:
+        # Templates build links and pick the language as in a request for the report.
+        with current_app.test_request_context(headers={"Accept-Language": language}):
+            pdf = report_pdf(report_html(report_context(report)))
+        error = None
+    except Exception as exc:  # noqa: BLE001 - a failed rendering is stored, never raised
+        log.exception("PDF of report %s failed", report_id)
+        pdf, error = None, f"{type(exc).__name__}: {exc}"[:2000]
+    db.session.rollback()  # end the long read before taking the write lock
+    with write_transaction():
+        report = db.session.get(PublishedReport, report_id)
+        if report is None:
+            return None
+        report.pdf = pdf
+        report.pdf_error = error
+        report.pdf_state = PdfState.FAILED if error else PdfState.READY
+        report.pdf_rendered_at = utcnow()
+    return report.pdf_state
+
+
+def schedule_report_pdf(report_id: int) -> None:
+    """Have the report's PDF rendered off the request path; returns at once (except inline).
+
+    The caller has committed the report (a child process or worker reads it).
+    """
+    app = current_app._get_current_object()
+    mode = jobs.analysis_mode(app)
+    if mode == "off":
+        return
+    if mode == "inline":
+        jobs.resolve(JOB)(report_id)
+    elif mode == "rq":
+        from rq import Queue
+
+        Queue(jobs.QUEUE, connection=jobs.redis_connection(app)).enqueue(
+            RQ_JOB, report_id, job_timeout=JOB_TIMEOUT
+        )
+    else:
+        config = _child_config(app)
+        threading.Thread(
+            target=_run_in_child, args=(config, report_id), name=f"pdf-{report_id}", daemon=True
+        ).start()
+
+
+def needs_scheduling(report: PublishedReport) -> bool:
+    """A pending PDF nobody asked for recently (published before PDFs were stored, or its
+    runner died): the download asks for it again."""
+    if report.pdf_state is not PdfState.PENDING:
+        return False
+    asked = report.pdf_requested_at
+    return asked is None or utcnow() - asked > RETRY_AFTER
+
+
+def mark_requested(report_id: int) -> None:
+    with write_transaction():
+        report = db.session.get(PublishedReport, report_id)
+        report.pdf_state = PdfState.PENDING
+        report.pdf_requested_at = utcnow()
+
+
+def _child_config(app: Flask) -> dict:
+    config = {key: app.config[key] for key in jobs.CHILD_CONFIG_KEYS if key in app.config}
+    config.update({k: v for k, v in app.config.items() if k.startswith(("ANALYSIS_", "SQLITE_"))})
+    config["ANALYSIS_MODE"] = "off"
+    return config
+
+
+def _run_in_child(config: dict, report_id: int) -> None:
+    """A spawned process, so WeasyPrint never holds the web worker's GIL."""
+    child = multiprocessing.get_context("spawn").Process(
+        target=_child_main, args=(config, report_id), name=f"consult-pdf-{report_id}", daemon=True
+    )
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        log.error("PDF process for report %s exited with %s", report_id, child.exitcode)
+
+
+def _child_main(config: dict, report_id: int) -> None:
+    os.nice(jobs.CHILD_NICENESS)
+    app = jobs.resolve(jobs.APP_FACTORY)(config)
+    with app.app_context():
+        try:
+            jobs.resolve(JOB)(report_id)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def rq_render_report_pdf(report_id: int) -> None:
+    """The RQ job: build an app, render, store."""
+    app = jobs.resolve(jobs.APP_FACTORY)()
+    with app.app_context():
+        try:
+            jobs.resolve(JOB)(report_id)
+        finally:
+            db.session.remove()
