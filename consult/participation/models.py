@@ -103,9 +103,10 @@ class Statement(db.Model):
 def _number_new_statements(session: Session, _context, _instances) -> None:
     """Give each new statement the next public number of its consultation.
 
-    The consultation's row is locked first (FOR UPDATE on PostgreSQL; SQLite's write
-    transactions are serial already), so two statements written at once cannot draw the
-    same number.
+    The consultation's row is locked first (FOR NO KEY UPDATE on PostgreSQL: it does not
+    wait on the KEY SHARE locks that inserting rows which point at the consultation take,
+    so it cannot deadlock with them; SQLite's write transactions are serial already), so
+    two statements written at once cannot draw the same number.
     """
     from consult.consultations.models import Consultation
 
@@ -118,7 +119,7 @@ def _number_new_statements(session: Session, _context, _instances) -> None:
             session.execute(
                 sa.select(Consultation.id)
                 .where(Consultation.id == consultation_id)
-                .with_for_update()
+                .with_for_update(key_share=True)
             )
             last = session.scalar(
                 sa.select(sa.func.max(Statement.number)).where(
