@@ -11,19 +11,9 @@ from consult import geo
 from consult.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, Sector
 from consult.auth.services import PASSWORD_MAX, PASSWORD_MIN
 
-SECTOR_LABELS = {
-    Sector.GOVERNMENT: _l("Government"),
-    Sector.INTERGOVERNMENTAL: _l("Intergovernmental organisation"),
-    Sector.INDUSTRY: _l("Industry"),
-    Sector.ACADEMIA: _l("Academia and research"),
-    Sector.CIVIL_SOCIETY: _l("Civil society organisation"),
-    Sector.CITIZEN: _l("Individual citizen"),
-    Sector.OTHER: _l("Other"),
-}
-
 
 def sector_choices():
-    return [("", _l("Choose your sector"))] + [(s.value, SECTOR_LABELS[s]) for s in Sector]
+    return [("", _l("Choose your sector"))] + [(s.value, s.label) for s in Sector]
 
 
 def country_choices():

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult import geo
 from consult.db_types import UTCDateTime, enum_type, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 EMAIL_MAX = 254
@@ -18,22 +19,22 @@ NAME_MAX = 80
 ORGANISATION_MAX = 160
 
 
-class Sector(enum.Enum):
+class Sector(LabelledEnum):
     """Stakeholder sectors, in the order they are offered."""
 
-    GOVERNMENT = "government"
-    INTERGOVERNMENTAL = "intergovernmental"
-    INDUSTRY = "industry"
-    ACADEMIA = "academia"
-    CIVIL_SOCIETY = "civil_society"
-    CITIZEN = "citizen"
-    OTHER = "other"
+    GOVERNMENT = "government", _l("Government")
+    INTERGOVERNMENTAL = "intergovernmental", _l("Intergovernmental organisation")
+    INDUSTRY = "industry", _l("Industry")
+    ACADEMIA = "academia", _l("Academia and research")
+    CIVIL_SOCIETY = "civil_society", _l("Civil society organisation")
+    CITIZEN = "citizen", _l("Individual citizen")
+    OTHER = "other", _l("Other")
 
 
-class Verification(enum.Enum):
-    UNVERIFIED = "unverified"
-    VERIFIED = "verified"
-    DECLINED = "declined"
+class Verification(LabelledEnum):
+    UNVERIFIED = "unverified", _l("Not checked yet")
+    VERIFIED = "verified", _l("Verified")
+    DECLINED = "declined", _l("Declined")
 
 
 class User(UserMixin, db.Model):

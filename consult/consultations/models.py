@@ -6,9 +6,11 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.db_types import UTCDateTime, enum_type, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 SLUG_MAX = 80
@@ -21,14 +23,14 @@ class Status(enum.Enum):
     ARCHIVED = "archived"
 
 
-class ModerationMode(enum.Enum):
-    PRE = "pre"  # contributions wait for a moderator's approval
-    POST = "post"  # contributions appear at once and can be removed
+class ModerationMode(LabelledEnum):
+    PRE = "pre", _l("Before publication: contributions wait for approval")
+    POST = "post", _l("After publication: contributions appear at once")
 
 
-class Role(enum.Enum):
-    ORGANISER = "organiser"
-    MODERATOR = "moderator"
+class Role(LabelledEnum):
+    ORGANISER = "organiser", _l("Organiser")
+    MODERATOR = "moderator", _l("Moderator")
 
 
 class Consultation(db.Model):

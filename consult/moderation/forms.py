@@ -17,13 +17,6 @@ from wtforms.validators import InputRequired, Length, Optional
 from consult.moderation.models import Outcome
 from consult.moderation.services import REASON_MAX
 
-OUTCOME_LABELS = {
-    Outcome.ADOPTED: _l("Adopted"),
-    Outcome.ADOPTED_IN_PART: _l("Adopted in part"),
-    Outcome.NOT_ADOPTED: _l("Not adopted"),
-    Outcome.NOTED: _l("Noted"),
-}
-
 
 class ModerateForm(FlaskForm):
     """One item: the clicked button names the action; ``seen_state`` guards against races."""
@@ -61,7 +54,7 @@ class BulkForm(FlaskForm):
 class ResponseForm(FlaskForm):
     outcome = SelectField(
         _l("Answer"),
-        choices=[SelectChoice(o.value, label) for o, label in OUTCOME_LABELS.items()],
+        choices=[SelectChoice(o.value, o.label) for o in Outcome],
         validators=[InputRequired()],
     )
     reason = TextAreaField(

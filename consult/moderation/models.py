@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.db_types import BigIntKey, UTCDateTime, enum_type, utcnow
+from consult.enums import LabelledEnum
 from consult.extensions import db
 
 
@@ -31,11 +32,11 @@ class ModerationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Outcome(enum.Enum):
-    ADOPTED = "adopted"
-    ADOPTED_IN_PART = "adopted_in_part"
-    NOT_ADOPTED = "not_adopted"
-    NOTED = "noted"
+class Outcome(LabelledEnum):
+    ADOPTED = "adopted", _l("Adopted")
+    ADOPTED_IN_PART = "adopted_in_part", _l("Adopted in part")
+    NOT_ADOPTED = "not_adopted", _l("Not adopted")
+    NOTED = "noted", _l("Noted")
 
 
 class ContributionResponse(db.Model):

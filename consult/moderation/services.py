@@ -12,7 +12,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from consult.auth.services import ensure_role
@@ -33,18 +32,6 @@ from consult.participation.models import (
 
 REASON_MAX = 2000
 QUEUE_LIMIT = 200
-STATE_LABELS = {
-    ModerationState.PENDING: _l("pending"),
-    ModerationState.APPROVED: _l("approved"),
-    ModerationState.REJECTED: _l("rejected"),
-    ModerationState.META: _l("meta"),
-}
-
-
-def state_label(state) -> str:
-    return STATE_LABELS[ModerationState(getattr(state, "value", state))]
-
-
 TARGET_STATE = {
     "approve": ModerationState.APPROVED,
     "reject": ModerationState.REJECTED,
@@ -223,7 +210,7 @@ def moderate(
         details["duplicate_of"] = original.id
     if expected is new_state and action != "duplicate":
         raise Conflict(
-            _("This item is already %(state)s. Nothing was changed.", state=STATE_LABELS[expected])
+            _("This item is already %(state)s. Nothing was changed.", state=expected.label)
         )
     model = MODELS[kind]
     with write_transaction():
@@ -239,7 +226,7 @@ def moderate(
                 _(
                     "Someone else moderated this item a moment ago: it is now %(state)s. "
                     "Nothing was changed.",
-                    state=STATE_LABELS[item.moderation_state],
+                    state=item.moderation_state.label,
                 )
             )
         if new_state is ModerationState.REJECTED:

@@ -10,14 +10,15 @@ from consult.auth.permissions import login_required
 from consult.errors import Conflict, DomainError, Forbidden
 from consult.moderation import reports, responses, services
 from consult.moderation.access import team_consultation, team_consultations
-from consult.moderation.forms import OUTCOME_LABELS, BulkForm, ModerateForm, ResponseForm
+from consult.moderation.forms import BulkForm, ModerateForm, ResponseForm
+from consult.participation.models import ModerationState
 from consult.web import render_page_or_fragment, safe_next_url, wants_fragment
 
 blueprint = Blueprint("moderation", __name__)
 
 INVALID = 422
 KINDS = ("statement", "comment", "report")
-STATES = ("pending", "approved", "rejected", "meta")
+STATES = tuple(state.value for state in ModerationState)
 
 
 @blueprint.app_context_processor
@@ -25,8 +26,7 @@ def navigation_count():
     """The header's queue link asks for its count only when it is drawn."""
     return {
         "moderation_waiting_count": lambda: services.waiting_count(current_user),
-        "state_label": services.state_label,
-        "outcome_label": OUTCOME_LABELS.get,
+        "moderation_states": tuple(ModerationState),
     }
 
 
@@ -130,9 +130,7 @@ def act(slug: str, plural: str, item_id: int):
         return _render_item(consultation, item, error.status, form, error=error.message)
     except DomainError as error:
         return _render_item(consultation, item, INVALID, form, error=error.message)
-    message = _(
-        "Done: the item is now %(state)s.", state=services.STATE_LABELS[obj.moderation_state]
-    )
+    message = _("Done: the item is now %(state)s.", state=obj.moderation_state.label)
     return _finish(consultation, services.QueueItem(kind, obj, obj.created_at), form, message)
 
 

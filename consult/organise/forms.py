@@ -43,14 +43,7 @@ class SettingsFormBase(FlaskForm):
     )
     moderation_mode = SelectField(
         _l("Moderation"),
-        choices=[
-            SelectChoice(
-                ModerationMode.PRE.value, _l("Before publication: contributions wait for approval")
-            ),
-            SelectChoice(
-                ModerationMode.POST.value, _l("After publication: contributions appear at once")
-            ),
-        ],
+        choices=[SelectChoice(mode.value, mode.label) for mode in ModerationMode],
     )
     allow_anonymous = BooleanField(_l("People without an account may take part"))
     allow_statements = BooleanField(_l("Participants may add statements"))
@@ -125,10 +118,7 @@ class AppointForm(FlaskForm):
     )
     role = SelectField(
         _l("Role"),
-        choices=[
-            SelectChoice(Role.MODERATOR.value, _l("Moderator")),
-            SelectChoice(Role.ORGANISER.value, _l("Organiser")),
-        ],
+        choices=[SelectChoice(role.value, role.label) for role in (Role.MODERATOR, Role.ORGANISER)],
     )
 
 

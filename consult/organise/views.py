@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.auth.models import Verification
 from consult.auth.permissions import login_required
 from consult.consultations.models import Role, Status
 from consult.drafts.forms import CsrfOnlyForm
@@ -126,6 +127,7 @@ def _verification_page(consultation, status=200, **context):
         consultation=consultation,
         rows=services.participants_to_verify(consultation, state or None),
         state=state,
+        verifications=tuple(Verification),
         form=context.pop("form", None) or VerifyForm(formdata=None),
         **context,
     ), status

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from consult.i18n import current_language
+from consult.participation.models import Stance, VoteValue
 from consult.textdiff import Piece, diff
-
-_VOTE_WORDS = {1: _l("agree"), -1: _l("disagree"), 0: _l("pass")}
 
 
 def vote_label(value: int | None) -> str:
-    word = _VOTE_WORDS.get(value)
-    return str(word) if word is not None else ""
+    """The word for a vote value (agree, disagree, pass); empty for no vote."""
+    try:
+        return str(VoteValue(value).label)
+    except ValueError:
+        return ""
 
 
 def stance_label(stance) -> str:
-    value = getattr(stance, "value", stance)
-    labels = {"support": _("Supports"), "oppose": _("Opposes"), "amend": _("Suggests a change")}
-    return labels.get(value, "")
+    """How a comment's stance reads beside it; empty for none."""
+    try:
+        return str(Stance(getattr(stance, "value", stance)).label)
+    except ValueError:
+        return ""
 
 
 def author_name(participant) -> str:

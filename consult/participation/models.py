@@ -6,10 +6,12 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from consult.db_types import BigIntKey, UTCDateTime, enum_type, utcnow
+from consult.enums import LabelledEnum, LabelledIntEnum
 from consult.extensions import db
 
 STATEMENT_MAX = 280
@@ -22,23 +24,23 @@ class StatementKind(enum.Enum):
     AMENDMENT = "amendment"  # proposed wording promoted for voting
 
 
-class ModerationState(enum.Enum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    META = "meta"
+class ModerationState(LabelledEnum):
+    PENDING = "pending", _l("pending")
+    APPROVED = "approved", _l("approved")
+    REJECTED = "rejected", _l("rejected")
+    META = "meta", _l("meta")
 
 
-class Stance(enum.Enum):
-    SUPPORT = "support"
-    OPPOSE = "oppose"
-    AMEND = "amend"
+class Stance(LabelledEnum):
+    SUPPORT = "support", _l("Supports")
+    OPPOSE = "oppose", _l("Opposes")
+    AMEND = "amend", _l("Suggests a change")
 
 
-class VoteValue(enum.IntEnum):
-    AGREE = 1
-    DISAGREE = -1
-    PASS = 0
+class VoteValue(LabelledIntEnum):
+    AGREE = 1, _l("agree")
+    DISAGREE = -1, _l("disagree")
+    PASS = 0, _l("pass")
 
 
 class Statement(db.Model):

@@ -32,7 +32,6 @@ INCOME_LABELS = {
 
 def segment_name(family: str, segment) -> str:
     """A readable name for one segment of a family (group, sector, region, income group)."""
-    from consult.auth.forms import SECTOR_LABELS
     from consult.auth.models import Sector
     from consult.reports.svg import group_letter
 
@@ -42,7 +41,7 @@ def segment_name(family: str, segment) -> str:
         return _("Group %(letter)s", letter=group_letter(int(segment)))
     if family == "sector":
         try:
-            return str(SECTOR_LABELS[Sector(segment)])
+            return str(Sector(segment).label)
         except ValueError:
             return str(segment)
     if family == "region":
