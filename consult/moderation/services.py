@@ -178,9 +178,12 @@ def moderate(
     action: str,
     expected_state: str | ModerationState,
     reason: str | None = None,
-    duplicate_of_id: int | None = None,
+    duplicate_of_number: int | None = None,
 ):
     """Approve, reject, mark meta or mark duplicate one statement or comment.
+
+    A duplicate names the statement it repeats by its public number (``Statement.number``,
+    the one the site and the exports show).
 
     ``expected_state`` is the state the moderator saw; if the item has moved on since,
     raise Conflict and change nothing. Rejecting needs a reason (the author sees it).
@@ -202,10 +205,10 @@ def moderate(
     }
     details = {"from": expected.value, "to": new_state.value}
     if action == "duplicate":
-        original = _duplicate_target(consultation, item, duplicate_of_id)
+        original = _duplicate_target(consultation, item, duplicate_of_number)
         values["duplicate_of_id"] = original.id
         values["moderation_reason"] = reason or _(
-            "This says the same as statement %(id)d.", id=original.id
+            "This says the same as statement %(id)d.", id=original.number
         )
         details["duplicate_of"] = original.id
     if expected is new_state and action != "duplicate":
@@ -236,11 +239,15 @@ def moderate(
     return item
 
 
-def _duplicate_target(consultation, item, duplicate_of_id) -> Statement:
-    if not duplicate_of_id:
+def _duplicate_target(consultation, item, number) -> Statement:
+    if not number:
         raise DomainError(_("Say which statement this one repeats."), field="duplicate_of")
-    original = db.session.get(Statement, duplicate_of_id)
-    if original is None or original.consultation_id != consultation.id or original.id == item.id:
+    original = db.session.scalar(
+        sa.select(Statement).where(
+            Statement.consultation_id == consultation.id, Statement.number == number
+        )
+    )
+    if original is None or original.id == item.id:
         raise DomainError(_("Choose another statement of this consultation."), field="duplicate_of")
     return original
 

@@ -39,7 +39,7 @@ def test_approve_reject_meta_and_duplicate_write_audit_events(db, team, contribu
     assert refused.value.field == "reason"
     services.moderate(team.moderator, c, "statement", two.id, "reject", "pending", "Off topic.")
     services.moderate(
-        team.moderator, c, "statement", three.id, "duplicate", "pending", None, one.id
+        team.moderator, c, "statement", three.id, "duplicate", "pending", None, one.number
     )
     assert (one.moderation_state, two.moderation_state) == (
         ModerationState.APPROVED,
