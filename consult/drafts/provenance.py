@@ -21,9 +21,7 @@ from consult.textdiff import diff, tokenize
 
 def outcome_label(outcome: Outcome | str) -> str:
     """The exact answer as readers see it ("Adopted in part" stays "Adopted in part")."""
-    from consult.moderation.forms import OUTCOME_LABELS
-
-    return str(OUTCOME_LABELS[Outcome(outcome)])
+    return str(Outcome(outcome).label)
 
 
 @dataclass(frozen=True)
