@@ -104,13 +104,14 @@ def _latest_ok_snapshot(consultation_id: int):
 def _echo_snapshot(snapshot) -> None:
     """One line about a run; a failed run is an error (exit 1)."""
     from consult.reports.models import SnapshotStatus
+    from consult.reports.snapshots import view_of
 
     if snapshot.status is not SnapshotStatus.OK:
         raise click.ClickException(f"The analysis failed: {snapshot.error}")
-    result = snapshot.result or {}
+    note = view_of(snapshot).structure_note
     click.echo(
         f"Snapshot {snapshot.id}: {snapshot.n_votes} votes from {snapshot.n_participants} "
-        f"participants on {snapshot.n_statements} statements; {result.get('structure_note')}; "
+        f"participants on {snapshot.n_statements} statements; {note}; "
         f"{snapshot.seconds:.2f} s."
     )
 
