@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, current_app, g, has_request_context, redirec
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
-from consult.extensions import db
+from consult.auth.services import set_locale
 from consult.web import safe_next_url
 
 blueprint = Blueprint("i18n", __name__)
@@ -78,6 +78,5 @@ def set_language():
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language
         if current_user.is_authenticated:
-            current_user.locale = language
-            db.session.commit()
+            set_locale(current_user, language)
     return redirect(safe_next_url(request.form.get("next")))

@@ -122,6 +122,12 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         user.password_hash = hash_password(new_password)
 
 
+def set_locale(user: User, language: str) -> None:
+    """Remember the account's chosen language for its next visits."""
+    with write_transaction():
+        user.locale = language
+
+
 def make_admin(email: str) -> User:
     user = find_user_by_email(email)
     if user is None:
