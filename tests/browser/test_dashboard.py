@@ -12,8 +12,8 @@ def analysed_demo(app):
     from consult.consultations.models import Consultation
     from consult.demo.seed import DEMO_SLUG, seed_demo
     from consult.extensions import db
-    from consult.reports.snapshots import run_analysis
     from consult.reports.models import SnapshotStatus
+    from consult.reports.snapshots import run_analysis
 
     app.config["ANALYSIS_BOOTSTRAP"] = 3
     seed_demo(n_stakeholders=60)
