@@ -36,6 +36,16 @@ def test_vote_box_counts_everyone_with_the_new_vote(
     assert "Agree 50% (2)" in html and "Disagree 50% (2)" in html and "4 votes" in html
 
 
+def test_a_history_restore_request_is_answered_like_a_plain_one(
+    participant, vote, clause_ids, stored_votes
+):
+    # htmx restoring a page from history wants the whole page, never a lone fragment.
+    restore = {**HX, "HX-History-Restore-Request": "true"}
+    response = vote(clause_ids[0], "agree", headers=restore, next="/c/test-consultation")
+    assert response.status_code == 302 and response.headers["Location"] == "/c/test-consultation"
+    assert stored_votes() == ([(clause_ids[0], 1)], 1)
+
+
 def test_vote_without_javascript_redirects_back(participant, vote, clause_ids, stored_votes):
     response = vote(clause_ids[1], "disagree", next="/c/test-consultation")
     assert response.status_code == 302
