@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import svds
+from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, svds
 
 from .matrix import StatementFlags, VoteMatrix
+
+DENSE_FALLBACK = 5000  # largest side for an exact dense fallback when ARPACK fails
 
 
 @dataclass(frozen=True)
@@ -70,22 +72,54 @@ def top_two_components(
 
     ``start`` (2, S), e.g. the previous run's axes, seeds the Lanczos iterations (with
     the seeded noise kept, so the start is never orthogonal to the answer).
+
+    An axis whose singular value is numerically zero carries no variance: it is
+    returned as a zero row rather than as an arbitrary unit vector of the null space
+    (which would project everyone to ~0 anyway but give statements a spurious
+    extremity). A unanimous or all-pass conversation centres to the zero matrix and so
+    has no axes at all: everyone sits at the origin, which is the honest picture.
     """
     n_p, n_s = matrix.shape
     components = np.zeros((2, n_s))
+    if matrix.nnz == 0 or not np.any(matrix.data):
+        return components  # no variance in any direction (ARPACK would fail on it)
     if min(n_p, n_s) <= 3:
-        # svds needs k < min(shape); a tiny Gram matrix is exact and cheap here.
-        gram = (matrix.T @ matrix).toarray()
-        eigvals, eigvecs = np.linalg.eigh(gram)
-        top = eigvecs[:, ::-1][:, :2].T
-        components[: len(top)] = top
+        sing, top = _dense_top_two(matrix)  # svds needs k < min(shape)
     else:
         v0 = np.random.RandomState(random_state).uniform(-1, 1, min(n_p, n_s))
         if start is not None and n_s <= n_p and np.abs(start).sum() > 0:
             v0 = 1e-3 * v0 / np.linalg.norm(v0) + start[0] + 0.5 * start[1]
-        _, sing, vt = svds(matrix, k=2, v0=v0, solver="arpack", maxiter=10_000)
-        components = vt[np.argsort(sing)[::-1]]
+        try:
+            _, sing, vt = svds(matrix, k=2, v0=v0, solver="arpack", maxiter=10_000)
+        except (ArpackError, ArpackNoConvergence):
+            if min(n_p, n_s) > DENSE_FALLBACK:
+                raise
+            sing, top = _dense_top_two(matrix)  # exact, and small enough here
+        else:
+            order = np.argsort(sing)[::-1]
+            sing, top = sing[order], vt[order]
+    # The rank tolerance of numpy.linalg.matrix_rank: below it a singular value is noise.
+    tol = max(n_p, n_s) * np.finfo(np.float64).eps * max(float(sing.max(initial=0.0)), 0.0)
+    keep = sing > tol
+    components[: len(top)][keep] = top[keep]
     return _fix_signs(components)
+
+
+def _dense_top_two(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """(singular values (<=2,), right singular vectors (<=2, S)) from the Gram matrix."""
+    n_p, n_s = matrix.shape
+    if n_s <= n_p:
+        eigvals, eigvecs = np.linalg.eigh((matrix.T @ matrix).toarray())
+        top = eigvecs[:, ::-1][:, :2].T
+        sing = np.sqrt(np.clip(eigvals[::-1][:2], 0.0, None))
+        return sing, top
+    eigvals, eigvecs = np.linalg.eigh((matrix @ matrix.T).toarray())
+    sing = np.sqrt(np.clip(eigvals[::-1][:2], 0.0, None))
+    left = eigvecs[:, ::-1][:, :2]
+    right = np.asarray(matrix.T @ left).T  # v = M^T u / s, for s > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        right = np.where(sing[:, None] > 0, right / sing[:, None], 0.0)
+    return sing, right
 
 
 def _fix_signs(components: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
