@@ -12,6 +12,16 @@ import numpy as np
 import scipy.sparse as sp
 
 AGREE, DISAGREE, PASS = 1, -1, 0
+# Stakeholder sector slugs, as ``consult.auth.models.Sector`` (not imported: no Flask here).
+SECTORS = (
+    "government",
+    "intergovernmental",
+    "industry",
+    "academia",
+    "civil_society",
+    "citizen",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -152,3 +162,68 @@ class StatementFlags:
     @property
     def excluded(self) -> np.ndarray:
         return self.moderated_out | self.meta
+
+
+def latest_votes(
+    participant: np.ndarray,
+    statement: np.ndarray,
+    value: np.ndarray,
+    statement_ids: np.ndarray | None = None,
+) -> VoteMatrix:
+    """The same matrix as :meth:`VoteMatrix.from_triples` (participants in sorted id
+    order, the last triple per cell wins), built for millions of votes.
+
+    Ids map to indices through a lookup table when they are small non-negative integers
+    (Polis numbers participants and statements from 0), and the last-vote-per-cell pass
+    sorts packed ``cell * n + position`` keys (a plain sort of unique int64 keys is
+    several times faster than a stable argsort). ``statement_ids`` must be sorted,
+    unique and include every voted statement; values must already be -1, 0 or 1.
+    """
+    participant = np.asarray(participant, dtype=np.int64)
+    statement = np.asarray(statement, dtype=np.int64)
+    value = np.asarray(value, dtype=np.int8)
+    p_ids = _distinct(participant)
+    s_ids = _distinct(statement) if statement_ids is None else np.asarray(statement_ids, np.int64)
+    rows = _positions(p_ids, participant)
+    cols = _positions(s_ids, statement)
+    n = len(value)
+    cell = rows * max(len(s_ids), 1) + cols
+    if n == 0 or int(cell.max()) < (2**62) // n:
+        key = np.sort(cell * n + np.arange(n, dtype=np.int64))
+        order, cell_sorted = key % n, key // n
+    else:  # packed keys would overflow int64: the general stable sort
+        order = np.argsort(cell, kind="stable")
+        cell_sorted = cell[order]
+    last = np.ones(n, dtype=bool)
+    last[:-1] = cell_sorted[1:] != cell_sorted[:-1]
+    keep = order[last]
+    return VoteMatrix(
+        participant_ids=p_ids,
+        statement_ids=s_ids,
+        rows=rows[keep].astype(np.int32),
+        cols=cols[keep].astype(np.int32),
+        values=value[keep],
+    )
+
+
+def _small_ids(ids: np.ndarray, n: int) -> bool:
+    # A lookup table of at most ~4 entries per id (plus 1M) stays small next to the votes.
+    return len(ids) > 0 and int(ids.min()) >= 0 and int(ids.max()) < 4 * n + (1 << 20)
+
+
+def _distinct(ids: np.ndarray) -> np.ndarray:
+    """Sorted unique ids."""
+    if _small_ids(ids, len(ids)):
+        present = np.zeros(int(ids.max()) + 1, dtype=bool)
+        present[ids] = True
+        return np.flatnonzero(present).astype(np.int64)
+    return np.unique(ids)
+
+
+def _positions(ids: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Index in ``ids`` (sorted, unique) of each query id, which must be present."""
+    if _small_ids(ids, len(query)):
+        lookup = np.zeros(int(ids.max()) + 1, dtype=np.int64)
+        lookup[ids] = np.arange(len(ids))
+        return lookup[query]
+    return np.searchsorted(ids, query).astype(np.int64)

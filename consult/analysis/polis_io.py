@@ -2,8 +2,11 @@
 
 An export folder holds ``comments.csv`` and either ``votes.csv`` (a vote log, the
 preferred source) or ``participants-votes.csv`` (the de-duplicated matrix, which also
-carries Polis's own ``group-id``). Columns are read by name because exports differ
-(extra ``xid``, ``is-meta`` columns; no ``datetime``).
+carries Polis's own ``group-id``). A ``votes.csv`` that is empty (0 bytes, or a header
+and no rows: real exports have both) falls back to ``participants-votes.csv``. Columns
+are read by name because exports differ (extra ``xid``, ``is-meta`` columns; no
+``datetime``). An optional ``participant-attributes.csv`` gives stakeholder segments
+(:mod:`consult.analysis.attributes_io`).
 """
 
 from __future__ import annotations
@@ -13,15 +16,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
-from .matrix import StatementFlags, VoteMatrix
+from .attributes_io import ATTRIBUTES_FILE, read_attributes
+from .export_tables import (
+    ExportError,
+    check_utf8,
+    header,
+    no_blanks,
+    read_columns,
+    read_wide_votes,
+    require,
+    vote_values,
+)
+from .matrix import ParticipantAttributes, StatementFlags, VoteMatrix, latest_votes
+
+__all__ = ["SOURCES", "ExportError", "PolisExport", "load_export", "read_vote_log"]
 
 SOURCES = ("auto", "votes", "participants-votes")
+VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
+MATRIX_COLUMNS = ("participant", "group-id")
 _TRUE = {"1", "true", "t", "yes", "y"}
-
-
-class ExportError(ValueError):
-    """A Polis export that cannot be read; the message is one line for the user."""
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,8 @@ class PolisExport:
     - ``polis_groups``: (P,) int, Polis's ``group-id`` per participant, -1 where Polis
       did not cluster them (or ``participants-votes.csv`` is absent).
     - ``source``: ``"votes.csv"`` or ``"participants-votes.csv"``.
+    - ``attributes``: (P,)-aligned segments from ``participant-attributes.csv``, or
+      None when the folder has no such file.
     """
 
     votes: VoteMatrix
@@ -41,104 +59,117 @@ class PolisExport:
     polis_groups: np.ndarray
     source: str
     path: Path
+    attributes: ParticipantAttributes | None = None
 
 
 def load_export(path: str | Path, source: str = "auto") -> PolisExport:
     """Read the export folder at ``path``.
 
     ``source`` picks the vote source: ``"votes"`` (votes.csv), ``"participants-votes"``
-    or ``"auto"`` (votes.csv when present). Raises :class:`ExportError` on a missing
-    folder or file, a missing column, a non-numeric or out-of-range vote, or no votes.
+    or ``"auto"`` (votes.csv unless it is absent or empty). Raises :class:`ExportError`
+    with a one-line message on a missing folder or file, a missing or repeated column,
+    a non-numeric or out-of-range id or vote, a participant on two matrix rows,
+    non-UTF-8 text, or no votes at all.
     """
     if source not in SOURCES:
         raise ExportError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
     folder = Path(path)
     if not folder.is_dir():
         raise ExportError(f"{folder} is not a folder")
-    votes_csv = folder / "votes.csv"
-    matrix_csv = folder / "participants-votes.csv"
+    votes_csv, matrix_csv = folder / "votes.csv", folder / "participants-votes.csv"
     if source == "auto" and not (votes_csv.is_file() or matrix_csv.is_file()):
         raise ExportError(f"{folder} has neither votes.csv nor participants-votes.csv")
-    if source == "auto":
-        source = "votes" if votes_csv.is_file() else "participants-votes"
-    wanted = votes_csv if source == "votes" else matrix_csv
-    if not wanted.is_file():
-        raise ExportError(f"{folder} has no {wanted.name}")
     comment_ids, moderated_out, meta = _read_comments(folder / "comments.csv")
 
-    groups_by_pid: dict[int, int] = {}
-    if matrix_csv.is_file():
-        pv_pids, pv_groups, pv_triples = _read_participants_votes(matrix_csv)
-        groups_by_pid = dict(zip(pv_pids.tolist(), pv_groups.tolist(), strict=True))
-    if source == "votes":
-        participant, statement, value = _read_votes(votes_csv)
-    else:
-        participant, statement, value = pv_triples
+    log = None
+    if source in ("auto", "votes") and (source == "votes" or votes_csv.is_file()):
+        log = _read_votes(votes_csv)
+        if len(log[0]) == 0 and source == "auto" and matrix_csv.is_file():
+            log = None  # an empty vote log: the matrix is the faithful source
+    matrix = _read_matrix(matrix_csv, with_votes=log is None) if matrix_csv.is_file() else None
+    if log is None and matrix is None:
+        raise ExportError(f"{folder} has no participants-votes.csv")
+    wanted = votes_csv if log is not None else matrix_csv
+    participant, statement, value = log if log is not None else matrix[2]
     if len(value) == 0:
         raise ExportError(f"{wanted} holds no votes: the conversation is empty")
 
     statement_ids = np.union1d(comment_ids, statement)
-    votes = VoteMatrix.from_triples(participant, statement, value, statement_ids=statement_ids)
-    flagged = dict(zip(comment_ids.tolist(), zip(moderated_out, meta, strict=True), strict=True))
-    pairs = [flagged.get(s, (False, False)) for s in statement_ids.tolist()]
-    flags = StatementFlags(
-        moderated_out=np.array([p[0] for p in pairs], dtype=bool),
-        meta=np.array([p[1] for p in pairs], dtype=bool),
+    votes = latest_votes(participant, statement, value, statement_ids)
+    flags = _flags(statement_ids, comment_ids, moderated_out, meta)
+    polis_groups = np.full(votes.shape[0], -1, dtype=np.int64)
+    if matrix is not None:
+        pids, groups = matrix[0], matrix[1]
+        pos = np.searchsorted(pids, votes.participant_ids)
+        pos = np.clip(pos, 0, max(len(pids) - 1, 0))
+        found = pids[pos] == votes.participant_ids if len(pids) else pos < 0
+        polis_groups[found] = groups[pos[found]]
+    attributes_csv = folder / ATTRIBUTES_FILE
+    attributes = (
+        read_attributes(attributes_csv, votes.participant_ids) if attributes_csv.is_file() else None
     )
-    polis_groups = np.array(
-        [groups_by_pid.get(p, -1) for p in votes.participant_ids.tolist()], dtype=np.int64
-    )
-    return PolisExport(votes, flags, polis_groups, wanted.name, folder)
+    return PolisExport(votes, flags, polis_groups, wanted.name, folder, attributes)
 
 
-def _read_table(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
-    if not path.is_file():
-        raise ExportError(f"{path.parent} has no {path.name}")
+def _flags(statement_ids, comment_ids, moderated_out, meta) -> StatementFlags:
+    pos = np.searchsorted(comment_ids, statement_ids)
+    pos = np.clip(pos, 0, max(len(comment_ids) - 1, 0))
+    known = comment_ids[pos] == statement_ids if len(comment_ids) else np.zeros(0, bool)
+    out = np.zeros(len(statement_ids), dtype=bool)
+    is_meta = np.zeros(len(statement_ids), dtype=bool)
+    out[known] = moderated_out[pos[known]]
+    is_meta[known] = meta[pos[known]]
+    return StatementFlags(moderated_out=out, meta=is_meta)
+
+
+def _whole(path: Path, name: str, cell: str, row: int) -> int:
+    # int(), not float(): ids past 2^53 must not round onto their neighbours.
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ExportError(f"{path} is not a readable CSV file: {exc}") from None
-    if not rows:
-        raise ExportError(f"{path} is empty")
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ExportError(f"{path} lacks column(s) {', '.join(missing)}")
-    return header, [r for r in rows[1:] if r]
-
-
-def _column(path: Path, header: list[str], rows: list[list[str]], name: str, kind=float):
-    i = header.index(name)
-    try:
-        cells = [row[i].strip() for row in rows]
-        return np.array([kind(c) if c else np.nan for c in cells], dtype=np.float64)
-    except (ValueError, IndexError):
-        raise ExportError(f"{path} has a non-numeric or missing value in column {name!r}") from None
-
-
-def _ids(path: Path, values: np.ndarray, name: str) -> np.ndarray:
-    if np.isnan(values).any() or (values != np.round(values)).any():
-        raise ExportError(f"{path} has a blank or non-integer {name!r}")
-    return values.astype(np.int64)
-
-
-def _vote_values(path: Path, values: np.ndarray) -> np.ndarray:
-    if not np.isin(values, (-1.0, 0.0, 1.0)).all():
-        raise ExportError(f"{path} has a vote that is not -1, 0 or 1")
-    return values.astype(np.int8)
+        number = int(cell)
+    except ValueError:
+        raise ExportError(
+            f"{path}: column {name!r}, row {row}: {cell[:40]!r} is not a whole number"
+        ) from None
+    if not _INT64[0] <= number <= _INT64[1]:
+        raise ExportError(f"{path}: column {name!r}, row {row}: {cell[:40]!r} is past 64 bits")
+    return number
 
 
 def _read_comments(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    header, rows = _read_table(path, ("comment-id", "moderated"))
-    ids = _ids(path, _column(path, header, rows, "comment-id"), "comment-id")
-    moderated = _column(path, header, rows, "moderated")
-    if "is-meta" in header:
-        i = header.index("is-meta")
-        meta = np.array([len(r) > i and r[i].strip().lower() in _TRUE for r in rows], dtype=bool)
-    else:
-        meta = np.zeros(len(ids), dtype=bool)
-    return ids, moderated == -1, meta
+    """Sorted comment ids (S,), and their rejected and meta flags (S,) bool."""
+    if not path.is_file():
+        raise ExportError(f"{path.parent} has no {path.name}")
+    try:  # small, and comment bodies may hold quoted newlines: the csv module suffices
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            table = list(csv.reader(handle))
+    except UnicodeDecodeError:
+        raise ExportError(f"{path} is not UTF-8 text") from None
+    except csv.Error as exc:
+        raise ExportError(f"{path} is not a readable CSV file: {exc}") from None
+    if not table:
+        raise ExportError(f"{path} is empty")
+    names = [h.strip() for h in table[0]]
+    require(path, names, ("comment-id", "moderated"))
+    i_id, i_mod = names.index("comment-id"), names.index("moderated")
+    i_meta = names.index("is-meta") if "is-meta" in names else None
+    ids, moderated, meta = [], [], []
+    for number, row in enumerate(table[1:], start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        cells = [c.strip() for c in row] + [""] * (len(names) - len(row))
+        ids.append(_whole(path, "comment-id", cells[i_id], number))
+        mod = cells[i_mod] or "0"
+        if mod not in ("-1", "0", "1"):
+            raise ExportError(
+                f"{path}: column 'moderated', row {number}: {mod[:40]!r} is not -1, 0 or 1"
+            )
+        moderated.append(mod == "-1")
+        meta.append(i_meta is not None and cells[i_meta].lower() in _TRUE)
+    ids_arr = np.array(ids, dtype=np.int64)
+    if len(np.unique(ids_arr)) != len(ids_arr):
+        raise ExportError(f"{path} lists a comment-id twice")
+    order = np.argsort(ids_arr, kind="stable")
+    return ids_arr[order], np.array(moderated, bool)[order], np.array(meta, bool)[order]
 
 
 def read_vote_log(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -150,31 +181,45 @@ def read_vote_log(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    header, rows = _read_table(path, ("timestamp", "comment-id", "voter-id", "vote"))
-    timestamp = _column(path, header, rows, "timestamp")
-    statement = _ids(path, _column(path, header, rows, "comment-id"), "comment-id")
-    participant = _ids(path, _column(path, header, rows, "voter-id"), "voter-id")
-    value = _vote_values(path, _column(path, header, rows, "vote"))
+    names = header(path)
+    if names is None:  # 0 bytes, or blank lines only
+        empty = np.empty(0, np.int64)
+        return empty, empty.copy(), np.empty(0, np.int8)
+    require(path, names, VOTE_COLUMNS)
+    check_utf8(path)
+    types = {
+        "timestamp": pa.float64(),
+        "comment-id": pa.int64(),
+        "voter-id": pa.int64(),
+        "vote": pa.int8(),
+    }
+    columns = read_columns(path, names, types)
+    arrays = {name: no_blanks(path, name, column) for name, column in columns.items()}
+    value = vote_values(path, arrays["vote"])
     # A changed vote appears twice: order by time so from_triples keeps the latest.
-    order = np.argsort(timestamp, kind="stable")
-    return participant[order], statement[order], value[order]
+    order = np.argsort(arrays["timestamp"], kind="stable")
+    return arrays["voter-id"][order], arrays["comment-id"][order], value[order]
 
 
-def _read_participants_votes(path: Path):
-    header, rows = _read_table(path, ("participant", "group-id"))
-    pids = _ids(path, _column(path, header, rows, "participant"), "participant")
-    groups = _column(path, header, rows, "group-id")
-    groups = np.where(np.isnan(groups), -1, groups).astype(np.int64)
-    stmt_cols = [i for i, h in enumerate(header) if h.lstrip("-").isdigit()]
-    stmt_ids = np.array([int(header[i]) for i in stmt_cols], dtype=np.int64)
-    width = len(header)
-    cells = np.array([(r + [""] * (width - len(r)))[:width] for r in rows], dtype=object)
-    cells = cells[:, stmt_cols] if len(rows) else np.empty((0, len(stmt_cols)), dtype=object)
-    cells = np.char.strip(cells.astype(str))
-    r, c = np.nonzero(cells != "")
-    try:
-        values = cells[r, c].astype(np.float64)
-    except ValueError:
-        raise ExportError(f"{path} has a non-numeric vote") from None
-    triples = (pids[r], stmt_ids[c], _vote_values(path, values))
-    return pids, groups, triples
+def _read_matrix(path: Path, with_votes: bool):
+    """(pids sorted, groups, (participant, statement, value)) from participants-votes.csv.
+
+    Without ``with_votes`` only the participant and group-id columns are converted.
+    """
+    names = header(path)
+    if names is None:
+        raise ExportError(f"{path} is empty")
+    require(path, names, MATRIX_COLUMNS)
+    check_utf8(path)
+    statement_columns = [n for n in names if n.lstrip("-").isdigit()] if with_votes else []
+    for name in statement_columns:
+        if not _INT64[0] <= int(name) <= _INT64[1]:
+            raise ExportError(f"{path} has a statement column {name[:40]!r} past 64 bits")
+    file_pids, groups, rows, cols, values = read_wide_votes(path, names, statement_columns)
+    order = np.argsort(file_pids, kind="stable")
+    pids, groups = file_pids[order], groups[order]
+    repeated = pids[1:][pids[1:] == pids[:-1]]
+    if len(repeated):
+        raise ExportError(f"{path} has participant {int(repeated[0])} on more than one row")
+    stmt_ids = np.array([int(n) for n in statement_columns], dtype=np.int64)
+    return pids, groups, (file_pids[rows], stmt_ids[cols], values)

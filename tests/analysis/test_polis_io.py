@@ -73,7 +73,7 @@ def test_extra_columns_no_datetime_and_matrix_fallback(tmp_path):
         ({}, "neither votes.csv nor participants-votes.csv"),
         ({"votes_csv": VOTES + "1,x,0,5,1\n"}, "no comments.csv"),
         ({"comments_csv": COMMENTS, "votes_csv": "when,who,what\n1,2,3\n"}, "lacks column"),
-        ({"comments_csv": COMMENTS, "votes_csv": VOTES + "1,x,0,5,yes\n"}, "non-numeric"),
+        ({"comments_csv": COMMENTS, "votes_csv": VOTES + "1,x,0,5,yes\n"}, "is not a vote"),
         ({"comments_csv": COMMENTS, "votes_csv": VOTES + "1,x,0,5,2\n"}, "not -1, 0 or 1"),
         ({"comments_csv": COMMENTS, "votes_csv": VOTES}, "empty"),
         ({"comments_csv": COMMENTS, "votes_csv": ""}, "is empty"),
