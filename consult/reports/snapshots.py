@@ -26,7 +26,8 @@ from consult.errors import NotFound
 from consult.extensions import db
 from consult.jobs import in_flight, request_analysis, setting
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
-from consult.reports.view_model import SnapshotView, decode_view
+from consult.reports.view_decode import decode_view
+from consult.reports.view_model import SnapshotView
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from consult.reports import snapshots, view_model
+from consult.reports.view_decode import decode_view
 
 HX = {"HX-Request": "true"}
 
@@ -22,7 +23,7 @@ def analysed(db, voted):
 
 
 def test_decodes_a_stored_run(voted, analysed):
-    view = view_model.decode_view(analysed.result)
+    view = decode_view(analysed.result)
     assert view.k == 2 and sorted(g.size for g in view.groups) == [20, 20]
     assert set(view.statement_ids) == set(voted.statement_ids)
     assert view.min_voters == 5
@@ -54,7 +55,7 @@ def test_a_renamed_key_raises(analysed, path):
         parent = parent[key]
     parent[path[-1] + "_renamed"] = parent.pop(path[-1])
     with pytest.raises(view_model.ViewDecodeError, match=path[-1]):
-        view_model.decode_view(data)
+        decode_view(data)
 
 
 def test_a_renamed_key_inside_an_entry_raises(analysed):
@@ -62,7 +63,7 @@ def test_a_renamed_key_inside_an_entry_raises(analysed):
     entry = data["beyond"]["broad_agreement"][0]
     entry["segment_figures"] = entry.pop("segments")
     with pytest.raises(view_model.ViewDecodeError, match="segments"):
-        view_model.decode_view(data)
+        decode_view(data)
 
 
 def test_the_view_reads_the_codecs_format():
@@ -73,7 +74,7 @@ def test_the_view_reads_the_codecs_format():
 
 def test_an_older_format_is_a_409_that_says_so(analysed):
     with pytest.raises(view_model.OutdatedSnapshot) as raised:
-        view_model.decode_view({**analysed.result, "format": 1})
+        decode_view({**analysed.result, "format": 1})
     assert raised.value.status == 409 and "recomputed" in raised.value.message
 
 
@@ -104,7 +105,7 @@ def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, 
     # A floor of 8: each of the six regions has 6 or 7 voters, so nothing can be judged.
     app.config["ANALYSIS_MIN_VOTERS"] = 8
     snapshot = snapshots.run_analysis(voted.consultation.id)
-    view = view_model.decode_view(snapshot.result)
+    view = decode_view(snapshot.result)
     assert not view.broad
     thin = {e.statement_id: e for e in view.not_assessable}
     assert voted.clause_ids[0] in thin
@@ -170,7 +171,7 @@ def _publish_version_two(db, voted) -> int:
 def test_superseded_clause_wording_is_left_to_clause_history(client, db, voted, analysed):
     new_id = _publish_version_two(db, voted)
     snapshot = snapshots.run_analysis(voted.consultation.id)
-    view = view_model.decode_view(snapshot.result)
+    view = decode_view(snapshot.result)
     old_id = voted.clause_ids[0]
     assert old_id in [e.statement_id for e in view.broad]  # the engine still ranks it
     html = client.get("/c/camps/dashboard").get_data(as_text=True)
@@ -183,7 +184,7 @@ def test_superseded_clause_wording_is_left_to_clause_history(client, db, voted, 
     assert count and int(count.group(1)) == 12
     history = client.get("/c/camps/dashboard/history").get_data(as_text=True)
     assert "Version 2" in history and "First clause, better." in history
-    assert new_id in view_model.decode_view(snapshot.result).statement_ids
+    assert new_id in decode_view(snapshot.result).statement_ids
 
 
 def test_history_restore_gets_the_whole_page(client, voted, analysed):
