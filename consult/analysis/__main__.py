@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.min_voters is not None:
         options["min_voters"] = args.min_voters
     try:
-        export = load_export(args.path)
+        export = load_export(args.path, polis_groups=False)
         loaded = time.perf_counter() - start
         if args.weight is not None and export.attributes is None:
             raise ExportError(f"--weight {args.weight} needs {ATTRIBUTES_FILE} in {args.path}")

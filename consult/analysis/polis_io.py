@@ -48,7 +48,7 @@ class PolisExport:
       of ``comments.csv`` ids and voted ids, participants those with at least one vote.
     - ``flags``: (S,) moderation flags aligned with ``votes.statement_ids``.
     - ``polis_groups``: (P,) int, Polis's ``group-id`` per participant, -1 where Polis
-      did not cluster them (or ``participants-votes.csv`` is absent).
+      did not cluster them (or ``participants-votes.csv`` is absent or was not read).
     - ``source``: ``"votes.csv"`` or ``"participants-votes.csv"``.
     - ``attributes``: (P,)-aligned segments from ``participant-attributes.csv``, or
       None when the folder has no such file.
@@ -62,14 +62,19 @@ class PolisExport:
     attributes: ParticipantAttributes | None = None
 
 
-def load_export(path: str | Path, source: str = "auto") -> PolisExport:
+def load_export(
+    path: str | Path, source: str = "auto", *, polis_groups: bool = True
+) -> PolisExport:
     """Read the export folder at ``path``.
 
     ``source`` picks the vote source: ``"votes"`` (votes.csv), ``"participants-votes"``
-    or ``"auto"`` (votes.csv unless it is absent or empty). Raises :class:`ExportError`
-    with a one-line message on a missing folder or file, a missing or repeated column,
-    a non-numeric or out-of-range id or vote, a participant on two matrix rows,
-    non-UTF-8 text, or no votes at all.
+    or ``"auto"`` (votes.csv unless it is absent or empty). ``polis_groups=False`` skips
+    reading Polis's own groups from ``participants-votes.csv`` when the votes come from
+    ``votes.csv`` (the field is then all -1): the command line has no use for them.
+
+    Raises :class:`ExportError` with a one-line message on a missing folder or file, a
+    missing or repeated column, a non-numeric or out-of-range id or vote, a participant
+    on two matrix rows, non-UTF-8 text, or no votes at all.
     """
     if source not in SOURCES:
         raise ExportError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
@@ -86,7 +91,8 @@ def load_export(path: str | Path, source: str = "auto") -> PolisExport:
         log = _read_votes(votes_csv)
         if len(log[0]) == 0 and source == "auto" and matrix_csv.is_file():
             log = None  # an empty vote log: the matrix is the faithful source
-    matrix = _read_matrix(matrix_csv, with_votes=log is None) if matrix_csv.is_file() else None
+    wanted_matrix = matrix_csv.is_file() and (log is None or polis_groups)
+    matrix = _read_matrix(matrix_csv, with_votes=log is None) if wanted_matrix else None
     if log is None and matrix is None:
         raise ExportError(f"{folder} has no participants-votes.csv")
     wanted = votes_csv if log is not None else matrix_csv
@@ -97,18 +103,18 @@ def load_export(path: str | Path, source: str = "auto") -> PolisExport:
     statement_ids = np.union1d(comment_ids, statement)
     votes = latest_votes(participant, statement, value, statement_ids)
     flags = _flags(statement_ids, comment_ids, moderated_out, meta)
-    polis_groups = np.full(votes.shape[0], -1, dtype=np.int64)
+    groups_out = np.full(votes.shape[0], -1, dtype=np.int64)
     if matrix is not None:
         pids, groups = matrix[0], matrix[1]
         pos = np.searchsorted(pids, votes.participant_ids)
         pos = np.clip(pos, 0, max(len(pids) - 1, 0))
         found = pids[pos] == votes.participant_ids if len(pids) else pos < 0
-        polis_groups[found] = groups[pos[found]]
+        groups_out[found] = groups[pos[found]]
     attributes_csv = folder / ATTRIBUTES_FILE
     attributes = (
         read_attributes(attributes_csv, votes.participant_ids) if attributes_csv.is_file() else None
     )
-    return PolisExport(votes, flags, polis_groups, wanted.name, folder, attributes)
+    return PolisExport(votes, flags, groups_out, wanted.name, folder, attributes)
 
 
 def _flags(statement_ids, comment_ids, moderated_out, meta) -> StatementFlags:

@@ -135,3 +135,46 @@ def test_text_output_names_segments(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "sector: citizen 40" in out and "income_group: high 40" in out
+
+
+def test_pca_of_a_zero_variance_matrix_has_no_axes():
+    from consult.analysis.matrix import StatementFlags
+    from consult.analysis.pca import sparse_pca
+
+    votes = full_matrix(30, 8, 1)
+    pca = sparse_pca(votes, StatementFlags.none(8))
+    assert not pca.components.any() and not pca.projections.any()
+    assert not pca.extremity.any()
+
+
+def test_pca_of_a_rank_one_matrix_keeps_one_axis_only():
+    from consult.analysis.matrix import StatementFlags
+    from consult.analysis.pca import sparse_pca
+
+    # Only statement 0 divides (half agree, half disagree); all agree with the rest.
+    votes = full_matrix(30, 8, lambda r, c: np.where(c == 0, np.where(r < 15, 1, -1), 1))
+    pca = sparse_pca(votes, StatementFlags.none(8))
+    assert np.abs(pca.components[0]).argmax() == 0
+    assert np.linalg.norm(pca.components[0]) == pytest.approx(1.0)
+    assert not pca.components[1].any()  # no second direction carries variance
+    first = np.sign(pca.projections[:, 0])
+    assert len(set(first[:15])) == 1 and set(first[15:]) == {-first[0]} and first[0] != 0
+    assert not pca.projections[:, 1].any()
+
+
+def test_the_command_skips_polis_groups_but_the_library_reads_them(tmp_path):
+    from consult.analysis import load_export
+
+    votes = two_camps(6, 4)
+    folder = write_export(tmp_path / "m", votes, "matrix")
+    matrix = (folder / "participants-votes.csv").read_text().splitlines()
+    matrix[1] = matrix[1].replace(",,,", ",,1,", 1)  # participant 0 in Polis group 1
+    (folder / "participants-votes.csv").write_text("\n".join(matrix) + "\n")
+    vote_log = write_export(tmp_path / "v", votes, "votes") / "votes.csv"
+    (folder / "votes.csv").write_bytes(vote_log.read_bytes())
+    full = load_export(folder)
+    quick = load_export(folder, polis_groups=False)
+    assert full.source == quick.source == "votes.csv"
+    assert full.polis_groups.tolist() == [1] + [-1] * 9
+    assert quick.polis_groups.tolist() == [-1] * 10
+    assert np.array_equal(full.votes.values, quick.votes.values)
