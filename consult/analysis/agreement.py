@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import betainc, betaincinv
 
+from .consensus import MIN_VOTERS
 from .matrix import ParticipantAttributes, VoteMatrix
 
 LEVEL = 0.90
@@ -188,7 +189,7 @@ class SegmentAgreement:
 def segment_agreement(
     segmentation: Segmentation,
     raw: np.ndarray,
-    min_voters: int = 5,
+    min_voters: int = MIN_VOTERS,
     weighted: np.ndarray | None = None,
     squares: np.ndarray | None = None,
 ) -> SegmentAgreement:
@@ -254,7 +255,7 @@ def agreement_tables(
     votes: VoteMatrix,
     attributes: ParticipantAttributes,
     group_labels: np.ndarray,
-    min_voters: int = 5,
+    min_voters: int = MIN_VOTERS,
     weights: np.ndarray | None = None,
     counter: SegmentCounter | None = None,
 ) -> AgreementTables:

@@ -12,6 +12,9 @@ Shapes, one per key of :func:`consensus_json`:
   statements that cannot be judged and every required segment with too few voters.
 - ``insufficient_data``: ids of statements with fewer than ``min_voters`` voters overall.
 - ``divisive``, ``group_informed_consensus``: as documented in :mod:`.beyond`.
+
+In the ``weighted`` section the same shapes carry weighted rates and intervals, while
+``voters`` stay the raw number of voters (the floor counts people, not weights).
 """
 
 from __future__ import annotations
