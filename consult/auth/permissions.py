@@ -9,7 +9,7 @@ from flask import abort, make_response, request, url_for
 from flask_login import current_user
 
 from consult.extensions import htmx
-from consult.web import safe_next_url
+from consult.web import safe_next_url, wants_fragment
 
 
 def _return_path() -> str:
@@ -32,8 +32,7 @@ def _return_path() -> str:
 def login_redirect():
     """Send an anonymous visitor to log in and come back; htmx follows HX-Redirect."""
     target = url_for("auth.login", next=_return_path())
-    # A history restore wants a whole page, so it is redirected like a plain request.
-    if htmx and not htmx.history_restore_request:
+    if wants_fragment():  # a history restore wants a whole page: redirected like a plain one
         response = make_response("", 401)
         response.headers["HX-Redirect"] = target
         return response

@@ -8,11 +8,11 @@ from flask_login import current_user
 
 from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
-from consult.extensions import htmx, limiter
+from consult.extensions import limiter
 from consult.participation import mine, reading, votes
 from consult.participation.blueprint import blueprint
 from consult.participation.participants import actor_for, find_participant, rate_limit_key
-from consult.web import safe_next_url
+from consult.web import safe_next_url, wants_fragment
 
 
 def vote_box_response(consultation, box: reading.VoteBox, error=None, status=200):
@@ -37,7 +37,7 @@ def vote(slug: str, statement_id: int):
     """Agree, disagree, pass or withdraw; htmx gets the updated vote box, others a redirect."""
     consultation = get_visible_consultation(slug, current_user)
     actor = actor_for(consultation, create_key=True)
-    as_fragment = bool(htmx) and not htmx.history_restore_request
+    as_fragment = wants_fragment()
     try:
         value = votes.parse_choice(request.form.get("choice"))
         tally = votes.record_vote(consultation, statement_id, actor, value)

@@ -8,13 +8,13 @@ from flask_login import current_user
 
 from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
-from consult.extensions import htmx, limiter
+from consult.extensions import limiter
 from consult.i18n import current_language
 from consult.participation import comments, flow, reading, statements, votes
 from consult.participation.blueprint import blueprint
 from consult.participation.forms import CommentForm, EditCommentForm, ReportForm, StatementForm
 from consult.participation.participants import actor_for, find_participant, rate_limit_key
-from consult.web import add_form_error, render_page_or_fragment
+from consult.web import add_form_error, render_page_or_fragment, wants_fragment
 
 SKIPPED_KEY = "skipped"
 # Writing is limited per person; reading the same pages is not.
@@ -77,7 +77,7 @@ def post_comment(slug: str, statement_id: int):
         return _statement_page(consultation, statement_id, form, status=422)
     if comment.moderation_state.value == "pending":
         flash(_("Thank you. Your comment will appear once a moderator has approved it."), "success")
-    if htmx and not htmx.history_restore_request:
+    if wants_fragment():
         return _statement_page(consultation, statement_id)
     return redirect(_comment_url(comment))
 
@@ -230,7 +230,7 @@ def vote_flow(slug: str):
     """One statement at a time; a vote here brings the next one."""
     consultation = get_visible_consultation(slug, current_user)
     if request.method == "POST":
-        as_fragment = bool(htmx) and not htmx.history_restore_request
+        as_fragment = wants_fragment()
         actor = actor_for(consultation, create_key=True)
         statement_id = request.form.get("statement_id", type=int)
         try:
@@ -257,6 +257,6 @@ def skip_statement(slug: str):
         mine = skipped.get(str(consultation.id), [])
         skipped[str(consultation.id)] = [*mine[-200:], statement_id]
         session[SKIPPED_KEY] = skipped
-    if htmx and not htmx.history_restore_request:
+    if wants_fragment():
         return _flow_page(consultation)
     return redirect(url_for(".vote_flow", slug=slug))
