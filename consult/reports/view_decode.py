@@ -138,7 +138,7 @@ def _decode(data: dict) -> SnapshotView:
         uncertainty=tuple(int(s) for s in data["uncertainty"]),
         stability=None if beyond["stability"] is None else _number(beyond["stability"]["ari_mean"]),
         routing={int(s): float(p) for s, p in data["routing"].items()},
-        tables=_tables(beyond["agreement"]),
+        tables=_tables(beyond["agreement"], len(agreement_column)),
         column=agreement_column,
     )
 
@@ -164,12 +164,14 @@ def _broad(entry: dict) -> BroadEntry:
     )
 
 
-def _tables(agreement: dict) -> dict[str, AgreementTable]:
+def _tables(agreement: dict, n_statements: int) -> dict[str, AgreementTable]:
     def array(table, name):
         rows = table[name]
         k = len(table["segments"])
         values = [[np.nan if v is None else v for v in row] for row in rows]
-        return np.array(values, dtype=np.float64).reshape(k, -1)
+        # Shape given in full: a family with no segments (an imported conversation has
+        # no sectors or regions) is (0, n), which reshape(0, -1) cannot infer.
+        return np.array(values, dtype=np.float64).reshape(k, n_statements)
 
     return {
         family: AgreementTable(

@@ -50,7 +50,7 @@ def importer(make_user):
     return make_user(ORGANISER)
 
 
-def test_import_and_export_a_real_polis_conversation(runner, db, tmp_path, importer):
+def test_import_and_export_a_real_polis_conversation(runner, db, tmp_path, importer, client):
     from consult.analysis import load_export
     from consult.auth.services import has_role
     from consult.consultations.models import Role
@@ -66,6 +66,14 @@ def test_import_and_export_a_real_polis_conversation(runner, db, tmp_path, impor
     assert not consultation.accepts_input()
     assert consultation.opens_at is None and consultation.closes_at is None
     assert consultation.languages == ["en"]
+
+    # The imported votes analyse and show (no sectors or regions: those tables are empty).
+    analysed = runner.invoke(args=["analyse", "youth"])
+    voters = len({r["voter-id"] for r in _csv(source / "votes.csv")})
+    assert analysed.exit_code == 0, analysed.output
+    assert f"from {voters} participants" in analysed.output
+    dashboard = client.get("/c/youth/dashboard", headers={"Accept-Language": "en"})
+    assert dashboard.status_code == 200 and "No analysis yet" not in dashboard.get_data(True)
 
     again = runner.invoke(args=args)
     assert again.exit_code == 2
