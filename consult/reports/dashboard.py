@@ -18,6 +18,7 @@ from consult.reports.view_model import Figure, SnapshotView
 
 FAMILIES = ("group", "sector", "region", "income_group")
 TOP = 8
+THIN = 12  # not-assessable statements named in full; the rest are counted
 MAP_POINTS = 4000
 
 
@@ -97,9 +98,12 @@ def build(view: SnapshotView, infos: dict[int, StatementInfo], you: int | None =
             ]
             row.extra["more"] = max(len(entry.holdouts) - 4, 0)
             short.append(row)
-    thin = []
+    thin, thin_total = [], 0
     for entry in view.not_assessable:
         if entry.statement_id in shown:
+            thin_total += 1
+            if len(thin) >= THIN:
+                continue
             row = _row(view, shown[entry.statement_id])
             row.holdouts = [
                 Interval(s.family, segment_name(s.family, s.segment), None, None, None, s.voters)
@@ -139,6 +143,7 @@ def build(view: SnapshotView, infos: dict[int, StatementInfo], you: int | None =
         "broad": broad,
         "short": short,
         "not_assessable": thin,
+        "not_assessable_more": thin_total - len(thin),
         "min_voters": view.min_voters,
         "divisive": divisive,
         "uncertain": uncertain,

@@ -101,7 +101,7 @@ def test_an_outdated_snapshot_shows_being_computed(client, db, voted, analysed):
     assert "being computed" in html and "Opinion map" not in html
 
 
-def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, voted):
+def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, voted, monkeypatch):
     # A floor of 8: each of the six regions has 6 or 7 voters, so nothing can be judged.
     app.config["ANALYSIS_MIN_VOTERS"] = 8
     snapshot = snapshots.run_analysis(voted.consultation.id)
@@ -115,6 +115,12 @@ def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, 
         r"Not enough voters in [^<]*East Asia &amp; Pacific \(n=7\)[^<]* to judge", html
     )
     assert "No statement is agreed across every group" in html
+    # Past a dozen they are counted, not dropped.
+    assert html.count("Not enough voters in") == len(voted.statement_ids) == 12
+    monkeypatch.setattr("consult.reports.dashboard.THIN", 3)
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert html.count("Not enough voters in") == 3
+    assert "9 more statements are too thinly voted to judge" in html
 
 
 def _publish_version_two(db, voted) -> int:
