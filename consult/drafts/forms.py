@@ -8,7 +8,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX
-from consult.drafts.services import SUMMARY_MAX
+from consult.drafts.publishing import SUMMARY_MAX
 from consult.i18n import language_name
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from consult.auth.permissions import login_required
 from consult.auth.services import has_role
 from consult.consultations.services import current_version, get_visible_consultation
-from consult.drafts import compare, promote, services
+from consult.drafts import compare, promote, publishing, services
 from consult.drafts.forms import CsrfOnlyForm, PromoteForm, PublishForm, clause_form
 from consult.errors import DomainError
 from consult.moderation.access import TEAM, team_consultation
@@ -134,7 +134,9 @@ def publish(slug: str):
     form = PublishForm()
     if form.validate():
         try:
-            version = services.publish_version(current_user, consultation, form.change_summary.data)
+            version = publishing.publish_version(
+                current_user, consultation, form.change_summary.data
+            )
         except DomainError as error:
             add_form_error(form, error)
         else:

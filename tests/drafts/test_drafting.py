@@ -3,7 +3,7 @@
 import pytest
 
 from consult.consultations.services import current_version
-from consult.drafts import compare, promote, services
+from consult.drafts import compare, promote, publishing, services
 from consult.drafts.models import CLAUSE_TEXT_MAX, DraftVersion
 from consult.errors import DomainError, NotFound
 from consult.moderation.models import ContributionResponse, ModerationEvent, Outcome
@@ -20,7 +20,7 @@ def test_publishing_keeps_statements_of_unchanged_clauses(db, team, row_count):
     services.save_clause(mod, c, second.lineage_key, {}, {"en": "Second clause, amended."})
     added = services.add_clause(mod, c, {"en": "Third"}, {"zh": "第三条。"})
     assert added.missing_languages(c.languages) == ["en"]
-    version = services.publish_version(mod, c, "Amended clause 2, added clause 3.")
+    version = publishing.publish_version(mod, c, "Amended clause 2, added clause 3.")
     assert version.number == 2 and version.published_by_id == mod.id
     by_key = {clause.lineage_key: clause for clause in version.clauses}
     assert by_key[first.lineage_key].statement_id == kept, "unchanged text keeps its votes"
@@ -41,14 +41,14 @@ def test_publishing_keeps_statements_of_unchanged_clauses(db, team, row_count):
 def test_publishing_refuses_no_change_and_no_summary(db, team):
     c, mod = team.consultation, team.moderator
     with pytest.raises(DomainError):
-        services.publish_version(mod, c, "Nothing.")
+        publishing.publish_version(mod, c, "Nothing.")
     clause = current_version(c).clauses[0]
     services.save_clause(mod, c, clause.lineage_key, {}, dict(clause.text))  # same text
     with pytest.raises(DomainError, match="Nothing has changed"):
-        services.publish_version(mod, c, "Nothing.")
+        publishing.publish_version(mod, c, "Nothing.")
     services.save_clause(mod, c, clause.lineage_key, {}, {"en": "Changed."})
     with pytest.raises(DomainError) as refused:
-        services.publish_version(mod, c, "   ")
+        publishing.publish_version(mod, c, "   ")
     assert refused.value.field == "change_summary"
     assert current_version(c).number == 1
 
@@ -80,7 +80,7 @@ def test_comparison_shows_added_removed_moved_and_changed_per_language(db, team)
     services.remove_clause(mod, c, second.lineage_key)
     added = services.add_clause(mod, c, {}, {"en": "Brand new."})
     services.reorder_clauses(mod, c, [added.lineage_key, first.lineage_key])
-    services.publish_version(mod, c, "Reworked.")
+    publishing.publish_version(mod, c, "Reworked.")
     old = compare.get_version(c, 1, include_working=False)
     new = compare.get_version(c, 2, include_working=False)
     changes = {ch.lineage_key: ch for ch in compare.compare_versions(old, new, c.languages)}
@@ -112,7 +112,7 @@ def test_promoting_a_proposed_wording_links_the_answer_at_publication(db, team, 
     assert replaced.text == {"en": "First clause, clearer.", "zh": "第一条。"}
     assert replaced.source_comment_id == comment.id
     assert new_clause.source_statement_id == statement.id
-    version = services.publish_version(mod, c, "Took two contributions.")
+    version = publishing.publish_version(mod, c, "Took two contributions.")
     answers = {(r.comment_id, r.statement_id): r for r in db.session.query(ContributionResponse)}
     by_comment = answers[(comment.id, None)]
     assert (by_comment.version_id, by_comment.clause_lineage_key) == (

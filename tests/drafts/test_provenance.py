@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from consult.consultations.services import current_version
-from consult.drafts import promote, services
+from consult.drafts import promote, publishing, services
 from consult.drafts.provenance import adoption, outcome_label
 from consult.moderation.models import ContributionResponse, Outcome
 from consult.participation.models import ModerationState, Statement
@@ -45,7 +45,7 @@ def test_a_partly_adopted_proposal_is_answered_and_reported_as_such(db, team, co
     services.save_clause(
         mod, c, clause.lineage_key, {}, {"en": "Every state shall publish audit results."}
     )
-    services.publish_version(mod, c, "Took part of a proposal.")
+    publishing.publish_version(mod, c, "Took part of a proposal.")
     answer = db.session.query(ContributionResponse).one()
     assert answer.outcome is Outcome.ADOPTED_IN_PART
     assert "(6 of 8 words)" in answer.reason
