@@ -78,7 +78,7 @@ def _cluster(votes, flags, random_state, state, rules, timings, base_iter=20, te
     if c.base is None:
         return c
     min_size = rules.min_size(int(c.in_conv.sum()))
-    best_k, note = choose_k(c.candidates, rules.k_tolerance, min_size)
+    best_k, note = choose_k(c.candidates, rules.k_tolerance, min_size, rules.k_by_participants)
     p_value = None
     if best_k > 1 and test and rules.alpha is not None:
         tick = time.perf_counter()

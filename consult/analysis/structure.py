@@ -53,7 +53,10 @@ ALPHA = 0.05
 N_PERMUTATIONS = 19
 MAX_TESTED = 600
 RESTARTS = 10
-K_TOLERANCE = 0.05
+# Polis's rule (the best silhouette): the 0.05 tolerance used before helped only on the
+# conversation it was fitted to (leave-one-out, benchmarks/polis_validation.py) and cost
+# three-group recovery on planted truth.
+K_TOLERANCE = 0.0
 # Subspace iteration for the test's PCA: 2 components plus 6 spare vectors, 8 rounds.
 _SPARE, _ROUNDS = 6, 8
 
@@ -62,20 +65,28 @@ _SPARE, _ROUNDS = 6, 8
 class Rules:
     """How groups are chosen. ``Rules.polis()`` is Polis's rule to the letter.
 
-    ``restarts``, ``k_tolerance``: see :mod:`consult.analysis.clustering`;
+    ``restarts``, ``k_tolerance``, ``k_by_participants``: see
+    :mod:`consult.analysis.clustering` (:func:`~consult.analysis.clustering.choose_k`);
     ``min_group_share`` None: no minimum group size; ``alpha`` None: no structure test
     (k >= 2 whenever a grouping exists).
     """
 
     restarts: int = RESTARTS
     k_tolerance: float = K_TOLERANCE
+    k_by_participants: bool = True
     min_group_share: float | None = MIN_GROUP_SHARE
     alpha: float | None = ALPHA
     n_permutations: int = N_PERMUTATIONS
 
     @classmethod
     def polis(cls) -> Rules:
-        return cls(restarts=0, k_tolerance=0.0, min_group_share=None, alpha=None)
+        return cls(
+            restarts=0,
+            k_tolerance=0.0,
+            k_by_participants=False,
+            min_group_share=None,
+            alpha=None,
+        )
 
     def min_size(self, n_clustered: int) -> int:
         if self.min_group_share is None:
