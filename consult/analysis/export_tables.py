@@ -51,16 +51,23 @@ def check_utf8(path: Path) -> None:
         ) from None
 
 
+def _header_line(path: Path) -> tuple[bytes, int]:
+    """(the header line, the byte offset just after it); the header is the first
+    non-blank line, and (b"", size) when there is none."""
+    with path.open("rb") as handle:
+        line = handle.readline(1 << 26)
+        while line and not line.strip():
+            line = handle.readline(1 << 26)
+        return line, handle.tell()
+
+
 def header(path: Path) -> list[str] | None:
     """The stripped column names of a CSV file, or None when it holds no text at all."""
     if not path.is_file():
         raise ExportError(f"{path.parent} has no {path.name}")
-    with path.open("rb") as handle:
-        first = handle.readline(1 << 26)
-        while first.strip() == b"":  # leading blank lines: Arrow skips them too
-            if not first:
-                return None
-            first = handle.readline(1 << 26)
+    first, _ = _header_line(path)
+    if not first.strip():
+        return None
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -70,6 +77,24 @@ def header(path: Path) -> list[str] | None:
     if repeated:
         raise ExportError(f"{path} repeats column(s) {', '.join(repeated)}")
     return names
+
+
+def _has_rows(path: Path) -> bool:
+    """Whether anything but blank lines follows the header line."""
+    _, offset = _header_line(path)
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        rest = handle.read(1 << 12)
+    return bool(rest.strip()) or len(rest) == 1 << 12
+
+
+def _body(path: Path) -> pa.NativeFile:
+    """The file opened just after its header line: Arrow parses only the rows (its own
+    ``skip_rows`` would count a byte-order mark or leading blank lines differently)."""
+    _, offset = _header_line(path)
+    source = pa.OSFile(str(path))
+    source.seek(offset)
+    return source
 
 
 def require(path: Path, names: list[str], required: tuple[str, ...]) -> None:
@@ -83,7 +108,6 @@ def _options(names: list[str], types: dict[str, pa.DataType]):
     # names cannot confuse Arrow; only "" counts as missing ("NA" is an error).
     read = pacsv.ReadOptions(
         column_names=[f"c{i}" for i in range(len(names))],
-        skip_rows=1,
         block_size=BLOCK_BYTES,
         use_threads=True,
     )
@@ -118,9 +142,12 @@ def read_columns(
     path: Path, names: list[str], types: dict[str, pa.DataType]
 ) -> dict[str, pa.ChunkedArray]:
     """The named columns of a (narrow) CSV file as typed Arrow arrays."""
+    if not _has_rows(path):  # a header and nothing else (Arrow calls it an error)
+        return {name: pa.chunked_array([], type=kind) for name, kind in types.items()}
     read, convert = _options(names, types)
     try:
-        table = pacsv.read_csv(path, read_options=read, convert_options=convert)
+        with _body(path) as source:
+            table = pacsv.read_csv(source, read_options=read, convert_options=convert)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise _explain(path, names, exc) from None
     return {name: table.column(f"c{names.index(name)}") for name in types}
@@ -171,29 +198,30 @@ def read_wide_votes(
     stmt_keys = [f"c{names.index(n)}" for n in statement_columns]
     pids, groups, rows, cols, values = [], [], [], [], []
     n_rows = 0
-    try:
-        reader = pacsv.open_csv(path, read_options=read, convert_options=convert)
-        for batch in reader:
-            pid = batch.column(f"c{names.index('participant')}")
-            if pid.null_count:
-                first = pc.index(pc.is_null(pid), True).as_py()
-                raise ExportError(
-                    f"{path}: column 'participant', row {n_rows + first + 1} is blank"
-                )
-            pids.append(pid.to_numpy())
-            group = batch.column(f"c{names.index('group-id')}")
-            groups.append(pc.fill_null(group, -1).to_numpy())
-            if stmt_keys:
-                parts = [_present(batch.column(key)) for key in stmt_keys]
-                valid = np.stack([p[0] for p in parts])  # (statements, batch rows)
-                cells = np.stack([p[1] for p in parts])
-                c, r = np.nonzero(valid)
-                rows.append(r.astype(np.int64) + n_rows)
-                cols.append(c.astype(np.int32))
-                values.append(cells[c, r])
-            n_rows += batch.num_rows
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise _explain(path, names, exc) from None
+    with _body(path) as source:
+        try:
+            reader = pacsv.open_csv(source, read_options=read, convert_options=convert)
+            for batch in reader:
+                pid = batch.column(f"c{names.index('participant')}")
+                if pid.null_count:
+                    first = pc.index(pc.is_null(pid), True).as_py()
+                    raise ExportError(
+                        f"{path}: column 'participant', row {n_rows + first + 1} is blank"
+                    )
+                pids.append(pid.to_numpy())
+                group = batch.column(f"c{names.index('group-id')}")
+                groups.append(pc.fill_null(group, -1).to_numpy())
+                if stmt_keys:
+                    parts = [_present(batch.column(key)) for key in stmt_keys]
+                    valid = np.stack([p[0] for p in parts])  # (statements, batch rows)
+                    cells = np.stack([p[1] for p in parts])
+                    c, r = np.nonzero(valid)
+                    rows.append(r.astype(np.int64) + n_rows)
+                    cols.append(c.astype(np.int32))
+                    values.append(cells[c, r])
+                n_rows += batch.num_rows
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise _explain(path, names, exc) from None
 
     def joined(chunks, dtype):
         return np.concatenate(chunks) if chunks else np.empty(0, dtype)

@@ -99,3 +99,34 @@ def test_both_sources_give_the_same_matrix(polis_root, name):
     b = load_export(polis_root / name, "participants-votes").votes
     for part in ("participant_ids", "statement_ids", "rows", "cols", "values"):
         assert np.array_equal(getattr(a, part), getattr(b, part)), part
+
+
+@pytest.mark.parametrize(
+    "votes",
+    [
+        "\ufeff" + VOTES + "1,x,0,5,1\n2,x,0,6,-1\n",  # byte-order mark
+        "\n\n" + VOTES + "1,x,0,5,1\n2,x,0,6,-1",  # blank lines first, no final newline
+        VOTES.replace(",", " , ") + "1,x,0,5,1\n\n2,x,0,6,-1\n\n",  # padded names, blank rows
+    ],
+)
+def test_header_variants(tmp_path, votes):
+    folder = write(tmp_path / "c", comments_csv=COMMENTS + "1,x,0,1,0,0,1,a\n", votes_csv=votes)
+    export = load_export(folder)
+    assert export.votes.participant_ids.tolist() == [5, 6]
+    assert export.votes.values.tolist() == [1, -1]
+
+
+@pytest.mark.parametrize("empty", ["", "\n\n", VOTES.strip(), VOTES + "\n\n"])
+def test_empty_vote_log_falls_back_to_the_matrix(tmp_path, empty):
+    matrix = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0\n5,1,0,1,1,0,1\n"
+    folder = write(
+        tmp_path / "c",
+        comments_csv=COMMENTS + "1,x,0,1,0,0,1,a\n",
+        votes_csv=empty,
+        participants_votes_csv=matrix,
+    )
+    export = load_export(folder)
+    assert export.source == "participants-votes.csv"
+    assert export.votes.values.tolist() == [1] and export.polis_groups.tolist() == [1]
+    with pytest.raises(ExportError, match="holds no votes"):
+        load_export(folder, "votes")
