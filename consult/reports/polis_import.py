@@ -39,6 +39,7 @@ from consult.consultations.models import (
 from consult.database import write_transaction
 from consult.errors import Conflict, DomainError
 from consult.extensions import db
+from consult.organise.services import SLUG_RE as VALID_SLUG
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
 from consult.reports.polis_text import detect_language, plain_text
 
@@ -106,7 +107,11 @@ def import_polis_export(
         export = load_export(folder)
     except ExportError as exc:
         raise DomainError(str(exc)) from None
-    slug = slug or SLUG_RE.sub("-", folder.name.lower()).strip("-") or "polis"
+    slug = (slug or "").strip().lower() or (
+        SLUG_RE.sub("-", folder.name.lower())[:80].strip("-") or "polis"
+    )
+    if not VALID_SLUG.match(slug):  # the same rule as a consultation made on the site
+        raise DomainError(_("Use 3 to 80 lower-case letters, digits and hyphens for the address."))
     organiser = _organiser(organiser_email) if organiser_email else None
     comments = _csv_rows(folder / "comments.csv")
     summary = _summary(folder)

@@ -133,6 +133,19 @@ def test_import_needs_an_existing_organiser_account(runner, db, row_count):
     assert missing.exit_code == 2 and "--organiser" in missing.output
 
 
+def test_import_refuses_an_address_the_site_would_refuse(runner, db, importer, row_count):
+    from consult.consultations.models import Consultation
+
+    source = _real_export("london.youth.policing")
+    for slug in ("No Spaces!", "x", "-edge-"):
+        result = runner.invoke(
+            args=["import-polis", str(source), "--slug", slug, "--organiser", ORGANISER]
+        )
+        assert result.exit_code == 2, slug
+        assert result.output.startswith("error: ") and "lower-case letters" in result.output
+    assert row_count(Consultation) == 0
+
+
 def test_import_rejects_a_folder_that_is_not_an_export(runner, tmp_path, importer):
     result = runner.invoke(args=["import-polis", str(tmp_path), "--organiser", ORGANISER])
     assert result.exit_code == 2
