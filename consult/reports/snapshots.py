@@ -27,7 +27,7 @@ from consult.extensions import db
 from consult.jobs import in_flight, request_analysis, setting
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 from consult.reports.view_decode import decode_view
-from consult.reports.view_model import SnapshotView
+from consult.reports.view_model import OutdatedSnapshot, SnapshotView
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +149,15 @@ def view_of(snapshot: AnalysisSnapshot) -> SnapshotView:
 
 
 def routing_priorities(consultation_id: int) -> dict[int, float]:
-    """Routing priorities (polis-math section 10) of the latest OK run; {} without one."""
+    """Routing priorities (polis-math section 10) of the latest OK run; {} without one,
+    or when it was stored in an older format (voting never waits for a re-run)."""
     snapshot = latest_ok(consultation_id, with_result=False)
-    return {} if snapshot is None else dict(view_of(snapshot).routing)
+    if snapshot is None:
+        return {}
+    try:
+        return dict(view_of(snapshot).routing)
+    except OutdatedSnapshot:
+        return {}
 
 
 # --- where the analysis stands --------------------------------------------------------

@@ -85,12 +85,21 @@ def test_least_voted_first_without_analysis(db, participant, consultation, claus
 def test_routing_priorities_of_latest_analysis_are_used(db, consultation, clause_ids):
     import random
 
+    import numpy as np
+
+    from consult.analysis import VoteMatrix, analyse, codec
+
+    # A stored run in the codec's format (over these statements), with extreme weights.
+    rng = np.random.default_rng(0)
+    people = np.repeat(np.arange(20), len(clause_ids))
+    votes = VoteMatrix.from_triples(
+        people, np.tile(clause_ids, 20), rng.choice([-1, 0, 1], size=len(people))
+    )
+    result = codec.encode(analyse(votes, n_bootstrap=0))
+    result["routing"] = {str(s): 1.0 for s in clause_ids}
+    result["routing"].update({str(clause_ids[0]): 1e-6, str(clause_ids[1]): 1000.0})
     db.session.add(
-        AnalysisSnapshot(
-            consultation_id=consultation.id,
-            status=SnapshotStatus.OK,
-            result={"routing": {str(clause_ids[0]): 1e-6, str(clause_ids[1]): 1000.0}},
-        )
+        AnalysisSnapshot(consultation_id=consultation.id, status=SnapshotStatus.OK, result=result)
     )
     db.session.commit()
     picks = {

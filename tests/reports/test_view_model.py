@@ -94,11 +94,14 @@ def test_the_view_is_decoded_once_per_snapshot(client, voted, analysed, monkeypa
 
 
 def test_an_outdated_snapshot_shows_being_computed(client, db, voted, analysed):
+    from consult.participation.flow import routing_priorities
+
     analysed.result = {**analysed.result, "format": 1}
     db.session.commit()
     snapshots._cache.clear()
     html = client.get("/c/camps/dashboard").get_data(as_text=True)
     assert "being computed" in html and "Opinion map" not in html
+    assert routing_priorities(voted.consultation) == {}  # voting goes on, unrouted
 
 
 def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, voted, monkeypatch):
