@@ -104,7 +104,7 @@ class Export:
     def load(cls, consultation_id: int, snapshot_id: int | None, public: bool = False) -> Export:
         """The export read afresh in the current session (the streaming body's)."""
         consultation = db.session.get(Consultation, consultation_id)
-        snapshot = db.session.get(AnalysisSnapshot, snapshot_id) if snapshot_id else None
+        snapshot = snapshots.get_snapshot(consultation_id, snapshot_id) if snapshot_id else None
         return cls(consultation, snapshot, public)
 
     def stream(self, name: str) -> Iterator:
