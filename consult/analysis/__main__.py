@@ -17,6 +17,7 @@ import time
 from collections import Counter
 
 from .attributes_io import ATTRIBUTE_COLUMNS, ATTRIBUTES_FILE
+from .consensus import MIN_VOTERS
 from .pipeline import analyse
 from .polis_io import ExportError, load_export
 
@@ -176,9 +177,10 @@ def _parser() -> _Parser:
     parser.add_argument(
         "--min-voters",
         type=_count(1),
-        default=None,
+        default=MIN_VOTERS,
         metavar="N",
-        help="voters a segment needs on a statement to be judged (default: the engine's)",
+        help="voters every segment (and the whole) needs on a statement before any "
+        f"consensus figure judges it (default {MIN_VOTERS})",
     )
     parser.add_argument(
         "--weight",
@@ -192,9 +194,11 @@ def _parser() -> _Parser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     start = time.perf_counter()
-    options = {"random_state": args.seed, "n_bootstrap": args.bootstrap}
-    if args.min_voters is not None:
-        options["min_voters"] = args.min_voters
+    options = {
+        "random_state": args.seed,
+        "n_bootstrap": args.bootstrap,
+        "min_voters": args.min_voters,
+    }
     try:
         export = load_export(args.path, polis_groups=False)
         loaded = time.perf_counter() - start
