@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consult.analysis import VoteMatrix, analyse
+from consult.analysis.clustering import min_group_size
 from consult.analysis.synthetic import planted_conversation
 
 triples = st.lists(
@@ -69,5 +70,8 @@ def test_group_sizes_add_up_and_tallies_are_consistent(seed):
     assert np.all(t.agree + t.disagree <= t.seen)
     assert np.all(t.seen.sum(axis=0) <= r.totals.seen[0])
     assert sum(g.size for g in r.groups) == int((r.group_labels >= 0).sum())
+    floor = min_group_size(r.sizes["clustered"])
+    assert r.k == 1 or min(g.size for g in r.groups) >= floor
+    assert r.structure_p_value is None or 0.0 < r.structure_p_value <= 1.0
     assert np.all(np.isfinite(r.projections))
     assert np.all(r.priority >= 0)
