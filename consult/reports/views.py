@@ -253,8 +253,9 @@ PDF_RETRY_SECONDS = 10
 
 
 def _report_pdf(slug: str, report_slug: str):
-    """The stored PDF; while it is being rendered (or if rendering failed), a page that
-    says so with 503 and Retry-After, never a PDF built in the request."""
+    """The stored PDF, never one built in the request. While it is being rendered: a page
+    that says so, 202 Accepted with Retry-After; if rendering failed: 503 (the team sees
+    the error on the report page)."""
     from consult.reports import pdf_jobs, publishing
     from consult.reports.models import PdfState
 
@@ -269,7 +270,8 @@ def _report_pdf(slug: str, report_slug: str):
         pdf_jobs.mark_requested(report.id)
         pdf_jobs.schedule_report_pdf(report.id)
     page = render_template("reports/pdf_pending.html", consultation=consultation, report=report)
-    return page, 503, {"Retry-After": str(PDF_RETRY_SECONDS)}
+    status = 503 if report.pdf_state is PdfState.FAILED else 202
+    return page, status, {"Retry-After": str(PDF_RETRY_SECONDS)}
 
 
 @blueprint.get("/c/<slug>/reports/<report_slug>/data/<name>")

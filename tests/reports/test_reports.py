@@ -128,7 +128,7 @@ def test_pdf_is_rendered_off_the_request_and_stored(
     page = client.get("/c/camps/reports/final").get_data(as_text=True)
     assert "The PDF is being prepared" in page
     waiting = client.get("/c/camps/reports/final.pdf")
-    assert waiting.status_code == 503 and waiting.headers["Retry-After"].isdigit()
+    assert waiting.status_code == 202 and waiting.headers["Retry-After"].isdigit()
     assert "being prepared" in waiting.get_data(as_text=True)
 
     report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "final"))

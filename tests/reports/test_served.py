@@ -1,0 +1,375 @@
+"""The seeded demo served as in production: gunicorn over real HTTP, every role, every link.
+
+Starts gunicorn on 127.0.0.1 (a free port) against this test's database (SQLite file, or
+PostgreSQL with CONSULT_TEST_DATABASE_URL), with the thread-mode job runner (no Redis).
+Each role (admin, organiser, moderator, participant, anonymous) follows every same-site
+link and download it can reach; any 5xx fails. An organiser publishes a report, whose PDF
+is rendered in the background and read back with pypdf; none of the report's public
+files may hold the text of a pending, rejected or deleted contribution.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections import deque
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, Request, build_opener
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PASSWORD, csrf_from
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "served-demo-password"
+HIDDEN = {
+    "pending": "Pending-narwhal-8812 statement nobody approved",
+    "rejected": "Rejected-pangolin-3307 spam with a phone number",
+    "comment_rejected": "Comment-rejected-axolotl-6650",
+    "comment_deleted": "Comment-deleted-quokka-9124",
+}
+MAX_PAGES_PER_ROLE = 160
+PER_SHAPE = 4
+CRAWL_SECONDS = 25  # per role; the whole test stays well under a minute
+PDF_SECONDS = 45
+LINK = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _hide_contributions(db, consultation) -> None:
+    """Pending and rejected statements (voted on, so in the analysis) and a rejected and a
+    deleted comment, each answered as adopted, so only moderation keeps them out."""
+    from consult.consultations.models import Participant
+    from consult.db_types import utcnow
+    from consult.moderation.models import ContributionResponse, Outcome
+    from consult.participation.models import (
+        Comment,
+        ModerationState,
+        Stance,
+        Statement,
+        StatementKind,
+        Vote,
+        VoteEvent,
+    )
+
+    voters = db.session.scalars(
+        sa.select(Participant.id)
+        .where(Participant.consultation_id == consultation.id)
+        .order_by(Participant.id)
+        .limit(40)
+    ).all()
+    clause_statement = db.session.scalar(
+        sa.select(Statement.id)
+        .where(Statement.consultation_id == consultation.id)
+        .order_by(Statement.id)
+        .limit(1)
+    )
+    for state in ("pending", "rejected"):
+        statement = Statement(
+            consultation_id=consultation.id,
+            kind=StatementKind.PARTICIPANT,
+            text=HIDDEN[state],
+            language="en",
+            author_id=voters[0],
+            moderation_state=ModerationState(state),
+        )
+        db.session.add(statement)
+        db.session.flush()
+        rows = [
+            {
+                "consultation_id": consultation.id,
+                "participant_id": p,
+                "statement_id": statement.id,
+                "value": 1 if i % 3 else -1,
+            }
+            for i, p in enumerate(voters)
+        ]
+        db.session.execute(sa.insert(Vote), rows)
+        db.session.execute(sa.insert(VoteEvent), rows)
+    for key, fields in (
+        ("comment_rejected", {"moderation_state": ModerationState.REJECTED}),
+        ("comment_deleted", {"moderation_state": ModerationState.APPROVED, "deleted_at": utcnow()}),
+    ):
+        comment = Comment(
+            consultation_id=consultation.id,
+            statement_id=clause_statement,
+            author_id=voters[1],
+            stance=Stance.AMEND,
+            body=HIDDEN[key],
+            proposed_text=HIDDEN[key] + " wording",
+            **fields,
+        )
+        db.session.add(comment)
+        db.session.flush()
+        db.session.add(
+            ContributionResponse(
+                consultation_id=consultation.id,
+                comment_id=comment.id,
+                outcome=Outcome.ADOPTED,
+                reason="Taken up.",
+            )
+        )
+    db.session.commit()
+
+
+@pytest.fixture
+def seeded(app, db, database_url, make_user, monkeypatch):
+    """The demo consultation with hidden contributions, analysed, and a participant account."""
+    from consult.consultations.models import Consultation
+    from consult.demo.seed import DEMO_SLUG, seed_demo
+    from consult.reports import snapshots
+
+    monkeypatch.setenv("CONSULT_DEMO_PASSWORD", DEMO_PASSWORD)
+    app.config["ANALYSIS_BOOTSTRAP"] = 3
+    seed_demo(n_stakeholders=60)
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == DEMO_SLUG))
+    _hide_contributions(db, consultation)
+    snapshots.run_analysis(consultation.id)
+    make_user("participant@example.org")
+    db.session.commit()
+    db.session.remove()
+    db.engine.dispose()  # the served app holds the only connections from here on
+    return DEMO_SLUG
+
+
+@pytest.fixture
+def server(seeded, database_url, tmp_path):
+    """gunicorn serving the seeded database on a free local port; stopped at the end."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CONSULT_INSTANCE_PATH": str(tmp_path / "served-instance"),
+        "SECRET_KEY": "served-test-secret-key",
+        "ANALYSIS_MODE": "thread",
+        "ANALYSIS_BOOTSTRAP": "3",
+        "ANALYSIS_DEBOUNCE_SECONDS": "0.2",
+    }
+    log = (tmp_path / "gunicorn.log").open("w")
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "2", "--threads", "4", "--timeout", "60"]
+    command += ["--access-logfile", "-", "--access-logformat", "%(r)s %(s)s %(L)ss", "wsgi:app"]
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail("gunicorn exited:\n" + (tmp_path / "gunicorn.log").read_text())
+            try:
+                if Browser(base).get("/").status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("gunicorn did not answer within 30 s")
+            time.sleep(0.2)
+        yield base, seeded, tmp_path / "gunicorn.log"
+    finally:
+        # The whole process group: gunicorn, its workers and any PDF process they spawned.
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        log.close()
+
+
+class Fetched:
+    def __init__(self, status: int, media: str, body: bytes, headers):
+        self.status, self.media, self.body, self.headers = status, media, body, headers
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+class Browser:
+    """A cookie-keeping HTTP client (the standard library's): one per role."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
+
+    def _open(self, request: Request) -> Fetched:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return Fetched(
+                    response.status,
+                    response.headers.get_content_type(),
+                    response.read(),
+                    response.headers,
+                )
+        except HTTPError as error:
+            return Fetched(
+                error.code, error.headers.get_content_type(), error.read(), error.headers
+            )
+
+    def get(self, path: str) -> Fetched:
+        return self._open(Request(self.base + path))  # noqa: S310 - always http://127.0.0.1
+
+    def post_form(self, page: str, action: str, data: dict) -> Fetched:
+        token = csrf_from(self.get(page).text)
+        body = urlencode({"csrf_token": token, **data}).encode()
+        return self._open(Request(self.base + action, data=body, method="POST"))  # noqa: S310
+
+    def login(self, email: str, password: str) -> None:
+        landed = self.post_form("/login", "/login", {"email": email, "password": password})
+        assert landed.status == 200 and 'action="/logout"' in landed.text, (
+            f"login as {email} failed ({landed.status})"
+        )
+
+
+def _links(page: str) -> list[str]:
+    out = []
+    for raw in LINK.findall(page):
+        url = html_lib.unescape(raw)
+        # "Log in and come back" links nest without end; the page is the same without them.
+        url = re.sub(r"[?&]next=[^#]*", "", url)
+        if not url.startswith("/") or url.startswith("//"):
+            continue  # other sites (and mailto:, #fragments) are not ours to crawl
+        url = url.split("#", 1)[0]
+        if "logout" in url:
+            continue
+        out.append(url)
+    return out
+
+
+def _shape(url: str) -> str:
+    """The kind of page: ``/c/x/s/17`` and ``/c/x/s/18`` are one kind."""
+    return re.sub(r"\d+", "N", url)
+
+
+def crawl(browser: Browser, starts: list[str], static_seen: set[str]) -> dict[str, Fetched]:
+    """Every same-site page and download reachable from ``starts`` (GET only); at most
+    PER_SHAPE pages of one kind (statement 1, 2, 3... render alike), static files once."""
+    seen: dict[str, Fetched] = {}
+    shapes: dict[str, int] = {}
+    queue = deque(starts)
+    deadline = time.monotonic() + CRAWL_SECONDS
+    while queue and len(seen) < MAX_PAGES_PER_ROLE and time.monotonic() < deadline:
+        url = queue.popleft()
+        if url in seen or url in static_seen:
+            continue
+        shape = _shape(url)
+        if shapes.get(shape, 0) >= PER_SHAPE:
+            continue
+        shapes[shape] = shapes.get(shape, 0) + 1
+        if url.startswith("/static/"):
+            static_seen.add(url)
+        fetched = browser.get(url)
+        seen[url] = fetched
+        if fetched.media == "text/html":
+            queue.extend(link for link in _links(fetched.text) if link not in seen)
+    return seen
+
+
+def _wait_for_pdf(browser: Browser, url: str) -> Fetched:
+    deadline = time.monotonic() + PDF_SECONDS
+    while True:
+        fetched = browser.get(url)
+        if fetched.status != 202:
+            return fetched
+        assert fetched.headers.get("Retry-After"), "a PDF being prepared says when to retry"
+        if time.monotonic() > deadline:
+            pytest.fail(f"the PDF was not ready within {PDF_SECONDS} s")
+        time.sleep(0.5)
+
+
+def _public_texts(fetched: dict[str, Fetched]) -> str:
+    """Everything readers were served under the report, with ZIP members unpacked."""
+    parts = []
+    for url, response in fetched.items():
+        if "/reports/" not in url:
+            continue
+        if response.media == "application/zip":
+            archive = zipfile.ZipFile(io.BytesIO(response.body))
+            parts += [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+        elif response.media != "application/pdf":
+            parts.append(response.text)
+    return "\n".join(parts)
+
+
+def test_every_role_follows_every_link_without_a_server_error(server, pdf_rendering):
+    from pypdf import PdfReader
+
+    base, slug, log = server
+    organiser = Browser(base)
+    organiser.login("organiser@demo.consult.example", DEMO_PASSWORD)
+    published = organiser.post_form(
+        f"/c/{slug}/exports",
+        f"/c/{slug}/reports",
+        {"title": "Served report", "slug": "served", "introduction": "One.\r\n\r\nTwo."},
+    )
+    report = f"/c/{slug}/reports/served"
+    assert published.status == 200 and "Served report" in published.text
+
+    roles = {
+        "admin": "admin@demo.consult.example",
+        "organiser": "organiser@demo.consult.example",
+        "moderator": "moderator@demo.consult.example",
+        "participant": "participant@example.org",
+        "anonymous": None,
+    }
+    starts = ["/", f"/c/{slug}", f"/c/{slug}/dashboard", report]
+    fetched: dict[str, dict[str, Fetched]] = {}
+    static_seen: set[str] = set()
+    for role, email in roles.items():
+        browser = organiser if role == "organiser" else Browser(base)
+        if email and role != "organiser":
+            browser.login(email, PASSWORD if role == "participant" else DEMO_PASSWORD)
+        fetched[role] = crawl(browser, starts, static_seen)
+
+    errors = [
+        f"{role}: {url} -> {r.status}"
+        for role, pages in fetched.items()
+        for url, r in pages.items()
+        if r.status >= 500
+    ]
+    assert not errors, "\n".join(errors) + "\n" + log.read_text()[-3000:]
+    # The crawl reached what each role should: exports, moderation, report data.
+    organiser_urls = set(fetched["organiser"])
+    for name in ("comments.csv", "votes.csv", "bundle.zip", "participant-attributes.csv"):
+        assert f"/c/{slug}/exports/{name}" in organiser_urls, name
+        assert fetched["organiser"][f"/c/{slug}/exports/{name}"].status == 200
+    assert f"{report}/data/bundle.zip" in fetched["anonymous"]
+    assert any("moderation" in url for url in fetched["moderator"]), "moderator saw no queue"
+    moderation_text = "\n".join(
+        r.text for r in fetched["moderator"].values() if r.media == "text/html"
+    )
+    assert HIDDEN["pending"] in moderation_text  # the text exists and moderators see it
+
+    full = fetched["organiser"][f"/c/{slug}/exports/comments.csv"].text
+    assert HIDDEN["pending"] in full and HIDDEN["rejected"] in full  # organisers keep all
+    public = _public_texts(fetched["anonymous"])
+    assert "comment-body" in public and "<h1" in public  # data files and pages were read
+    for text in HIDDEN.values():
+        assert text not in public, text
+    pdf = _wait_for_pdf(Browser(base), report + ".pdf")
+    assert pdf.status == 200 and pdf.media == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.body))
+    content = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")
+    assert "Served report" in content and "Broad agreement" in content
+    assert "hover" not in content.lower()
+    for text in HIDDEN.values():
+        assert text not in content, text
