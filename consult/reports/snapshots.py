@@ -35,7 +35,11 @@ CACHE_SIZE = 16
 
 
 def parameters(app) -> dict:
-    """The analysis parameters every run records (and a re-run needs to reproduce it)."""
+    """The analysis parameters every run records (and a re-run needs to reproduce it).
+
+    Settings (app config, else environment): ``ANALYSIS_SEED`` (0), ``ANALYSIS_THRESHOLD``
+    (0.6), ``ANALYSIS_BOOTSTRAP`` (20), ``ANALYSIS_MIN_VOTERS`` (the engine's floor, 10).
+    """
     from consult.analysis.beyond import MIN_VOTERS
 
     return {
