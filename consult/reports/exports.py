@@ -22,7 +22,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 import consult
-from consult.analysis.consensus import MIN_VOTERS
 from consult.consultations.models import Consultation
 from consult.errors import NotFound
 from consult.extensions import db
@@ -184,9 +183,12 @@ class Export:
 
     def parameters(self) -> dict:
         params = self.snapshot_parameters
-        seed = (params or {}).get("random_state", 0)
-        min_voters = (params or {}).get("min_voters", MIN_VOTERS)
-        bootstrap = (params or {}).get("n_bootstrap", 20)
+        known = params or {}
+        command = f"python -m consult.analysis . --json --seed {known.get('random_state', 0)}"
+        # Older runs did not record these; the CLI's defaults are the engine's then.
+        for option, key in (("--min-voters", "min_voters"), ("--bootstrap", "n_bootstrap")):
+            if known.get(key) is not None:
+                command += f" {option} {known[key]}"
         return {
             "consultation": self.slug,
             "consult_version": consult.__version__,
@@ -194,8 +196,7 @@ class Export:
             "computed_at": self.computed_at,
             "last_vote_event_id": self.up_to,
             "parameters": params,
-            "reproduce": f"python -m consult.analysis . --json --seed {seed}"
-            f" --min-voters {min_voters} --bootstrap {bootstrap}",
+            "reproduce": command,
         }
 
     def analysis(self) -> dict:
