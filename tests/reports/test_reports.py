@@ -300,3 +300,55 @@ def test_public_data_holds_no_hidden_text(app, client, db, voted, hidden, organi
     withheld = [r for r in public_rows if r["moderation"] in ("pending", "rejected")]
     assert len(withheld) == 2 and all(r["comment-body"] == "" for r in withheld)
     assert all(r["author-id"] == "" for r in withheld)
+
+
+KEEP_WHOLE = ("group-card", "finding", "figure", "breakdown")
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+def test_print_layout_splits_no_card_figure_or_heading(
+    app, client, db, voted, analysed, organiser, login, pdf_rendering
+):
+    """The PDF's layout, read from WeasyPrint's page boxes (``_page_box`` is internal, so
+    this test is tied to the pinned WeasyPrint series): nothing that fits on a page is cut
+    across two, and no page ends with a heading."""
+    from weasyprint import HTML
+
+    from consult.config import ROOT
+    from consult.reports.models import PublishedReport
+    from consult.reports.render import report_context, report_html
+
+    login(organiser)
+    _publish(client, slug="layout", introduction="\n\n".join(["A paragraph. " * 40] * 6))
+    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "layout"))
+    with app.test_request_context():
+        document = HTML(string=report_html(report_context(report)), base_url=str(ROOT)).render()
+    assert len(document.pages) >= 3
+    pages_of: dict[int, set[int]] = {}
+    tallest: dict[int, float] = {}
+    for n, page in enumerate(document.pages):
+        leaves = []
+        for box in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None:
+                continue
+            classes = (element.get("class") or "").split()
+            if box.element_tag in ("h1", "h2", "h3", "figure", "li") or any(
+                c in classes for c in KEEP_WHOLE
+            ):
+                pages_of.setdefault(id(element), set()).add(n)
+                tallest[id(element)] = max(tallest.get(id(element), 0), box.height)
+            if box.element_tag in ("h1", "h2", "h3", "p", "li", "figure", "table", "dl"):
+                leaves.append(box)
+        last = max(leaves, key=lambda b: (b.position_y + b.height, b.position_y))
+        assert last.element_tag not in ("h1", "h2", "h3"), f"page {n + 1} ends with a heading"
+    page_height = document.pages[0]._page_box.height
+    split = [
+        e for e, pages in pages_of.items() if len(pages) > 1 and tallest[e] < page_height * 0.9
+    ]
+    assert not split, f"{len(split)} card(s), figure(s) or heading(s) cut across pages"
