@@ -45,14 +45,20 @@ VISIBLE = (ModerationState.APPROVED, ModerationState.META)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def reports_of(consultation: Consultation) -> list[PublishedReport]:
-    return list(
-        db.session.scalars(
-            sa.select(PublishedReport)
-            .where(PublishedReport.consultation_id == consultation.id)
-            .order_by(PublishedReport.published_at.desc(), PublishedReport.id.desc())
+def reports_of(consultation: Consultation, public_only: bool = False) -> list[PublishedReport]:
+    """The consultation's reports, newest first; with ``public_only``, only those readers
+    may see (not unpublished, past any embargo), so no list leaks an embargoed title."""
+    query = sa.select(PublishedReport).where(PublishedReport.consultation_id == consultation.id)
+    if public_only:
+        query = query.where(
+            PublishedReport.unpublished_at.is_(None),
+            sa.or_(
+                PublishedReport.embargo_until.is_(None),
+                PublishedReport.embargo_until <= utcnow(),
+            ),
         )
-    )
+    order = (PublishedReport.published_at.desc(), PublishedReport.id.desc())
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 def _slugify(text: str) -> str:

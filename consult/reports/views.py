@@ -69,15 +69,15 @@ def show_dashboard(slug: str):
         failure=status.failure if team else None,
         team=team,
         organiser=team and services.is_organiser(current_user, consultation),
-        reports=_published(consultation),
+        reports=_published(consultation, team),
         age=_age_seconds(snapshot.created_at) if snapshot else None,
     )
 
 
-def _published(consultation):
+def _published(consultation, team: bool):
     from consult.reports.publishing import reports_of
 
-    return reports_of(consultation)
+    return reports_of(consultation, public_only=not team)
 
 
 @blueprint.get("/c/<slug>/dashboard/method")

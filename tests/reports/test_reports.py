@@ -231,6 +231,8 @@ def test_an_embargoed_report_is_not_public_before_its_date(
     assert _publish(client, slug="bad-date", embargo_until="next tuesday").status_code == 400
     reader = app.test_client()
     assert reader.get("/c/camps/reports/later").status_code == 404
+    assert "/c/camps/reports/later" not in reader.get("/c/camps/dashboard").get_data(as_text=True)
+    assert "/c/camps/reports/later" in client.get("/c/camps/dashboard").get_data(as_text=True)
     assert reader.get("/c/camps/reports/later.html").status_code == 404
     page = client.get("/c/camps/reports/later").get_data(as_text=True)
     assert "embargoed" in page and later.replace("T", " ") in page
@@ -238,6 +240,7 @@ def test_an_embargoed_report_is_not_public_before_its_date(
     report.embargo_until = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert reader.get("/c/camps/reports/later").status_code == 200
+    assert "/c/camps/reports/later" in reader.get("/c/camps/dashboard").get_data(as_text=True)
 
 
 def test_report_data_follows_the_dashboard_unless_published_explicitly(
