@@ -67,3 +67,31 @@ def test_rq_jobs_are_debounced_and_run_by_a_worker(app, db, voted, redis_url, mo
 def test_worker_needs_redis(runner):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "REDIS_URL" in result.output
+
+
+def test_a_published_reports_pdf_is_an_rq_job(
+    app, db, voted, make_user, redis_url, monkeypatch, pdf_rendering
+):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from consult.auth.services import grant_role
+    from consult.consultations.models import Role
+    from consult.reports import pdf_jobs, snapshots
+    from consult.reports.models import PdfState, PublishedReport
+    from consult.reports.publishing import publish_report
+
+    snapshots.run_analysis(voted.consultation.id)
+    app.config.update(ANALYSIS_MODE="rq", REDIS_URL=redis_url)
+    monkeypatch.setattr("consult.app.create_app", lambda *a, **k: app)
+    organiser = make_user("organiser@example.org")
+    grant_role(organiser, voted.consultation, Role.ORGANISER)
+    with app.test_request_context():
+        report = publish_report(organiser, voted.consultation, "Queued", "")
+    queue = Queue(jobs.QUEUE, connection=Redis.from_url(redis_url))
+    assert [job.func_name for job in queue.jobs] == [pdf_jobs.RQ_JOB]
+    assert report.pdf_state is PdfState.PENDING
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    db.session.commit()
+    stored = db.session.get(PublishedReport, report.id)
+    assert stored.pdf_state is PdfState.READY and stored.pdf.startswith(b"%PDF")
