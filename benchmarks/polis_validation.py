@@ -122,8 +122,8 @@ def per_conversation(exports: dict, batches: int) -> None:
 def leave_one_out(exports: dict) -> None:
     print("\n2. Leave-one-out over the conversations, for each departure from Polis")
     print(
-        f"{'choice':17} {'grid':28} {'Polis value':>11} {'default':>8} {'in-sample':>9} "
-        f"{'LOO':>6}  chosen per held-out conversation"
+        f"{'choice':17} {'grid':28} {'Polis value':>11} {'default':>8} {'in-sample':>11} "
+        f"{'LOO':>11}  chosen per held-out conversation"
     )
     names = list(exports)
     for choice, grid in GRIDS.items():
@@ -141,16 +141,20 @@ def leave_one_out(exports: dict) -> None:
             chosen.append(best)
             held.append(scores[best][out])
         default = getattr(DEFAULT, choice)
-        in_sample = statistics.median(scores[default].values())
-        polis = statistics.median(scores[grid[0]].values())
+        polis = scores[grid[0]].values()
         print(
-            f"{choice:17} {str(grid):28} {polis:11.3f} {str(default):>8} {in_sample:9.3f} "
-            f"{statistics.median(held):6.3f}  {chosen}"
+            f"{choice:17} {str(grid):28} {_two(polis):>11} {str(default):>8} "
+            f"{_two(scores[default].values()):>11} {_two(held):>11}  {chosen}"
         )
     print(
-        "(median ARI over the conversations; 'Polis value' is the grid's first entry, "
+        "(median/mean ARI over the conversations; 'Polis value' is the grid's first entry, "
         "Polis's own rule; ties between grid values go to it)"
     )
+
+
+def _two(values) -> str:
+    values = list(values)
+    return f"{statistics.median(values):.3f}/{statistics.mean(values):.3f}"
 
 
 def planted(quick: bool) -> None:
