@@ -89,7 +89,9 @@ NAME_POOLS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
 }
 
 # Countries offered to synthetic participants, per region, with relative weights.
-# Large and developing countries weigh more, so the Global South is well represented.
+# Large and developing countries weigh more, so the Global South is well represented;
+# low-income countries weigh enough that the low-income group has well over the
+# analysis's voter floor on every clause.
 DEMO_COUNTRIES: dict[str, dict[str, float]] = {
     "east_asia_pacific": {
         "CN": 3.0, "ID": 2.0, "PH": 1.8, "VN": 1.6, "JP": 1.5, "TH": 1.0, "MY": 1.0,
@@ -108,29 +110,29 @@ DEMO_COUNTRIES: dict[str, dict[str, float]] = {
     },
     "middle_east_north_africa": {
         "EG": 2.0, "MA": 1.2, "DZ": 1.0, "TN": 0.8, "JO": 0.7, "LB": 0.5, "SA": 0.9,
-        "AE": 0.9, "IR": 1.0, "IQ": 0.6, "QA": 0.3, "YE": 0.4, "SY": 0.3, "IL": 0.4,
+        "AE": 0.9, "IR": 1.0, "IQ": 0.6, "QA": 0.3, "YE": 0.6, "SY": 0.3, "IL": 0.4,
         "PS": 0.4,
     },
     "north_america": {"US": 4.0, "CA": 1.5},
     "south_asia": {
-        "IN": 5.0, "PK": 2.0, "BD": 2.0, "LK": 0.8, "NP": 0.8, "AF": 0.4, "BT": 0.2,
+        "IN": 5.0, "PK": 2.0, "BD": 2.0, "LK": 0.8, "NP": 0.8, "AF": 0.8, "BT": 0.2,
         "MV": 0.2,
     },
     "sub_saharan_africa": {
-        "NG": 2.5, "KE": 2.0, "ZA": 2.0, "ET": 1.5, "GH": 1.2, "TZ": 1.0, "UG": 1.0,
-        "RW": 0.8, "SN": 0.8, "CM": 0.7, "CI": 0.7, "CD": 0.7, "ZM": 0.5, "ZW": 0.5,
-        "MZ": 0.5, "MW": 0.4, "ML": 0.4, "BF": 0.4, "NE": 0.3, "MG": 0.4, "BW": 0.3,
-        "NA": 0.3, "MU": 0.3, "SD": 0.3,
+        "NG": 2.5, "KE": 2.0, "ZA": 2.0, "ET": 2.4, "GH": 1.2, "TZ": 1.0, "UG": 1.6,
+        "RW": 1.0, "SN": 0.8, "CM": 0.7, "CI": 0.7, "CD": 1.2, "ZM": 0.5, "ZW": 0.5,
+        "MZ": 0.8, "MW": 0.7, "ML": 0.6, "BF": 0.6, "NE": 0.5, "MG": 0.6, "BW": 0.3,
+        "NA": 0.3, "MU": 0.3, "SD": 0.5,
     },
 }
 
 # Share of participants from each region (sums to 1).
 REGION_WEIGHTS: dict[str, float] = {
-    "east_asia_pacific": 0.20,
-    "europe_central_asia": 0.16,
+    "east_asia_pacific": 0.19,
+    "europe_central_asia": 0.15,
     "latin_america_caribbean": 0.14,
     "middle_east_north_africa": 0.10,
-    "north_america": 0.07,
+    "north_america": 0.09,
     "south_asia": 0.15,
     "sub_saharan_africa": 0.18,
 }

@@ -8,11 +8,14 @@ The model
 ---------
 Stakeholders
     The sector mix is fixed by quota (about a third citizens, a fifth civil society,
-    fewer academics, firms and governments, few intergovernmental bodies), and so is the
-    regional mix (developing regions weigh most); the country within a region is drawn
-    from ``names.DEMO_COUNTRIES``, weighted towards large and developing countries. Each
-    stakeholder belongs to one of three latent opinion camps, drawn from a softmax of
-    sector leanings plus a Global South (low to upper-middle income) leaning:
+    fewer academics, firms and governments, fewest intergovernmental bodies and others),
+    and so is the regional mix (developing regions weigh most); the country within a
+    region is drawn from ``names.DEMO_COUNTRIES``, weighted towards large and developing
+    countries. Even the smallest sector, region and income group is big enough (about 8 %
+    of the default 300) to have well over the analysis's voter floor of 10 on every
+    clause, so that broad agreement can be judged on the demo. Each stakeholder belongs to
+    one of three latent opinion camps, drawn from a softmax of sector leanings plus a
+    Global South (low to upper-middle income) leaning:
 
     - camp 0, "sovereignty and development": state-led governance, national
       jurisdiction, equal rights to develop AI, a UN body; governments and the Global
@@ -23,17 +26,23 @@ Stakeholders
       jurisdiction claims and new bureaucracy; industry leans here.
 
 Votes
-    Each stakeholder votes on ``k`` statements: 30% vote on all, the rest on
-    ``1 + Binomial(n - 1, p)`` with ``p ~ Beta(0.6, 1.4)``, early clauses more likely
-    (people read from the top). A vote is a pass with the clause's pass rate times a
-    personal "passiness" (mean 1); otherwise it agrees with probability
+    Clauses first: 55 % of those speaking for an organisation and 30 % of individuals
+    vote on every clause (organisations answer a consultation in full), the rest on
+    ``1 + Binomial(n - 1, p)`` clauses with ``p ~ Beta(0.9, 1.1)``, early clauses more
+    likely (people read from the top). Statements past the clauses are participants'
+    statements, newer and less seen: the j-th (from 0) is voted on with probability
+    ``0.95 * 0.75**j`` times the share of the clauses the person voted on, so the
+    latest ones are too thinly voted to judge. A vote is a pass with the clause's pass
+    rate times a personal "passiness" (mean 1); otherwise it agrees with probability
     ``sigmoid(score)``, where ``score = base + camp effect + sector effect + Global
     South effect + personal agreeableness + noise``. The per-clause leanings
     (``CLAUSE_LEANINGS``) follow the 11 clauses' content: people-centred development,
-    non-discrimination and privacy are near-unanimous; sovereignty and jurisdiction,
-    equal rights to develop (against exclusive blocs), risk tiers, ethics review and
-    the developing-countries / UN-body clause divide the camps; technology for
-    governance draws the most passes. Statements past the 11th get random leanings.
+    non-discrimination, privacy and broad participation are near-unanimous;
+    sovereignty and jurisdiction, equal rights to develop (against exclusive blocs),
+    risk tiers, ethics review and the developing-countries / UN-body clause divide the
+    camps sharply (strongly enough for the analysis's structure test to find the three
+    camps as opinion groups); technology for governance draws the most passes.
+    Statements past the 11th get random leanings.
 """
 
 from __future__ import annotations
@@ -52,9 +61,12 @@ SECTORS: tuple[str, ...] = (
     "government", "intergovernmental", "industry", "academia", "civil_society", "citizen",
     "other",
 )  # fmt: skip
+# Every sector gets enough people that, with uneven participation, each clause still has
+# well over the analysis's voter floor (consult.analysis.consensus.MIN_VOTERS) of them:
+# a thinner sector would make every clause "not assessable" and hide broad agreement.
 SECTOR_SHARES: dict[str, float] = {
-    "government": 0.09, "intergovernmental": 0.05, "industry": 0.12, "academia": 0.15,
-    "civil_society": 0.22, "citizen": 0.32, "other": 0.05,
+    "government": 0.10, "intergovernmental": 0.08, "industry": 0.12, "academia": 0.13,
+    "civil_society": 0.19, "citizen": 0.30, "other": 0.08,
 }  # fmt: skip
 N_CAMPS = 3
 # Logits of camps (sovereignty/development, rights/precaution, innovation/openness).
@@ -99,41 +111,49 @@ CLAUSE_LEANINGS: tuple[ClauseLeaning, ...] = (
     ClauseLeaning("people-centred", 3.6, (0.2, 0.2, 0.2), {}, 0.0, 0.03),
     # Jurisdiction over foreign providers, "interference in social systems": divisive.
     ClauseLeaning(
-        "sovereignty", 0.2, (2.6, -1.6, -2.0), {"industry": -0.8, "government": 0.5}, 0.6, 0.08
+        "sovereignty", 0.2, (4.8, -3.0, -3.8), {"industry": -0.8, "government": 0.5}, 0.6, 0.08
     ),
-    ClauseLeaning("ai-for-good", 2.2, (0.4, 0.3, -0.2), {"civil_society": 0.3}, 0.1, 0.06),
+    ClauseLeaning("ai-for-good", 2.2, (0.5, 0.4, -0.4), {"civil_society": 0.3}, 0.1, 0.06),
     # Open source and sharing appeal to camp 2; the anti-bloc, anti-sanction part does not
     # sit well with camp 1 in high-income countries.
-    ClauseLeaning("equal-rights", 0.9, (2.2, -0.8, 0.6), {"industry": 0.2}, 1.2, 0.09),
+    ClauseLeaning("equal-rights", 0.9, (4.4, -1.8, 1.2), {"industry": 0.2}, 1.2, 0.09),
     ClauseLeaning(
-        "risk-tiers", 0.8, (0.6, 1.8, -1.8), {"industry": -1.0, "academia": 0.3}, 0.0, 0.10
+        "risk-tiers", 0.8, (1.2, 3.8, -3.8), {"industry": -1.0, "academia": 0.3}, 0.0, 0.10
     ),
     ClauseLeaning(
-        "privacy", 3.2, (0.0, 0.5, -0.2), {"industry": -0.3, "civil_society": 0.4}, 0.0, 0.03
+        "privacy", 3.2, (0.0, 0.8, -0.4), {"industry": -0.3, "civil_society": 0.4}, 0.0, 0.03
     ),
-    ClauseLeaning("non-discrimination", 3.4, (0.1, 0.4, 0.0), {"civil_society": 0.3}, 0.2, 0.03),
+    ClauseLeaning("non-discrimination", 3.4, (0.2, 0.6, 0.0), {"civil_society": 0.3}, 0.2, 0.03),
     ClauseLeaning(
-        "ethics-first", 1.0, (0.6, 1.6, -1.4), {"industry": -0.6, "academia": 0.4}, 0.0, 0.08
+        "ethics-first", 1.0, (1.2, 3.4, -3.2), {"industry": -0.6, "academia": 0.4}, 0.0, 0.08
     ),
     ClauseLeaning(
         "broad-participation",
-        2.3,
-        (0.4, 0.2, 0.0),
+        2.6,
+        (0.6, 0.3, -0.2),
         {"intergovernmental": 0.6, "civil_society": 0.3},
         0.3,
         0.06,
     ),
-    ClauseLeaning("governance-technology", 1.0, (0.3, -0.5, 0.9), {"academia": 0.3}, 0.0, 0.18),
+    ClauseLeaning("governance-technology", 1.0, (0.6, -1.2, 2.0), {"academia": 0.3}, 0.0, 0.18),
     ClauseLeaning(
         "developing-countries",
         0.8,
-        (2.4, 0.5, -1.0),
+        (4.6, 0.8, -2.4),
         {"intergovernmental": 0.8, "industry": -0.4},
         1.3,
         0.07,
     ),
 )
-SHARE_VOTING_ON_ALL = 0.3
+# Clause participation: a share reads every clause (more of those who speak for an
+# organisation, which answer a consultation in full, than of individuals), the rest vote
+# on some, early ones more often. Participants' statements (past the clauses) are newer
+# and seen less, each fewer times than the one before, so the latest are thinly voted.
+SHARE_VOTING_ON_ALL = {"organisation": 0.55, "individual": 0.3}
+PARTIAL_SHARE_PRIOR = (0.9, 1.1)  # Beta prior of the share of clauses a partial voter sees
+ORDER_DECAY = 0.1
+STATEMENT_REACH = 0.95
+STATEMENT_REACH_DECAY = 0.75
 
 
 def _quota(shares: dict[str, float], n: int) -> list[str]:
@@ -220,13 +240,23 @@ def _leanings(rng: np.random.Generator, n_statements: int) -> list[ClauseLeaning
     return leanings
 
 
-def _statements_voted(rng: np.random.Generator, n_statements: int) -> np.ndarray:
-    if rng.random() < SHARE_VOTING_ON_ALL:
-        return np.arange(n_statements)
-    k = 1 + int(rng.binomial(n_statements - 1, rng.beta(0.6, 1.4)))
-    order_weights = 1.0 / (1.0 + 0.15 * np.arange(n_statements))
-    chosen = rng.choice(n_statements, size=k, replace=False, p=order_weights / order_weights.sum())
-    return np.sort(chosen)
+def _statements_voted(
+    rng: np.random.Generator, n_statements: int, share_voting_on_all: float
+) -> np.ndarray:
+    n_clauses = min(n_statements, len(CLAUSE_LEANINGS))
+    if rng.random() < share_voting_on_all:
+        clauses = np.arange(n_clauses)
+    else:
+        k = 1 + int(rng.binomial(n_clauses - 1, rng.beta(*PARTIAL_SHARE_PRIOR)))
+        order_weights = 1.0 / (1.0 + ORDER_DECAY * np.arange(n_clauses))
+        clauses = np.sort(
+            rng.choice(n_clauses, size=k, replace=False, p=order_weights / order_weights.sum())
+        )
+    # The more clauses someone read, the likelier they go on to the participants' statements.
+    engagement = len(clauses) / n_clauses
+    reach = STATEMENT_REACH * STATEMENT_REACH_DECAY ** np.arange(n_statements - n_clauses)
+    seen = np.flatnonzero(rng.random(reach.size) < engagement * reach) + n_clauses
+    return np.concatenate([clauses, seen])
 
 
 def generate_votes(
@@ -246,7 +276,8 @@ def generate_votes(
         agreeableness = rng.normal(0.0, 0.4)
         passiness = min(rng.gamma(2.0, 0.5), 3.0)
         south = 1.0 if geo.global_south(person.country) else 0.0
-        for statement in _statements_voted(rng, n_statements):
+        share = SHARE_VOTING_ON_ALL["organisation" if person.organisation else "individual"]
+        for statement in _statements_voted(rng, n_statements, share):
             leaning = leanings[statement]
             if rng.random() < min(leaning.pass_rate * passiness, 0.6):
                 votes.append((index, int(statement), 0))

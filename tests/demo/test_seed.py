@@ -117,3 +117,39 @@ def _fresh_seed_votes(db):
             other_db.session.remove()
             other_db.engine.dispose()
             return [tuple(r) for r in rows]
+
+
+def test_analysed_demo_shows_broad_agreement_holdouts_and_groups(runner, db):
+    """On the default demo every clause can be judged: broad agreement is shown, some
+    clauses fall short with named holdouts, and only thinly voted participants'
+    statements are not assessable, each for a segment under the floor."""
+    from consult.participation.models import StatementKind
+    from consult.reports.snapshots import latest_ok, view_of
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == DEMO_SLUG))
+    view = view_of(latest_ok(consultation.id))
+    kinds = dict(db.session.execute(sa.select(Statement.id, Statement.kind)).all())
+    clauses = {sid for sid, kind in kinds.items() if kind is StatementKind.CLAUSE}
+
+    assert view.k >= 2 and not view.unimodal, view.structure_note
+    # Every sector, region and income group present, and every opinion group, reaches
+    # the floor on every clause.
+    for table in view.tables.values():
+        columns = [view.column[sid] for sid in clauses]
+        assert table.voters[:, columns].min() >= view.min_voters, table.family
+
+    broad = {entry.statement_id for entry in view.broad}
+    assert broad and broad <= clauses
+    for entry in view.broad:
+        assert all(f.voters >= view.min_voters for f in entry.segments)
+    short = [h for h in view.holdouts if h.statement_id in clauses - broad]
+    assert short and all(h.holdouts for h in short)
+    assert len(broad) < len(clauses), "some clauses divide the participants"
+
+    thin = {entry.statement_id for entry in view.not_assessable}
+    assert thin and not thin & clauses
+    for entry in view.not_assessable:
+        assert entry.segments
+        assert all(s.voters < view.min_voters for s in entry.segments)

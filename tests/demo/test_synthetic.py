@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from consult import geo
+from consult.analysis.consensus import MIN_VOTERS
 from consult.demo.content import load_initiative
 from consult.demo.synthetic import (
     CLAUSE_LEANINGS,
@@ -89,6 +90,34 @@ def test_participation_uneven_but_complete(people, matrix):
     assert (per_person <= 3).sum() > 0.15 * len(people)
     per_clause = (~np.isnan(matrix)).sum(axis=0)
     assert per_clause.min() >= 100
+
+
+def test_every_segment_has_enough_voters_on_every_clause(people, matrix):
+    """Broad agreement needs every sector, region and income group present among the
+    voters to reach the analysis's voter floor; the demo keeps a margin above it."""
+    families = {
+        "sector": [p.sector for p in people],
+        "region": [geo.region_of(p.country) for p in people],
+        "income group": [geo.income_group_of(p.country) for p in people],
+    }
+    voted = ~np.isnan(matrix)
+    for family, labels in families.items():
+        labels = np.array(labels, dtype=object)
+        for segment in set(labels) - {None}:
+            per_clause = voted[labels == segment].sum(axis=0)
+            assert per_clause.min() >= MIN_VOTERS + 3, (family, segment, per_clause.tolist())
+
+
+def test_participants_statements_thinner_than_clauses_and_latest_thinnest():
+    people = generate_stakeholders()
+    n_clauses = len(CLAUSE_LEANINGS)
+    votes = generate_votes(people, n_statements=n_clauses + 8)
+    per_statement = np.bincount([j for _, j, _ in votes], minlength=n_clauses + 8)
+    clauses, written = per_statement[:n_clauses], per_statement[n_clauses:]
+    assert written.mean() < 0.6 * clauses.mean()
+    assert written[-1] < MIN_VOTERS * 7, "the latest statement is too thin to judge"
+    # Later statements are seen less: each half of them less than the half before.
+    assert written[4:].sum() < written[:4].sum()
 
 
 def test_pass_share(votes):
