@@ -42,7 +42,11 @@ def check_utf8(path: Path) -> None:
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 24):
-                decoder.decode(chunk)
+                # Plain ASCII (nearly every export) is UTF-8: one vectorised look suffices
+                # unless a multi-byte character from the previous chunk is still pending.
+                ascii_only = np.frombuffer(chunk, dtype=np.uint8).max() < 0x80
+                if not (ascii_only and decoder.getstate()[0] == b""):
+                    decoder.decode(chunk)
                 offset += len(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:

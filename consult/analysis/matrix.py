@@ -188,7 +188,11 @@ def latest_votes(
     cols = _positions(s_ids, statement)
     n = len(value)
     cell = rows * max(len(s_ids), 1) + cols
-    if n == 0 or int(cell.max()) < (2**62) // n:
+    if n == 0 or bool(np.all(cell[1:] > cell[:-1])):
+        # Already in cell order with no repeats (a participants-votes matrix sorted by
+        # participant, as Polis writes it): nothing to sort or drop.
+        order, cell_sorted = np.arange(n), cell
+    elif int(cell.max()) < (2**62) // n:
         key = np.sort(cell * n + np.arange(n, dtype=np.int64))
         order, cell_sorted = key % n, key // n
     else:  # packed keys would overflow int64: the general stable sort

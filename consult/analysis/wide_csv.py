@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 BLOCK_BYTES = 1 << 22
-_COMMA, _NEWLINE, _QUOTE, _MINUS, _ZERO, _ONE = 44, 10, 34, 45, 48, 49
+_COMMA, _NEWLINE, _RETURN, _QUOTE, _MINUS, _ZERO, _ONE = 44, 10, 13, 34, 45, 48, 49
 
 
 class Quoted(Exception):
@@ -51,29 +51,24 @@ def _tidy(block: bytes) -> bytes:
 
 
 def _integers(cells: list[bytes], blank: int | None) -> np.ndarray | int:
-    """int64 array of the cells, or the index of the first cell that is not an int64."""
-    out = np.empty(len(cells), dtype=np.int64)
+    """int64 array of the cells, or the index of the first cell that is not an int64.
+
+    numpy parses the whole column at once; only a failure is looked at cell by cell.
+    """
+    if blank is not None:
+        cells = [cell if cell.strip() else b"%d" % blank for cell in cells]
+    try:
+        return np.array(cells, dtype=np.bytes_).astype(np.int64)
+    except (ValueError, OverflowError):
+        pass
     for i, cell in enumerate(cells):
-        text = cell.strip()
-        if not text and blank is not None:
-            out[i] = blank
-            continue
         try:
-            number = int(text)
+            number = int(cell)
         except ValueError:
             return i
         if not -(2**63) <= number < 2**63:
             return i
-        out[i] = number
-    return out
-
-
-def _line_starts(by_line: np.ndarray) -> list[int]:
-    """Byte offset of each line's first cell: just after the previous line's newline."""
-    starts = np.empty(len(by_line), dtype=np.int64)
-    starts[0] = 0
-    starts[1:] = by_line[:-1, -1] + 1
-    return starts.tolist()
+    return 0  # unreachable: numpy refused some cell that int() accepts
 
 
 def read(path: Path, names: list[str], statement_columns: list[str], error):
@@ -91,32 +86,41 @@ def read(path: Path, names: list[str], statement_columns: list[str], error):
     pids, groups, rows, cols, values = [], [], [], [], []
     n_rows = 0
     for raw in _blocks(path):
-        block = _tidy(raw)
-        if not block:
-            continue
+        block = raw
         a = np.frombuffer(block, dtype=np.uint8)
+        is_newline = a == _NEWLINE
+        if is_newline[0] or (is_newline[1:] & is_newline[:-1]).any() or (a == _RETURN).any():
+            block = _tidy(raw)  # blank lines or CRLF: rare, so the slow path is fine
+            if not block:
+                continue
+            a = np.frombuffer(block, dtype=np.uint8)
+            is_newline = a == _NEWLINE
         if (a == _QUOTE).any():
             raise Quoted
-        is_newline = a == _NEWLINE
         is_end = is_newline | (a == _COMMA)
-        ends = np.flatnonzero(is_end)
-        # Each line must have exactly n_cols cells: its newline is every n_cols-th end.
-        line_ends = np.searchsorted(ends, np.flatnonzero(is_newline))
-        widths = np.diff(line_ends, prepend=-1)
+        # ends_upto[i]: cell ends at or before byte i. A running count rather than the
+        # array of end positions, so that "which cell is byte i in" is one lookup.
+        ends_upto = np.cumsum(is_end, dtype=np.int32)  # a block is far below 2^31 bytes
+        newlines = np.flatnonzero(is_newline)
+        widths = np.diff(ends_upto[newlines], prepend=0)
         if (widths != n_cols).any():
             bad = int(np.argmax(widths != n_cols))
             raise error(
                 f"{path}: row {n_rows + bad + 1} has {int(widths[bad])} cells, the header {n_cols}"
             )
-        n_lines = len(line_ends)
-        by_line = ends.reshape(n_lines, n_cols)
+        n_lines = len(newlines)
+        line_base = np.arange(n_lines, dtype=np.int32) * n_cols
         for index, blank, out, name in (
             (i_pid, None, pids, "participant"),
             (i_group, -1, groups, "group-id"),
         ):
-            stops = by_line[:, index].tolist()
-            begins = (by_line[:, index - 1] + 1).tolist() if index else _line_starts(by_line)
-            cells = [block[b:e] for b, e in zip(begins, stops, strict=True)]
+            # The end of cell k of the block is where the running count reaches k + 1.
+            stop = np.searchsorted(ends_upto, line_base + index + 1)
+            if index:
+                begin = np.searchsorted(ends_upto, line_base + index) + 1
+            else:
+                begin = np.concatenate(([0], newlines[:-1] + 1))
+            cells = [block[b:e] for b, e in zip(begin.tolist(), stop.tolist(), strict=True)]
             parsed = _integers(cells, blank)
             if not isinstance(parsed, np.ndarray):
                 value = cells[parsed].decode("utf-8", "replace")[:40]
@@ -129,19 +133,20 @@ def read(path: Path, names: list[str], statement_columns: list[str], error):
             # Work from the last byte of every non-empty cell (a byte followed by an
             # end), so the cost beyond a few byte-wide passes scales with the votes.
             last_byte = np.flatnonzero(~is_end[:-1] & is_end[1:])
-            cell = np.searchsorted(ends, last_byte + 1)
-            r, c = np.divmod(cell, n_cols)
+            r, c = np.divmod(ends_upto[last_byte], n_cols)
             wanted = is_statement[c]
-            r, c, last_byte, cell = r[wanted], column_of[c[wanted]], last_byte[wanted], cell[wanted]
-            begin = np.where(cell > 0, ends[np.maximum(cell - 1, 0)] + 1, 0)
-            length = last_byte + 1 - begin
+            r, c, last_byte = r[wanted], column_of[c[wanted]], last_byte[wanted]
+            before = np.where(last_byte > 0, is_end[last_byte - 1], True)
+            two_before = np.where(last_byte > 1, is_end[last_byte - 2], True)
             last = a[last_byte]
-            one = (length == 1) & ((last == _ZERO) | (last == _ONE))
-            minus = (length == 2) & (last == _ONE) & (a[last_byte - 1] == _MINUS)
+            one = before & ((last == _ZERO) | (last == _ONE))
+            minus = ~before & two_before & (last == _ONE) & (a[last_byte - 1] == _MINUS)
             bad = ~(one | minus)
             if bad.any():
                 k = int(np.argmax(bad))
-                value = block[begin[k] : last_byte[k] + 1].decode("utf-8", "replace")[:40]
+                earlier_ends = np.flatnonzero(is_end[: last_byte[k]])
+                start = int(earlier_ends[-1]) + 1 if len(earlier_ends) else 0
+                value = block[start : last_byte[k] + 1].decode("utf-8", "replace")[:40]
                 raise error(
                     f"{path}: column {statement_columns[c[k]]!r}, row {n_rows + r[k] + 1}: "
                     f"{value!r} is not a vote (-1, 0 or 1)"

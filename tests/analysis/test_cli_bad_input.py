@@ -117,6 +117,12 @@ def test_the_message_names_the_problem(tmp_path):
     folder = build(tmp_path / "b", CASES["matrix participant twice"])
     with pytest.raises(ExportError, match="participant 5 on more than one row"):
         load_export(folder)
+    folder = build(tmp_path / "c", CASES["matrix vote 5"])
+    with pytest.raises(ExportError, match=r"column '0', row 1: '5' is not a vote"):
+        load_export(folder)
+    folder = build(tmp_path / "d", CASES["matrix short row"])
+    with pytest.raises(ExportError, match="row 1 has 7 cells, the header 8"):
+        load_export(folder)
 
 
 @pytest.mark.parametrize(
@@ -145,3 +151,16 @@ def test_a_folder_named_votes_csv_is_not_a_vote_log(tmp_path, capsys):
     (folder / "participants-votes.csv").write_text(GOOD_MATRIX)
     assert main([str(folder), "--bootstrap", "0"]) == 0  # votes.csv is not a file: matrix
     capsys.readouterr()
+
+
+def test_utf8_check_across_its_16_mib_chunks(tmp_path):
+    from consult.analysis.export_tables import check_utf8
+
+    edge = (1 << 24) - 1
+    straddling = tmp_path / "ok.csv"
+    straddling.write_bytes(b"a" * edge + "é".encode() + b"b\n")  # é split across chunks
+    check_utf8(straddling)
+    for name, tail in (("cut.csv", b"\xc3b\n"), ("late.csv", b"a\xff\n")):
+        (tmp_path / name).write_bytes(b"a" * edge + tail)
+        with pytest.raises(ExportError, match="not UTF-8"):
+            check_utf8(tmp_path / name)
