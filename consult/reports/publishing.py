@@ -74,12 +74,13 @@ def publish_report(
     slug: str | None = None,
     embargo_until: datetime | None = None,
     data_public: bool = False,
+    language: str | None = None,
 ) -> PublishedReport:
     """Freeze the latest analysis into a report at ``/c/<slug>/reports/<report slug>``.
 
     The report is public from ``embargo_until`` (at once if None); ``data_public`` publishes
-    its data files even while the consultation's dashboard is hidden. Its PDF is rendered
-    in the background.
+    its data files even while the consultation's dashboard is hidden; ``language`` is the
+    one the PDF is rendered in. Its PDF is rendered in the background.
     """
     from consult.reports.pdf_jobs import schedule_report_pdf
     from consult.reports.snapshots import latest_ok
@@ -113,6 +114,7 @@ def publish_report(
             published_by_id=user.id,
             embargo_until=embargo_until,
             data_public=bool(data_public),
+            language=language,
             pdf_state=PdfState.PENDING,
             pdf_requested_at=utcnow(),
         )

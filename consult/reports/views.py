@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from consult.db_types import utcnow
 from consult.errors import DomainError, NotFound
+from consult.i18n import current_language
 from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
 from consult.reports import dashboard, services, snapshots
@@ -184,6 +185,7 @@ def publish(slug: str):
                 form.slug.data,
                 embargo_until=form.embargo_utc(),
                 data_public=form.data_public.data,
+                language=current_language(),
             )
         except DomainError as error:
             add_form_error(form, error)
@@ -260,15 +262,15 @@ def _report_pdf(slug: str, report_slug: str):
     from consult.reports.models import PdfState
 
     consultation, report = publishing.get_report(slug, report_slug, current_user)
+    if pdf_jobs.needs_scheduling(report):
+        pdf_jobs.mark_requested(report.id)
+        pdf_jobs.schedule_report_pdf(report.id)  # inline mode renders it here and now
     if report.pdf_state is PdfState.READY:
         pdf = report.pdf
         response = Response(pdf, mimetype="application/pdf")
         name = f"{consultation.slug}-{report_slug}.pdf"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    if pdf_jobs.needs_scheduling(report):
-        pdf_jobs.mark_requested(report.id)
-        pdf_jobs.schedule_report_pdf(report.id)
     page = render_template("reports/pdf_pending.html", consultation=consultation, report=report)
     status = 503 if report.pdf_state is PdfState.FAILED else 202
     return page, status, {"Retry-After": str(PDF_RETRY_SECONDS)}

@@ -18,9 +18,9 @@ def analysed(db, voted):
     return snapshots.run_analysis(voted.consultation.id)
 
 
-def _publish(client, **data):
+def _publish(client, headers=None, **data):
     form = {"title": "What we heard", "introduction": "First paragraph.\n\n中文介绍。", **data}
-    return post_form(client, "/c/camps/reports", form, page="/c/camps/exports")
+    return post_form(client, "/c/camps/reports", form, page="/c/camps/exports", headers=headers)
 
 
 def test_organiser_publishes_a_frozen_report(app, client, db, voted, analysed, organiser, login):
@@ -355,3 +355,27 @@ def test_print_layout_splits_no_card_figure_or_heading(
         e for e, pages in pages_of.items() if len(pages) > 1 and tallest[e] < page_height * 0.9
     ]
     assert not split, f"{len(split)} card(s), figure(s) or heading(s) cut across pages"
+
+
+def test_a_stale_pending_pdf_is_asked_for_again_in_the_report_language(
+    app, client, db, voted, analysed, organiser, login, pdf_rendering
+):
+    """A report whose PDF nobody is rendering (published before PDFs were stored, or its
+    runner died) is rendered on the next download; a Chinese reader's report is Chinese."""
+    from datetime import timedelta
+
+    from consult.db_types import utcnow
+    from consult.reports.models import PublishedReport
+
+    login(organiser)
+    _publish(client, slug="zh", headers={"Accept-Language": "zh"})
+    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "zh"))
+    assert report.language == "zh"
+    assert client.get("/c/camps/reports/zh.pdf").status_code == 202  # asked for just now
+    report.pdf_requested_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    app.config["ANALYSIS_MODE"] = "inline"
+    pdf = client.get("/c/camps/reports/zh.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    _pages, content = _pdf_text(pdf.get_data())
+    assert "广泛共识" in content and "意见分布图" in content, content[:300]
