@@ -30,7 +30,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .kmeans import distances, first_distinct, kmeans_plus_plus, lloyd, lloyd_many, silhouette
 
@@ -247,6 +246,10 @@ def stable_ids(
             (np.searchsorted(groups, labels[found]), np.searchsorted(old_groups, old)),
             1.0,
         )
+        # Imported here: only a warm-started run matches groups, and scipy.optimize
+        # costs ~0.8 s of start-up that the command line never needs.
+        from scipy.optimize import linear_sum_assignment
+
         rows, cols = linear_sum_assignment(-overlap)
         for r, c in zip(rows, cols, strict=True):
             if overlap[r, c] > 0:

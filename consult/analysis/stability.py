@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import adjusted_rand_score
 
 from .agreement import SegmentCounter, group_segmentation, lower_bound_clears, plain_list
 from .matrix import VoteMatrix
@@ -174,6 +173,10 @@ def bootstrap_stability(
     ``group_labels``); all but the opinion groups keep their membership in a resample,
     and so do the groups when ``regroup`` is None.
     """
+    # Imported here: scikit-learn costs ~1-2 s of start-up, which a run without a
+    # bootstrap (the command line's --bootstrap 0) should not pay.
+    from sklearn.metrics import adjusted_rand_score
+
     n_participants, n_statements = votes.shape
     rng = np.random.default_rng(random_state)
     labels = np.asarray(group_labels, dtype=np.int64)
