@@ -237,7 +237,11 @@ def _timed(command, cwd) -> tuple[float, float, str]:
 
 def bench(name, folder, n_p, n_s, n_votes, vote_log, bootstrap, targets, reddwarf=None):
     tick = time.perf_counter()
-    n = write_export(folder, n_p, n_s, n_votes, vote_log)
+    if (folder / "participant-attributes.csv").is_file():  # --keep: written by an earlier run
+        n = n_votes
+        print(f"reusing {folder}")
+    else:
+        n = write_export(folder, n_p, n_s, n_votes, vote_log)
     size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
     print(
         f"{name}: {n_p:,} x {n_s:,}, {n:,} votes, export {size:,.0f} MB "
@@ -273,7 +277,9 @@ def main() -> int:
     parser.add_argument("--large", action="store_true", help="also 330,000 x 2,000 / 18M votes")
     parser.add_argument("--reddwarf", action="store_true", help="also time red-dwarf 0.4.0")
     parser.add_argument("--bootstrap", type=int, default=20, help="CLI --bootstrap (default 20)")
-    parser.add_argument("--keep", help="write the exports under this folder and keep them")
+    parser.add_argument(
+        "--keep", help="write the exports under this folder and keep them (reused next time)"
+    )
     args = parser.parse_args()
     reddwarf = reddwarf_python(install=True) if args.reddwarf else None
     if args.reddwarf and reddwarf is None:
