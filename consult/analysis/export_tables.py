@@ -1,10 +1,11 @@
 """Typed columns from a Polis export's CSV files, read with pyarrow.
 
 Votes go straight from the file into numpy arrays (ids int64, votes int8): no Python
-object per cell, and ``participants-votes.csv`` (the wide matrix, one column per
-statement) is streamed block by block so that a 330,000 x 2,000 export never exists
-as a dense array. Every malformed file raises :class:`ExportError` with one line that
-names the file, the column and the offending value.
+object per cell. ``participants-votes.csv`` (the wide matrix, one column per statement)
+is read block by block by :mod:`consult.analysis.wide_csv`, or streamed through Arrow
+when it quotes a cell, so that a 330,000 x 2,000 export never exists as a dense array.
+Every malformed file raises :class:`ExportError` with one line that names the file, the
+column and the offending value.
 
 Values are checked, never coerced: an id must be a whole number that fits in 64 bits
 (a float64 would silently merge ids past 2^53), a vote must be -1, 0 or 1.
