@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import post_form
+
 SECTORS = ["government", "industry", "academia", "civil_society", "citizen"]
 COUNTRIES = ["KE", "CN", "DE", "BR", "US", "IN"]
 
@@ -176,3 +178,9 @@ def hidden(db, voted):
         made[f"comment_{suffix}"] = comment.id
     db.session.commit()
     return made
+
+
+def publish_form(client, headers=None, **data):
+    """Publish a report of the ``camps`` consultation through the exports page's form."""
+    form = {"title": "What we heard", "introduction": "First paragraph.\n\n中文介绍。", **data}
+    return post_form(client, "/c/camps/reports", form, page="/c/camps/exports", headers=headers)

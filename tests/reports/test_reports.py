@@ -1,4 +1,7 @@
-"""Published reports: publishing, the public page, HTML and PDF downloads."""
+"""Published reports: publishing, the public page, embargo and unpublishing, public data.
+
+The PDF: test_report_pdf.py.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +14,12 @@ import sqlalchemy as sa
 
 from consult.reports import snapshots
 from tests.conftest import PASSWORD, post_form
+from tests.reports.conftest import publish_form as _publish
 
 
 @pytest.fixture
 def analysed(db, voted):
     return snapshots.run_analysis(voted.consultation.id)
-
-
-def _publish(client, headers=None, **data):
-    form = {"title": "What we heard", "introduction": "First paragraph.\n\n中文介绍。", **data}
-    return post_form(client, "/c/camps/reports", form, page="/c/camps/exports", headers=headers)
 
 
 def test_organiser_publishes_a_frozen_report(app, client, db, voted, analysed, organiser, login):
@@ -103,74 +102,6 @@ def test_what_we_heard_lists_answers(client, db, voted, analysed, organiser, log
     html = client.get("/c/camps/reports/heard").get_data(as_text=True)
     assert "Better wording" in html and "Out of scope for this clause." in html
     assert "Not adopted" in html
-
-
-def _pdf_text(data: bytes) -> tuple[int, str]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    return len(reader.pages), " ".join(p.extract_text() for p in reader.pages).replace("\n", " ")
-
-
-def test_pdf_is_rendered_off_the_request_and_stored(
-    app, client, db, voted, analysed, organiser, login, pdf_rendering
-):
-    from consult.reports import pdf_jobs
-    from consult.reports.models import PdfState, PublishedReport
-
-    login(organiser)
-    _publish(client, slug="final")  # ANALYSIS_MODE is "off" in tests: nothing renders it yet
-    html = client.get("/c/camps/reports/final.html")
-    assert html.status_code == 200 and "attachment" in html.headers["Content-Disposition"]
-    text = html.get_data(as_text=True)
-    assert "<style>" in text and "<svg" in text and "/static/" not in text
-
-    page = client.get("/c/camps/reports/final").get_data(as_text=True)
-    assert "The PDF is being prepared" in page
-    waiting = client.get("/c/camps/reports/final.pdf")
-    assert waiting.status_code == 202 and waiting.headers["Retry-After"].isdigit()
-    assert "being prepared" in waiting.get_data(as_text=True)
-
-    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "final"))
-    assert pdf_jobs.render_report_pdf(report.id) is PdfState.READY
-    assert "Download as PDF" in client.get("/c/camps/reports/final").get_data(as_text=True)
-    pdf = app.test_client().get("/c/camps/reports/final.pdf")  # a reader without an account
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    pages, content = _pdf_text(pdf.get_data())
-    assert pages >= 3
-    for words in ("What we heard", "Broad agreement", "Opinion map", "中文介绍"):
-        assert words in content, words
-    assert "hover" not in content.lower()  # print speaks of nothing a page cannot do
-
-
-def test_publishing_with_the_inline_runner_stores_the_pdf_at_once(
-    app, client, db, voted, analysed, organiser, login, pdf_rendering
-):
-    from consult.reports.models import PdfState, PublishedReport
-
-    app.config["ANALYSIS_MODE"] = "inline"
-    login(organiser)
-    assert _publish(client, slug="now").status_code == 302
-    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "now"))
-    assert report.pdf_state is PdfState.READY and report.pdf.startswith(b"%PDF")
-    assert client.get("/c/camps/reports/now.pdf").get_data() == report.pdf
-
-
-def test_a_failed_pdf_is_said_plainly(client, db, voted, analysed, organiser, login, monkeypatch):
-    from consult.reports import pdf_jobs, render
-    from consult.reports.models import PdfState, PublishedReport
-
-    def broken(html):
-        raise RuntimeError("no fonts at all")
-
-    monkeypatch.setattr(render, "report_pdf", broken)
-    login(organiser)
-    _publish(client, slug="broken")
-    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "broken"))
-    assert pdf_jobs.render_report_pdf(report.id) is PdfState.FAILED
-    response = client.get("/c/camps/reports/broken.pdf")
-    assert response.status_code == 503 and "could not be made" in response.get_data(as_text=True)
-    assert "no fonts at all" in client.get("/c/camps/reports/broken").get_data(as_text=True)
 
 
 def test_paragraphs_are_kept_whatever_the_line_ends(client, voted, analysed, organiser, login):
@@ -303,79 +234,3 @@ def test_public_data_holds_no_hidden_text(app, client, db, voted, hidden, organi
     withheld = [r for r in public_rows if r["moderation"] in ("pending", "rejected")]
     assert len(withheld) == 2 and all(r["comment-body"] == "" for r in withheld)
     assert all(r["author-id"] == "" for r in withheld)
-
-
-KEEP_WHOLE = ("group-card", "finding", "figure", "breakdown")
-
-
-def _boxes(box):
-    yield box
-    for child in getattr(box, "children", None) or []:
-        yield from _boxes(child)
-
-
-def test_print_layout_splits_no_card_figure_or_heading(
-    app, client, db, voted, analysed, organiser, login, pdf_rendering
-):
-    """The PDF's layout, read from WeasyPrint's page boxes (``_page_box`` is internal, so
-    this test is tied to the pinned WeasyPrint series): nothing that fits on a page is cut
-    across two, and no page ends with a heading."""
-    from weasyprint import HTML
-
-    from consult.config import ROOT
-    from consult.reports.models import PublishedReport
-    from consult.reports.render import report_context, report_html
-
-    login(organiser)
-    _publish(client, slug="layout", introduction="\n\n".join(["A paragraph. " * 40] * 6))
-    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "layout"))
-    with app.test_request_context():
-        document = HTML(string=report_html(report_context(report)), base_url=str(ROOT)).render()
-    assert len(document.pages) >= 3
-    pages_of: dict[int, set[int]] = {}
-    tallest: dict[int, float] = {}
-    for n, page in enumerate(document.pages):
-        leaves = []
-        for box in _boxes(page._page_box):
-            element = getattr(box, "element", None)
-            if element is None:
-                continue
-            classes = (element.get("class") or "").split()
-            if box.element_tag in ("h1", "h2", "h3", "figure", "li") or any(
-                c in classes for c in KEEP_WHOLE
-            ):
-                pages_of.setdefault(id(element), set()).add(n)
-                tallest[id(element)] = max(tallest.get(id(element), 0), box.height)
-            if box.element_tag in ("h1", "h2", "h3", "p", "li", "figure", "table", "dl"):
-                leaves.append(box)
-        last = max(leaves, key=lambda b: (b.position_y + b.height, b.position_y))
-        assert last.element_tag not in ("h1", "h2", "h3"), f"page {n + 1} ends with a heading"
-    page_height = document.pages[0]._page_box.height
-    split = [
-        e for e, pages in pages_of.items() if len(pages) > 1 and tallest[e] < page_height * 0.9
-    ]
-    assert not split, f"{len(split)} card(s), figure(s) or heading(s) cut across pages"
-
-
-def test_a_stale_pending_pdf_is_asked_for_again_in_the_report_language(
-    app, client, db, voted, analysed, organiser, login, pdf_rendering
-):
-    """A report whose PDF nobody is rendering (published before PDFs were stored, or its
-    runner died) is rendered on the next download; a Chinese reader's report is Chinese."""
-    from datetime import timedelta
-
-    from consult.db_types import utcnow
-    from consult.reports.models import PublishedReport
-
-    login(organiser)
-    _publish(client, slug="zh", headers={"Accept-Language": "zh"})
-    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "zh"))
-    assert report.language == "zh"
-    assert client.get("/c/camps/reports/zh.pdf").status_code == 202  # asked for just now
-    report.pdf_requested_at = utcnow() - timedelta(hours=1)
-    db.session.commit()
-    app.config["ANALYSIS_MODE"] = "inline"
-    pdf = client.get("/c/camps/reports/zh.pdf")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    _pages, content = _pdf_text(pdf.get_data())
-    assert "广泛共识" in content and "意见分布图" in content, content[:300]
