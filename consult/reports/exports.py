@@ -145,7 +145,7 @@ class Export:
 
     def participants_votes(self):
         return polis_csv.participants_votes_csv(
-            self.consultation_id, self.numbering, self.up_to, self.groups
+            self.consultation_id, self.numbering, self.up_to, self.groups, self.public
         )
 
     def participant_attributes(self):

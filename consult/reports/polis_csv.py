@@ -22,6 +22,8 @@ from consult.participation.models import ModerationState, Statement, VoteEvent
 from consult.reports.adapter import participant_numbers
 
 BATCH = 10_000
+# What readers may see of a statement; the rest is withheld from public data.
+PUBLIC_STATES = (ModerationState.APPROVED, ModerationState.META)
 
 
 class Numbering:
@@ -140,16 +142,23 @@ def current_votes(consultation_id: int, up_to: int | None) -> Iterator[tuple[int
 
 
 def participants_votes_csv(
-    consultation_id: int, numbering: Numbering, up_to: int | None, groups: dict[int, int]
+    consultation_id: int,
+    numbering: Numbering,
+    up_to: int | None,
+    groups: dict[int, int],
+    public: bool = False,
 ) -> Iterator[str]:
-    """participants-votes.csv: one row per voter with its group, counts and every vote."""
-    authored = dict(
-        db.session.execute(
-            sa.select(Statement.author_id, sa.func.count())
-            .where(Statement.consultation_id == consultation_id, Statement.author_id.is_not(None))
-            .group_by(Statement.author_id)
-        ).all()
+    """participants-votes.csv: one row per voter with its group, counts and every vote.
+
+    With ``public``, ``n-comments`` counts approved statements only (a count of someone's
+    rejected ones would say what moderation keeps to itself).
+    """
+    query = sa.select(Statement.author_id, sa.func.count()).where(
+        Statement.consultation_id == consultation_id, Statement.author_id.is_not(None)
     )
+    if public:
+        query = query.where(Statement.moderation_state.in_(PUBLIC_STATES))
+    authored = dict(db.session.execute(query.group_by(Statement.author_id)).all())
     columns = sorted(numbering.comment_id, key=lambda s: numbering.comment_id[s])
     header = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
     header += [str(numbering.comment_id[s]) for s in columns]
@@ -175,8 +184,6 @@ def participants_votes_csv(
 
 
 MODERATED = {ModerationState.REJECTED: -1, ModerationState.PENDING: 0}
-# What readers may see of a statement; the rest is withheld from public data.
-PUBLIC_STATES = (ModerationState.APPROVED, ModerationState.META)
 
 
 def comments_csv(

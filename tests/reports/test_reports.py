@@ -234,3 +234,15 @@ def test_public_data_holds_no_hidden_text(app, client, db, voted, hidden, organi
     withheld = [r for r in public_rows if r["moderation"] in ("pending", "rejected")]
     assert len(withheld) == 2 and all(r["comment-body"] == "" for r in withheld)
     assert all(r["author-id"] == "" for r in withheld)
+    # Nor does a count say who wrote them: their author (public number 1, the second to
+    # join) wrote no approved statement.
+    author = "1"
+    public_matrix = reader.get("/c/camps/reports/clean/data/participants-votes.csv")
+    rows = {
+        r["participant"]: r
+        for r in csv.DictReader(io.StringIO(public_matrix.get_data(as_text=True)))
+    }
+    assert rows[author]["n-comments"] == "0"
+    organiser_matrix = client.get("/c/camps/exports/participants-votes.csv").get_data(as_text=True)
+    rows = {r["participant"]: r for r in csv.DictReader(io.StringIO(organiser_matrix))}
+    assert rows[author]["n-comments"] == "2"
