@@ -182,17 +182,17 @@ def latest_votes(
     participant = np.asarray(participant, dtype=np.int64)
     statement = np.asarray(statement, dtype=np.int64)
     value = np.asarray(value, dtype=np.int8)
-    p_ids = _distinct(participant)
-    s_ids = _distinct(statement) if statement_ids is None else np.asarray(statement_ids, np.int64)
+    p_ids = unique_ids(participant)
+    s_ids = unique_ids(statement) if statement_ids is None else np.asarray(statement_ids, np.int64)
     rows = _positions(p_ids, participant)
     cols = _positions(s_ids, statement)
-    n = len(value)
-    cell = rows * max(len(s_ids), 1) + cols
+    n, width = len(value), max(len(s_ids), 1)
+    cell = rows * width + cols
     if n == 0 or bool(np.all(cell[1:] > cell[:-1])):
         # Already in cell order with no repeats (a participants-votes matrix sorted by
         # participant, as Polis writes it): nothing to sort or drop.
-        order, cell_sorted = np.arange(n), cell
-    elif int(cell.max()) < (2**62) // n:
+        return VoteMatrix(p_ids, s_ids, rows.astype(np.int32), cols.astype(np.int32), value)
+    if int(cell.max()) < (2**62) // n:
         key = np.sort(cell * n + np.arange(n, dtype=np.int64))
         order, cell_sorted = key % n, key // n
     else:  # packed keys would overflow int64: the general stable sort
@@ -200,13 +200,15 @@ def latest_votes(
         cell_sorted = cell[order]
     last = np.ones(n, dtype=bool)
     last[:-1] = cell_sorted[1:] != cell_sorted[:-1]
-    keep = order[last]
+    # Row and column come back from the sorted cells in order; only the values need
+    # a (random-access) gather.
+    kept_rows, kept_cols = np.divmod(cell_sorted[last], width)
     return VoteMatrix(
         participant_ids=p_ids,
         statement_ids=s_ids,
-        rows=rows[keep].astype(np.int32),
-        cols=cols[keep].astype(np.int32),
-        values=value[keep],
+        rows=kept_rows.astype(np.int32),
+        cols=kept_cols.astype(np.int32),
+        values=value[order[last]],
     )
 
 
@@ -215,8 +217,8 @@ def _small_ids(ids: np.ndarray, n: int) -> bool:
     return len(ids) > 0 and int(ids.min()) >= 0 and int(ids.max()) < 4 * n + (1 << 20)
 
 
-def _distinct(ids: np.ndarray) -> np.ndarray:
-    """Sorted unique ids."""
+def unique_ids(ids: np.ndarray) -> np.ndarray:
+    """Sorted unique ids (``np.unique``, in O(n) for small non-negative ids)."""
     if _small_ids(ids, len(ids)):
         present = np.zeros(int(ids.max()) + 1, dtype=bool)
         present[ids] = True

@@ -29,7 +29,7 @@ from .export_tables import (
     require,
     vote_values,
 )
-from .matrix import ParticipantAttributes, StatementFlags, VoteMatrix, latest_votes
+from .matrix import ParticipantAttributes, StatementFlags, VoteMatrix, latest_votes, unique_ids
 
 __all__ = ["SOURCES", "ExportError", "PolisExport", "load_export", "read_vote_log"]
 
@@ -100,7 +100,7 @@ def load_export(
     if len(value) == 0:
         raise ExportError(f"{wanted} holds no votes: the conversation is empty")
 
-    statement_ids = np.union1d(comment_ids, statement)
+    statement_ids = unique_ids(np.concatenate([comment_ids, statement]))
     votes = latest_votes(participant, statement, value, statement_ids)
     flags = _flags(statement_ids, comment_ids, moderated_out, meta)
     groups_out = np.full(votes.shape[0], -1, dtype=np.int64)
