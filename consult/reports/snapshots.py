@@ -218,7 +218,13 @@ def run_analysis(consultation_id: int, skip_if_current: bool = False) -> Analysi
 
     if skip_if_current:
         latest = latest_ok(consultation_id)
-        if latest is not None and latest.last_vote_event_id == last_vote_event_id(consultation_id):
+        # A run stored in an older format is not current whatever it saw: the dashboard
+        # asks for a fresh run to replace it, and skipping would leave it "being computed".
+        if (
+            latest is not None
+            and (latest.result or {}).get("format") == codec.FORMAT
+            and latest.last_vote_event_id == last_vote_event_id(consultation_id)
+        ):
             db.session.rollback()
             return latest
     params = parameters(current_app)

@@ -228,6 +228,17 @@ def test_background_runs_skip_when_nothing_is_new(db, voted):
     assert len(_snapshots(db, voted.consultation.id)) == 1
 
 
+def test_background_runs_replace_a_snapshot_of_an_older_format(db, voted):
+    """The dashboard asks for a run when the latest is outdated; with no new vote the
+    background run must still replace it, or the page says "being computed" forever."""
+    first = snapshots.run_analysis(voted.consultation.id)
+    first.result = {**first.result, "format": 1}
+    db.session.commit()
+    again = snapshots.run_analysis(voted.consultation.id, skip_if_current=True)
+    assert again.id != first.id and again.status is SnapshotStatus.OK
+    assert again.result["format"] == 2
+
+
 def test_jobs_imports_no_service_and_no_app_factory():
     """Scheduling names the run and the app factory by dotted path: no import cycle
     app -> views -> votes -> jobs -> app."""
