@@ -154,6 +154,14 @@ def _download(build, name: str, media: str) -> Response:
     return response
 
 
+def _check_decodable(consultation_id: int, snapshot_id: int | None) -> None:
+    """OutdatedSnapshot (409) now, while the status can still say so: raised inside the
+    streaming body it would cut the download short behind a 200. The decoded view is
+    cached, so the body does not decode it again."""
+    if snapshot_id is not None:
+        snapshots.view_of(snapshots.get_snapshot(consultation_id, snapshot_id))
+
+
 @blueprint.get("/c/<slug>/exports/<name>")
 def export_file(slug: str, name: str):
     from consult.reports.exports import Export, check_name, media_type
@@ -162,6 +170,11 @@ def export_file(slug: str, name: str):
     check_name(name)  # NotFound for an unknown name, before streaming starts
     cid = consultation.id
     snapshot_id = snapshots.latest_ok_id(cid)
+    try:
+        _check_decodable(cid, snapshot_id)
+    except OutdatedSnapshot:
+        request_analysis(cid)  # as the dashboard does: a fresh run replaces it
+        raise
     return _download(
         lambda: Export.load(cid, snapshot_id).stream(name),
         f"{consultation.slug}-{name}",
@@ -291,6 +304,7 @@ def report_export(slug: str, report_slug: str, name: str):
     # Readers get the public data; the team's copy is the same, so nobody is surprised
     # by what a published link serves.
     cid, snapshot_id = consultation.id, report.snapshot_id
+    _check_decodable(cid, snapshot_id)
     return _download(
         lambda: Export.load(cid, snapshot_id, public=True).stream(name),
         f"{consultation.slug}-{report_slug}-{name}",

@@ -195,3 +195,16 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(client, db, voted, organi
     assert "-1" in {v["vote"] for v in votes}  # numbers stay numbers
     matrix = _csv(client.get("/c/camps/exports/participants-votes.csv"))
     assert "-1" in {m[numbers["'" + texts[0]]] for m in matrix}
+
+
+@pytest.mark.parametrize("name", ["comments.csv", "bundle.zip"])
+def test_a_snapshot_of_an_older_format_is_a_409_before_streaming(
+    client, db, voted, analysed, organiser, login, name
+):
+    """Raised inside the streaming body, the error would cut the file short behind a 200."""
+    analysed.result = {**analysed.result, "format": 1}
+    db.session.commit()
+    login(organiser)
+    response = client.get(f"/c/camps/exports/{name}")
+    assert response.status_code == 409
+    assert "recomputed" in response.get_data(as_text=True)
