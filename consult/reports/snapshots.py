@@ -2,7 +2,8 @@
 
 A run (:func:`run_analysis`) reads the votes, analyses them, encodes the result with
 :mod:`consult.analysis.codec` and stores it, OK or FAILED. Readers ask for the latest OK
-run, the latest failure, a run by id or the history, and read a run's figures through
+run, where the analysis stands (:func:`analysis_status`: a failure, a run in flight), a
+run by id or the history, and read a run's figures through
 :func:`view_of`: the typed :class:`~consult.reports.view_model.SnapshotView`, decoded
 once per snapshot and kept in a small in-process cache.
 """
@@ -84,12 +85,6 @@ def newest_run(consultation_id: int) -> AnalysisSnapshot | None:
         .order_by(AnalysisSnapshot.id.desc())
         .limit(1)
     )
-
-
-def latest_failure(consultation_id: int) -> AnalysisSnapshot | None:
-    """The newest run if it failed (after the last good one): organisers are told."""
-    newest = newest_run(consultation_id)
-    return newest if newest is not None and newest.status is SnapshotStatus.FAILED else None
 
 
 def history(consultation_id: int, max_points: int) -> list[AnalysisSnapshot]:
