@@ -165,6 +165,9 @@ def test_an_embargoed_report_is_not_public_before_its_date(
     assert "/c/camps/reports/later" not in reader.get("/c/camps/dashboard").get_data(as_text=True)
     assert "/c/camps/reports/later" in client.get("/c/camps/dashboard").get_data(as_text=True)
     assert reader.get("/c/camps/reports/later.html").status_code == 404
+    assert reader.get("/c/camps/reports/later.pdf").status_code == 404
+    assert reader.get("/c/camps/reports/later/data/comments.csv").status_code == 404
+    assert reader.get("/c/camps/reports/later/data/bundle.zip").status_code == 404
     page = client.get("/c/camps/reports/later").get_data(as_text=True)
     assert "embargoed" in page and later.replace("T", " ") in page
     report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "later"))
