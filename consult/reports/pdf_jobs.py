@@ -15,6 +15,7 @@ import os
 import threading
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 
 from consult import jobs
@@ -40,6 +41,9 @@ def render_report_pdf(report_id: int) -> PdfState | None:
     if report is None:  # deleted meanwhile
         return None
     language = report.language or "en"
+    # The PDF shows the text as of when rendering began: a take-down after this moment,
+    # even one during rendering, makes it stale (see needs_scheduling).
+    started = utcnow()
     try:
         # Templates build links and pick the language as in a request for the report.
         with current_app.test_request_context(headers={"Accept-Language": language}):
@@ -56,7 +60,7 @@ def render_report_pdf(report_id: int) -> PdfState | None:
         report.pdf = pdf
         report.pdf_error = error
         report.pdf_state = PdfState.FAILED if error else PdfState.READY
-        report.pdf_rendered_at = utcnow()
+        report.pdf_rendered_at = started
     return report.pdf_state
 
 
@@ -86,11 +90,39 @@ def schedule_report_pdf(report_id: int) -> None:
 
 def needs_scheduling(report: PublishedReport) -> bool:
     """A pending PDF nobody asked for recently (published before PDFs were stored, or its
-    runner died): the download asks for it again."""
+    runner died), or a ready one holding text taken down since it was rendered: the
+    download asks for it again (and never serves the stale one meanwhile)."""
+    if report.pdf_state is PdfState.READY:
+        return _text_taken_down_since(report.consultation_id, report.pdf_rendered_at)
     if report.pdf_state is not PdfState.PENDING:
         return False
     asked = report.pdf_requested_at
     return asked is None or utcnow() - asked > RETRY_AFTER
+
+
+# Moderation actions that take a contribution's text off the public pages.
+TAKE_DOWN = ("reject", "duplicate")
+
+
+def _text_taken_down_since(consultation_id: int, moment) -> bool:
+    """Whether, after ``moment``, a moderator rejected a statement or comment of the
+    consultation, or an author deleted or edited a comment: the report page follows at
+    once, while a stored PDF would keep the old text for good."""
+    from consult.moderation.models import ModerationEvent
+    from consult.participation.models import Comment
+
+    if moment is None:
+        return False
+    moderated = sa.select(ModerationEvent.id).where(
+        ModerationEvent.consultation_id == consultation_id,
+        ModerationEvent.action.in_(TAKE_DOWN),
+        ModerationEvent.created_at > moment,
+    )
+    withdrawn = sa.select(Comment.id).where(
+        Comment.consultation_id == consultation_id,
+        sa.or_(Comment.deleted_at > moment, Comment.updated_at > moment),
+    )
+    return db.session.scalar(sa.select(sa.or_(moderated.exists(), withdrawn.exists())))
 
 
 def mark_requested(report_id: int) -> None:

@@ -158,3 +158,74 @@ def test_a_stale_pending_pdf_is_asked_for_again_in_the_report_language(
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     _pages, content = _pdf_text(pdf.get_data())
     assert "广泛共识" in content and "意见分布图" in content, content[:300]
+
+
+@pytest.mark.parametrize("take_down", ["reject", "delete", "edit"])
+def test_a_stored_pdf_never_keeps_text_taken_down_after_it_was_rendered(
+    app, client, db, voted, analysed, organiser, login, monkeypatch, take_down
+):
+    """Post-moderation shows contributions at once: a report published before a moderator
+    rejects spam (or its author deletes or rewrites it) must not serve it from the PDF."""
+    from consult.moderation.models import ContributionResponse, Outcome
+    from consult.moderation.services import moderate
+    from consult.participation.models import Comment, ModerationState, Stance
+    from consult.reports import pdf_jobs, render
+    from consult.reports.models import PdfState, PublishedReport
+
+    # The stored bytes are the report's HTML: what WeasyPrint would typeset.
+    monkeypatch.setattr(render, "report_pdf", lambda html: html.encode())
+    spam = "Call-me-at-555-0199 spam"
+    comment = Comment(
+        consultation_id=voted.consultation.id,
+        statement_id=voted.clause_ids[0],
+        stance=Stance.OPPOSE,
+        body=spam,
+        moderation_state=ModerationState.APPROVED,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    db.session.add(
+        ContributionResponse(
+            consultation_id=voted.consultation.id,
+            comment_id=comment.id,
+            outcome=Outcome.NOTED,
+            reason="Noted.",
+        )
+    )
+    db.session.commit()
+    login(organiser)
+    _publish(client, slug="frozen")
+    report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "frozen"))
+    assert pdf_jobs.render_report_pdf(report.id) is PdfState.READY
+    reader = app.test_client()
+    assert spam in reader.get("/c/camps/reports/frozen.pdf").get_data(as_text=True)
+
+    if take_down == "reject":
+        moderate(organiser, voted.consultation, "comment", comment.id, "reject", "approved", "Spam")
+    else:
+        comment = db.session.get(Comment, comment.id)
+        if take_down == "delete":
+            comment.deleted_at = _later()
+        else:
+            comment.body, comment.updated_at = "A civil remark.", _later()
+        db.session.commit()
+    app.config["ANALYSIS_MODE"] = "off"
+    waiting = reader.get("/c/camps/reports/frozen.pdf")
+    assert waiting.status_code == 202 and spam not in waiting.get_data(as_text=True)
+    app.config["ANALYSIS_MODE"] = "inline"
+    db.session.expire_all()
+    report = db.session.get(PublishedReport, report.id)
+    report.pdf_requested_at = None  # as if the background runner had died
+    db.session.commit()
+    fresh = reader.get("/c/camps/reports/frozen.pdf")
+    assert fresh.status_code == 200 and spam not in fresh.get_data(as_text=True)
+    assert "What we heard" in fresh.get_data(as_text=True)
+
+
+def _later():
+    """A moment safely after the rendering (clocks tick in microseconds)."""
+    from datetime import timedelta
+
+    from consult.db_types import utcnow
+
+    return utcnow() + timedelta(seconds=1)
