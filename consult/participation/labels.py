@@ -20,7 +20,7 @@ def vote_label(value: int | None) -> str:
 def stance_label(stance) -> str:
     """How a comment's stance reads beside it; empty for none."""
     try:
-        return str(Stance(getattr(stance, "value", stance)).label)
+        return str(Stance(stance).label)  # a member or its value alike
     except ValueError:
         return ""
 
