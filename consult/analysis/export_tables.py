@@ -169,7 +169,9 @@ def no_blanks(path: Path, name: str, column: pa.ChunkedArray) -> np.ndarray:
 def vote_values(path: Path, values: np.ndarray) -> np.ndarray:
     bad = ~np.isin(values, (-1, 0, 1))
     if bad.any():
-        raise ExportError(f"{path} has a vote that is not -1, 0 or 1 ({values[np.argmax(bad)]!r})")
+        # .item(): the plain number, not numpy's repr (np.int8(7)), in the message.
+        found = values[np.argmax(bad)].item()
+        raise ExportError(f"{path} has a vote that is not -1, 0 or 1 ({found!r})")
     return values.astype(np.int8, copy=False)
 
 

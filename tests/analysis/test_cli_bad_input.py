@@ -120,6 +120,9 @@ def test_the_message_names_the_problem(tmp_path):
     folder = build(tmp_path / "c", CASES["matrix vote 5"])
     with pytest.raises(ExportError, match=r"column '0', row 1: '5' is not a vote"):
         load_export(folder)
+    folder = build(tmp_path / "e", {"votes.csv": VOTES + "1,x,0,5,7\n"})
+    with pytest.raises(ExportError, match=r"not -1, 0 or 1 \(7\)$"):  # no numpy repr
+        load_export(folder)
     folder = build(tmp_path / "d", CASES["matrix short row"])
     with pytest.raises(ExportError, match="row 1 has 7 cells, the header 8"):
         load_export(folder)
