@@ -1,7 +1,8 @@
 """``python -m consult.analysis PATH``: analyse a Polis export folder.
 
 Options: ``--json`` (one JSON object), ``--seed N`` (random_state), ``--bootstrap N``
-(stability resamples, default 20; 0 skips them), ``--min-voters N`` (the voter floor of
+(stability resamples, default 0: the stability figures are opt-in, as each resample
+re-clusters the whole conversation; the app runs 20), ``--min-voters N`` (the voter floor of
 every consensus figure) and ``--weight sector|region|income_group`` (each segment of
 ``participant-attributes.csv`` counts equally in the ``weighted`` section).
 
@@ -170,9 +171,9 @@ def _parser() -> _Parser:
     parser.add_argument(
         "--bootstrap",
         type=_count(0),
-        default=20,
+        default=0,
         metavar="N",
-        help="bootstrap resamples for the stability figures (default 20; 0 skips them)",
+        help="bootstrap resamples for the stability figures (default 0: none; the app runs 20)",
     )
     parser.add_argument(
         "--min-voters",
