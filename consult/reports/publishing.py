@@ -145,6 +145,15 @@ def set_published(user, consultation: Consultation, report_slug: str, published:
         report.unpublished_at = None if published else utcnow()
         action = "republish_report" if published else "unpublish_report"
         record_event(user, consultation.id, action, "report", report.id, slug=report.slug)
+        # Publishing again is the organiser's way to retry a PDF whose rendering failed.
+        retry_pdf = published and report.pdf_state is PdfState.FAILED
+        if retry_pdf:
+            report.pdf_state = PdfState.PENDING
+            report.pdf_requested_at = utcnow()
+    if retry_pdf:
+        from consult.reports.pdf_jobs import schedule_report_pdf
+
+        schedule_report_pdf(report.id)
     return report
 
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.db_types import utcnow
-from consult.errors import DomainError, NotFound
+from consult.errors import Conflict, DomainError, NotFound
 from consult.i18n import current_language
 from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
@@ -230,7 +230,15 @@ def _report_context(slug: str, report_slug: str) -> dict:
     from consult.reports.render import report_context
 
     _consultation, report = publishing.get_report(slug, report_slug, current_user)
-    return report_context(report)
+    try:
+        return report_context(report)
+    except OutdatedSnapshot as exc:  # a report stays frozen on its run: nothing recomputes it
+        raise Conflict(
+            _(
+                "This report was published from an analysis stored by an older version of"
+                " Consult; its organisers can publish it again from a current analysis."
+            )
+        ) from exc
 
 
 @blueprint.get("/c/<slug>/reports/<report_slug>")

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from consult.reports import snapshots
+from tests.conftest import post_form
 from tests.reports.conftest import publish_form as _publish
 
 
@@ -67,7 +68,9 @@ def test_publishing_with_the_inline_runner_stores_the_pdf_at_once(
     assert client.get("/c/camps/reports/now.pdf").get_data() == report.pdf
 
 
-def test_a_failed_pdf_is_said_plainly(client, db, voted, analysed, organiser, login, monkeypatch):
+def test_a_failed_pdf_is_said_plainly_and_retried_on_publishing_again(
+    app, client, db, voted, analysed, organiser, login, monkeypatch, pdf_rendering
+):
     from consult.reports import pdf_jobs, render
     from consult.reports.models import PdfState, PublishedReport
 
@@ -82,6 +85,16 @@ def test_a_failed_pdf_is_said_plainly(client, db, voted, analysed, organiser, lo
     response = client.get("/c/camps/reports/broken.pdf")
     assert response.status_code == 503 and "could not be made" in response.get_data(as_text=True)
     assert "no fonts at all" in client.get("/c/camps/reports/broken").get_data(as_text=True)
+
+    # Unpublishing and publishing again is how an organiser retries a failed rendering.
+    monkeypatch.undo()
+    app.config["ANALYSIS_MODE"] = "inline"
+    for action in ("unpublish", "republish"):
+        url = f"/c/camps/reports/broken/{action}"
+        assert post_form(client, url, {}, page="/c/camps/exports").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PublishedReport, report.id).pdf_state is PdfState.READY
+    assert client.get("/c/camps/reports/broken.pdf").get_data().startswith(b"%PDF")
 
 
 KEEP_WHOLE = ("group-card", "finding", "figure", "breakdown")

@@ -249,3 +249,19 @@ def test_public_data_holds_no_hidden_text(app, client, db, voted, hidden, organi
     organiser_matrix = client.get("/c/camps/exports/participants-votes.csv").get_data(as_text=True)
     rows = {r["participant"]: r for r in csv.DictReader(io.StringIO(organiser_matrix))}
     assert rows[author]["n-comments"] == "2"
+
+
+def test_a_report_on_an_analysis_of_an_older_format_says_so(
+    app, client, db, voted, analysed, organiser, login
+):
+    from consult.reports.models import AnalysisSnapshot
+
+    login(organiser)
+    _publish(client, slug="old")
+    snapshot = db.session.get(AnalysisSnapshot, analysed.id)
+    snapshot.result = {**snapshot.result, "format": 1}
+    db.session.commit()
+    snapshots._cache.clear()  # as after an upgrade: a new process has decoded nothing yet
+    page = app.test_client().get("/c/camps/reports/old")
+    assert page.status_code == 409
+    assert "publish it again" in page.get_data(as_text=True)
