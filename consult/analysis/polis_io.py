@@ -36,6 +36,9 @@ __all__ = ["SOURCES", "ExportError", "PolisExport", "load_export", "read_vote_lo
 SOURCES = ("auto", "votes", "participants-votes")
 VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
 MATRIX_COLUMNS = ("participant", "group-id")
+# Every other column of participants-votes.csv is a statement id: a column that is
+# neither is refused, so a mangled header never drops its votes without a word.
+MATRIX_INFO_COLUMNS = (*MATRIX_COLUMNS, "xid", "n-comments", "n-votes", "n-agree", "n-disagree")
 _TRUE = {"1", "true", "t", "yes", "y"}
 _INT64 = (-(2**63), 2**63 - 1)
 
@@ -217,6 +220,12 @@ def _read_matrix(path: Path, with_votes: bool):
         raise ExportError(f"{path} is empty")
     require(path, names, MATRIX_COLUMNS)
     check_utf8(path)
+    unknown = [n for n in names if n not in MATRIX_INFO_COLUMNS and not n.lstrip("-").isdigit()]
+    if unknown:
+        raise ExportError(
+            f"{path} has a column {unknown[0][:40]!r} that is neither a statement id nor one of "
+            f"{', '.join(MATRIX_INFO_COLUMNS)}"
+        )
     statement_columns = [n for n in names if n.lstrip("-").isdigit()] if with_votes else []
     for name in statement_columns:
         if not _INT64[0] <= int(name) <= _INT64[1]:

@@ -61,6 +61,9 @@ CASES = {
     "matrix statement column 2^63": {
         "participants-votes.csv": f"participant,group-id,{TWO_63}\n5,,1\n"
     },
+    "matrix statement column not a number": {
+        "participants-votes.csv": "participant,group-id,n-votes,0,abc\n5,,2,1,1\n"
+    },
     "matrix not UTF-8": {"participants-votes.csv": MATRIX.encode() + b"5,,0,0,0,0,1,\xff\n"},
     "empty matrix": {"participants-votes.csv": "", "votes.csv": ""},
     "matrix with no votes": {"participants-votes.csv": MATRIX + "5,,0,0,0,0,,\n"},
