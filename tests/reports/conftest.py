@@ -184,3 +184,60 @@ def publish_form(client, headers=None, **data):
     """Publish a report of the ``camps`` consultation through the exports page's form."""
     form = {"title": "What we heard", "introduction": "First paragraph.\n\n中文介绍。", **data}
     return post_form(client, "/c/camps/reports", form, page="/c/camps/exports", headers=headers)
+
+
+def publish_version_two(db, voted, value=lambda participant: 1) -> tuple[int, int]:
+    """Version 2 rewrites clause 1 (a new statement, voted by 30) and keeps clause 2;
+    (version id, the new statement's id). ``value(participant)`` is each of the 30 votes."""
+    from consult.db_types import utcnow
+    from consult.drafts.models import Clause, DraftVersion
+    from consult.participation.models import (
+        ModerationState,
+        Statement,
+        StatementKind,
+        Vote,
+        VoteEvent,
+    )
+
+    old = db.session.scalars(sa.select(Clause).order_by(Clause.position)).all()
+    cid = voted.consultation.id
+    new_statement = Statement(
+        consultation_id=cid,
+        kind=StatementKind.CLAUSE,
+        lineage_key=old[0].lineage_key,
+        moderation_state=ModerationState.APPROVED,
+        is_seed=True,
+    )
+    db.session.add(new_statement)
+    db.session.flush()
+    version = DraftVersion(consultation_id=cid, number=2, published_at=utcnow())
+    version.clauses.append(
+        Clause(
+            position=1,
+            lineage_key=old[0].lineage_key,
+            text={"en": "First clause, better."},
+            statement_id=new_statement.id,
+        )
+    )
+    version.clauses.append(
+        Clause(
+            position=2,
+            lineage_key=old[1].lineage_key,
+            text=old[1].text,
+            statement_id=old[1].statement_id,
+        )
+    )
+    db.session.add(version)
+    rows = [
+        {
+            "consultation_id": cid,
+            "participant_id": p,
+            "statement_id": new_statement.id,
+            "value": value(p),
+        }
+        for p in voted.participant_ids[:30]
+    ]
+    db.session.execute(sa.insert(Vote), rows)
+    db.session.execute(sa.insert(VoteEvent), rows)
+    db.session.commit()
+    return version.id, new_statement.id

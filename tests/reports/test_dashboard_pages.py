@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from consult.reports import snapshots
+from tests.reports.conftest import publish_version_two
 
 HX = {"HX-Request": "true"}
 
@@ -161,68 +163,22 @@ def test_svg_escapes_text():
 
 
 def test_clause_history_across_versions(client, db, voted, analysed):
-    import sqlalchemy as sa
-
-    from consult.db_types import utcnow
-    from consult.drafts.models import Clause, DraftVersion
+    from consult.drafts.models import Clause
     from consult.moderation.models import ContributionResponse, Outcome
-    from consult.participation.models import (
-        ModerationState,
-        Statement,
-        StatementKind,
-        Vote,
-        VoteEvent,
-    )
 
-    old = db.session.scalars(sa.select(Clause).order_by(Clause.position)).all()
+    first = db.session.scalars(sa.select(Clause).order_by(Clause.position)).first()
+    version_id, _new = publish_version_two(db, voted, value=lambda p: 1 if p % 3 else -1)
     cid = voted.consultation.id
-    new_statement = Statement(
-        consultation_id=cid,
-        kind=StatementKind.CLAUSE,
-        lineage_key=old[0].lineage_key,
-        moderation_state=ModerationState.APPROVED,
-        is_seed=True,
-    )
-    db.session.add(new_statement)
-    db.session.flush()
-    version = DraftVersion(consultation_id=cid, number=2, published_at=utcnow())
-    version.clauses.append(
-        Clause(
-            position=1,
-            lineage_key=old[0].lineage_key,
-            text={"en": "First clause, better."},
-            statement_id=new_statement.id,
-        )
-    )
-    version.clauses.append(
-        Clause(
-            position=2,
-            lineage_key=old[1].lineage_key,
-            text=old[1].text,
-            statement_id=old[1].statement_id,
-        )
-    )
-    db.session.add(version)
-    db.session.flush()
     db.session.add(
         ContributionResponse(
             consultation_id=cid,
             statement_id=voted.statement_ids[3],
             outcome=Outcome.ADOPTED,
             reason="Taken into clause 1.",
-            version_id=version.id,
-            clause_lineage_key=old[0].lineage_key,
+            version_id=version_id,
+            clause_lineage_key=first.lineage_key,
         )
     )
-    for p in voted.participant_ids[:30]:
-        row = {
-            "consultation_id": cid,
-            "participant_id": p,
-            "statement_id": new_statement.id,
-            "value": 1 if p % 3 else -1,
-        }
-        db.session.execute(sa.insert(Vote), [row])
-        db.session.execute(sa.insert(VoteEvent), [row])
     db.session.commit()
     snapshots.run_analysis(cid)
 

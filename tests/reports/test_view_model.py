@@ -7,10 +7,10 @@ import copy
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from consult.reports import snapshots, view_model
 from consult.reports.view_decode import decode_view
+from tests.reports.conftest import publish_version_two
 
 HX = {"HX-Request": "true"}
 
@@ -126,59 +126,8 @@ def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, 
     assert "9 more statements are too thinly voted to judge" in html
 
 
-def _publish_version_two(db, voted) -> int:
-    """Version 2 rewrites clause 1 (a new statement, voted by 30) and keeps clause 2."""
-    from consult.db_types import utcnow
-    from consult.drafts.models import Clause, DraftVersion
-    from consult.participation.models import (
-        ModerationState,
-        Statement,
-        StatementKind,
-        Vote,
-        VoteEvent,
-    )
-
-    old = db.session.scalars(sa.select(Clause).order_by(Clause.position)).all()
-    cid = voted.consultation.id
-    new_statement = Statement(
-        consultation_id=cid,
-        kind=StatementKind.CLAUSE,
-        lineage_key=old[0].lineage_key,
-        moderation_state=ModerationState.APPROVED,
-        is_seed=True,
-    )
-    db.session.add(new_statement)
-    db.session.flush()
-    version = DraftVersion(consultation_id=cid, number=2, published_at=utcnow())
-    version.clauses.append(
-        Clause(
-            position=1,
-            lineage_key=old[0].lineage_key,
-            text={"en": "First clause, better."},
-            statement_id=new_statement.id,
-        )
-    )
-    version.clauses.append(
-        Clause(
-            position=2,
-            lineage_key=old[1].lineage_key,
-            text=old[1].text,
-            statement_id=old[1].statement_id,
-        )
-    )
-    db.session.add(version)
-    rows = [
-        {"consultation_id": cid, "participant_id": p, "statement_id": new_statement.id, "value": 1}
-        for p in voted.participant_ids[:30]
-    ]
-    db.session.execute(sa.insert(Vote), rows)
-    db.session.execute(sa.insert(VoteEvent), rows)
-    db.session.commit()
-    return new_statement.id
-
-
 def test_superseded_clause_wording_is_left_to_clause_history(client, db, voted, analysed):
-    new_id = _publish_version_two(db, voted)
+    _version, new_id = publish_version_two(db, voted)
     snapshot = snapshots.run_analysis(voted.consultation.id)
     view = decode_view(snapshot.result)
     old_id = voted.clause_ids[0]
