@@ -137,7 +137,12 @@ class Export:
 
     def comments(self):
         return polis_csv.comments_csv(
-            self.consultation_id, self.numbering, self.texts, self._totals(), self.public
+            self.consultation_id,
+            self.numbering,
+            self.texts,
+            self._totals(),
+            self.public,
+            excluded_at_run=self.view.excluded if self.view else None,
         )
 
     def votes(self):

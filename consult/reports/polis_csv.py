@@ -192,9 +192,14 @@ def comments_csv(
     texts: dict[int, str],
     totals: dict,
     public: bool = False,
+    excluded_at_run: frozenset[int] | None = None,
 ) -> Iterator[str]:
     """comments.csv, with ``is-meta`` and ``is-seed`` columns as newer Polis exports have,
     and ``moderation`` (approved, pending, rejected, meta) to mark every row plainly.
+
+    With ``excluded_at_run`` (the statements an analysis run left out as moderated out or
+    meta), ``moderated`` and ``is-meta`` say what that run saw, so the files re-run to the
+    same analysis even when a moderator decided since; ``moderation`` is the state now.
 
     With ``public``, a statement no moderator approved keeps its row (its votes are part
     of the analysis, which the bundle must reproduce) but not its text or its author.
@@ -223,6 +228,11 @@ def comments_csv(
             shown = not public or state in PUBLIC_STATES
             timestamp, when = _time(created)
             agrees, disagrees = totals.get(sid, (0, 0))
+            moderated, is_meta = MODERATED.get(state, 1), state is ModerationState.META
+            if excluded_at_run is not None and (sid in excluded_at_run) != (moderated == -1):
+                moderated = -1 if sid in excluded_at_run else 1
+            if excluded_at_run is not None and sid not in excluded_at_run:
+                is_meta = False
             yield [
                 timestamp,
                 when,
@@ -230,9 +240,9 @@ def comments_csv(
                 "" if author_id is None or not shown else numbering.participant(author_id),
                 agrees,
                 disagrees,
-                MODERATED.get(state, 1),
+                moderated,
                 texts.get(sid, text or "") if shown else "",
-                int(state is ModerationState.META),
+                int(is_meta),
                 int(bool(is_seed)),
                 state.value,
             ]

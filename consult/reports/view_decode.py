@@ -67,6 +67,7 @@ def _decode(data: dict) -> SnapshotView:
         threshold=float(beyond["threshold"]),
         min_voters=int(beyond["min_voters"]),
         statement_ids=ids,
+        excluded=frozenset(int(s) for s in beyond["excluded"]),
         statement_projections={
             s: (x, y)
             for s, (x, y) in zip(ids, data["statement_projections"], strict=True)

@@ -191,6 +191,7 @@ class SnapshotView:
     threshold: float
     min_voters: int
     statement_ids: tuple[int, ...]
+    excluded: frozenset[int]  # moderated out or meta when the run read the votes
     statement_projections: dict[int, tuple[float, float]]
     totals: dict[int, Tally]
     group_ids: tuple[int, ...]

@@ -76,8 +76,14 @@ def _numbered(entries: list[dict], comment_ids: dict) -> list[dict]:
 
 
 def test_bundle_has_a_manifest_and_reproduces_the_snapshot(
-    client, voted, analysed, organiser, login, tmp_path
+    client, db, voted, analysed, organiser, login, tmp_path
 ):
+    from consult.participation.models import ModerationState, Statement
+
+    # Moderators decide after the run: the bundle still describes what the run saw.
+    db.session.get(Statement, voted.statement_ids[2]).moderation_state = ModerationState.REJECTED
+    db.session.get(Statement, voted.statement_ids[3]).moderation_state = ModerationState.META
+    db.session.commit()
     login(organiser)
     response = client.get("/c/camps/exports/bundle.zip")
     assert response.mimetype == "application/zip"
