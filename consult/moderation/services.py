@@ -20,6 +20,7 @@ from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, NotFound, checked_text
 from consult.extensions import db
+from consult.jobs import request_analysis
 from consult.moderation.access import TEAM, team_consultation_ids
 from consult.moderation.audit import record_event
 from consult.participation.models import (
@@ -235,6 +236,8 @@ def moderate(
         if new_state is ModerationState.REJECTED:
             resolve_reports(user, kind, item.id, "removed")
         record_event(user, consultation.id, action, kind, item.id, reason, **details)
+    if kind == "statement":  # a statement moderated in or out changes the analysis
+        request_analysis(consultation.id)
     db.session.refresh(item)
     return item
 
