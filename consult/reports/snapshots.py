@@ -206,10 +206,11 @@ def run_analysis(consultation_id: int, skip_if_current: bool = False) -> Analysi
 
     A failed run is logged and stored with its error, never raised; the last OK snapshot
     stays the one the site shows. With ``skip_if_current`` (background runs), nothing is
-    done when the last OK snapshot already saw the newest vote event.
+    done when the last OK snapshot already saw the newest vote event and the statements
+    moderated out or meta now.
     """
     from consult.analysis import analyse, codec
-    from consult.reports.adapter import last_vote_event_id, read_input
+    from consult.reports.adapter import last_vote_event_id, read_input, statement_table
 
     if skip_if_current:
         latest = latest_ok(consultation_id)
@@ -220,8 +221,10 @@ def run_analysis(consultation_id: int, skip_if_current: bool = False) -> Analysi
             and (latest.result or {}).get("format") == codec.FORMAT
             and latest.last_vote_event_id == last_vote_event_id(consultation_id)
         ):
-            db.session.rollback()
-            return latest
+            ids, flags = statement_table(consultation_id)
+            if view_of(latest).excluded == frozenset(ids[flags.excluded].tolist()):
+                db.session.rollback()
+                return latest
     params = parameters(current_app)
     start = time.perf_counter()
     snapshot = AnalysisSnapshot(

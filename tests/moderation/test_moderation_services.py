@@ -160,23 +160,3 @@ def test_removing_a_reported_item_that_moved_on_leaves_the_report_open(
     assert statement.moderation_state is ModerationState.APPROVED
     assert row_count(ModerationEvent) == 0
 
-
-def test_moderating_a_statement_brings_a_fresh_analysis(app, db, team, contribute):
-    import sqlalchemy as sa
-
-    from consult.reports.models import AnalysisSnapshot
-
-    def runs() -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(AnalysisSnapshot))
-
-    app.config["ANALYSIS_MODE"] = "inline"
-    c = team.consultation
-    statement = contribute.statement(
-        c, "To be rejected.", moderation_state=ModerationState.APPROVED
-    )
-    comment = contribute.comment(c, statement, "A comment.")
-    before = runs()
-    services.moderate(team.moderator, c, "comment", comment.id, "approve", "pending")
-    assert runs() == before  # a comment is not in the analysis
-    services.moderate(team.moderator, c, "statement", statement.id, "reject", "approved", "Spam.")
-    assert runs() == before + 1

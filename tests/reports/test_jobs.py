@@ -284,3 +284,34 @@ def test_a_snapshot_of_an_older_format_starts_the_next_run_cold(db, voted):
     second = snapshots.run_analysis(voted.consultation.id)
     assert second.status is SnapshotStatus.OK
     assert second.parameters["warm_start_from"] is None
+
+
+def test_moderating_a_statement_brings_a_fresh_run(app, db, voted, organiser):
+    """A background run is current only while the votes *and* the moderation are; a
+    comment is not in the analysis, so moderating one asks for nothing."""
+    from consult.moderation import services as moderation
+    from consult.participation.models import Comment, ModerationState, Stance
+
+    cid, consultation = voted.consultation.id, voted.consultation
+    first = snapshots.run_analysis(cid)
+    assert snapshots.run_analysis(cid, skip_if_current=True).id == first.id  # nothing new
+    statement = voted.statement_ids[4]
+    moderation.moderate(organiser, consultation, "statement", statement, "meta", "approved")
+    second = snapshots.run_analysis(cid, skip_if_current=True)  # as a background run does
+    assert second.id != first.id and statement in snapshots.view_of(second).excluded
+
+    comment = Comment(
+        consultation_id=cid,
+        statement_id=voted.statement_ids[5],
+        stance=Stance.SUPPORT,
+        body="Yes.",
+        moderation_state=ModerationState.PENDING,
+    )
+    db.session.add(comment)
+    db.session.commit()
+    app.config["ANALYSIS_MODE"] = "inline"  # each request runs at once
+    moderation.moderate(organiser, consultation, "comment", comment.id, "approve", "pending")
+    assert len(_snapshots(db, cid)) == 2
+    moderation.moderate(organiser, consultation, "statement", statement, "approve", "meta")
+    runs = _snapshots(db, cid)
+    assert len(runs) == 3 and statement not in snapshots.view_of(runs[-1]).excluded
