@@ -81,9 +81,12 @@ def build(view: SnapshotView, infos: dict[int, StatementInfo], you: int | None =
             row.intervals = [Interval.of(f) for f in entry.segments if f.family != "overall"]
             row.extra["bars"] = _bars(row.intervals, _("Agreement by group, sector and region"))
             broad.append(row)
+    # A statement with too few voters somewhere is listed under that reason alone: it is
+    # not "close" to broad agreement whatever its other segments say.
+    thin_ids = {entry.statement_id for entry in view.not_assessable}
     short = []
     for entry in view.holdouts:
-        if entry.statement_id in shown and len(short) < TOP:
+        if entry.statement_id in shown and entry.statement_id not in thin_ids and len(short) < TOP:
             row = _row(view, shown[entry.statement_id])
             row.holdouts = [
                 Interval(

@@ -118,6 +118,7 @@ def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, 
         r"Not enough voters in [^<]*East Asia &amp; Pacific \(n=7\)[^<]* to judge", html
     )
     assert "No statement is agreed across every group" in html
+    assert view.holdouts and "Held out by" not in html  # not "close": too thin to judge
     # Past a dozen they are counted, not dropped.
     assert html.count("Not enough voters in") == len(voted.statement_ids) == 12
     monkeypatch.setattr("consult.reports.dashboard.THIN", 3)
