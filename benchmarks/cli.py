@@ -235,7 +235,7 @@ def _timed(command, cwd) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, stdout
 
 
-def bench(name, folder, n_p, n_s, n_votes, vote_log, bootstrap, targets, reddwarf=None):
+def bench(name, folder, n_p, n_s, n_votes, vote_log, bootstrap, targets, reddwarf=None, runs=1):
     tick = time.perf_counter()
     if (folder / "participant-attributes.csv").is_file():  # --keep: written by an earlier run
         n = n_votes
@@ -247,12 +247,17 @@ def bench(name, folder, n_p, n_s, n_votes, vote_log, bootstrap, targets, reddwar
         f"{name}: {n_p:,} x {n_s:,}, {n:,} votes, export {size:,.0f} MB "
         f"(written in {time.perf_counter() - tick:.1f} s)"
     )
-    wall, peak, stages = run_cli(folder, bootstrap)
+    # The first run pays for cold caches (Python's modules read from disk); the median of
+    # the runs is what a user who runs the command again sees. Both are printed.
+    timed = [run_cli(folder, bootstrap) for _ in range(runs)]
+    wall, _, stages = sorted(timed, key=lambda t: t[0])[len(timed) // 2]
+    peak = max(t[1] for t in timed)
     seconds, megabytes = targets
     verdict = "ok" if wall <= seconds and peak <= megabytes else "MISSED"
+    runs_note = f"median of {runs} runs, first {timed[0][0]:.2f} s" if runs > 1 else "one run"
     print(
-        f"  CLI --bootstrap {bootstrap}: {wall:.2f} s wall, {peak:,.0f} MB peak RSS "
-        f"(target <= {seconds} s, <= {megabytes:,} MB: {verdict})"
+        f"  CLI --bootstrap {bootstrap}: {wall:.2f} s wall ({runs_note}), {peak:,.0f} MB peak "
+        f"RSS (target <= {seconds} s, <= {megabytes:,} MB: {verdict})"
     )
     print(f"    {stages}")
     other = 0 if bootstrap else 20  # the stability figures' cost, beside the default run
@@ -303,6 +308,7 @@ def main() -> int:
             args.bootstrap,
             (3.0, 600),
             reddwarf,
+            runs=3,
         )
         if args.large:
             bench(
