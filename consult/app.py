@@ -64,7 +64,9 @@ def register_blueprints(app: Flask) -> None:
     from consult.organise.views import blueprint as organise
     from consult.participation import views, views_discussion  # noqa: F401  (their routes)
     from consult.participation.blueprint import blueprint as participation
-    from consult.reports.views import blueprint as reports
+    from consult.reports import views as report_views  # noqa: F401  (their routes)
+    from consult.reports import views_reports  # noqa: F401
+    from consult.reports.blueprint import blueprint as reports
 
     for blueprint in (
         consultations,
