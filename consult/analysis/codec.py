@@ -26,7 +26,7 @@ from .clustering import KHistory
 from .consensus import Consensus
 from .repness import RepStatement
 from .result import AnalysisResult, AnalysisState, Group
-from .tallies import GroupTallies, wilson
+from .tallies import GroupTallies
 
 FORMAT = 2
 
@@ -171,25 +171,6 @@ def decode_state(data: dict) -> AnalysisState:
     )
 
 
-def _tallies(group_ids: np.ndarray, agree, disagree, seen) -> GroupTallies:
-    with np.errstate(invalid="ignore", divide="ignore"):
-
-        def rate(x):
-            return np.where(seen > 0, x / np.maximum(seen, 1), np.nan)
-
-        return GroupTallies(
-            group_ids=group_ids,
-            agree=agree,
-            disagree=disagree,
-            seen=seen,
-            agree_rate=rate(agree),
-            disagree_rate=rate(disagree),
-            pass_rate=rate(seen - agree - disagree),
-            agree_interval=wilson(agree, seen),
-            disagree_interval=wilson(disagree, seen),
-        )
-
-
 def _key(text: str):
     """A segment key as :func:`plain` wrote it ("None" for the unknown segment)."""
     return None if text == "None" else text
@@ -247,13 +228,13 @@ def _decode(data: dict) -> AnalysisResult:
         silhouettes={int(k): _nan_or(v) for k, v in data["silhouettes"].items()},
         unimodal=bool(data["unimodal"]),
         structure_note=str(data["structure_note"]),
-        tallies=_tallies(
+        tallies=GroupTallies.from_counts(
             group_ids,
             _counts(tallies["agree"], n_g),
             _counts(tallies["disagree"], n_g),
             _counts(tallies["seen"], n_g),
         ),
-        totals=_tallies(
+        totals=GroupTallies.from_counts(
             np.zeros(1, np.int64),
             _counts(totals["agree"], 1),
             _counts(totals["disagree"], 1),

@@ -36,6 +36,26 @@ class GroupTallies:
     def passed(self) -> np.ndarray:
         return self.seen - self.agree - self.disagree
 
+    @classmethod
+    def from_counts(cls, group_ids, agree, disagree, seen) -> GroupTallies:
+        """The rates and intervals that follow from (G, S) counts A, D and S."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+
+            def rate(x):
+                return np.where(seen > 0, x / np.maximum(seen, 1), np.nan)
+
+            return cls(
+                group_ids=np.asarray(group_ids),
+                agree=agree,
+                disagree=disagree,
+                seen=seen,
+                agree_rate=rate(agree),
+                disagree_rate=rate(disagree),
+                pass_rate=rate(seen - agree - disagree),
+                agree_interval=wilson(agree, seen),
+                disagree_interval=wilson(disagree, seen),
+            )
+
 
 def count_votes(votes: VoteMatrix, labels: np.ndarray, n_groups: int) -> tuple[np.ndarray, ...]:
     """(A, D, S), each (n_groups, S), over participants with ``0 <= labels < n_groups``."""
@@ -69,17 +89,4 @@ def group_tallies(votes: VoteMatrix, labels: np.ndarray, group_ids: np.ndarray) 
     lut = np.full(int(max(group_ids.max(initial=-1), labels.max(initial=-1))) + 2, -1)
     lut[group_ids] = np.arange(len(group_ids))
     index = np.where(labels >= 0, lut[np.maximum(labels, 0)], -1)
-    agree, disagree, seen = count_votes(votes, index, len(group_ids))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = lambda x: np.where(seen > 0, x / np.maximum(seen, 1), np.nan)  # noqa: E731
-        return GroupTallies(
-            group_ids=np.asarray(group_ids),
-            agree=agree,
-            disagree=disagree,
-            seen=seen,
-            agree_rate=rate(agree),
-            disagree_rate=rate(disagree),
-            pass_rate=rate(seen - agree - disagree),
-            agree_interval=wilson(agree, seen),
-            disagree_interval=wilson(disagree, seen),
-        )
+    return GroupTallies.from_counts(group_ids, *count_votes(votes, index, len(group_ids)))
