@@ -118,14 +118,21 @@ def organiser(db, make_user, voted):
 HIDDEN_TEXTS = {
     "pending": "Pending-zebra-7731 statement awaiting review",
     "rejected": "Rejected-okapi-4410 spam with personal data",
+    "comment_rejected": "Comment-rejected-walrus-5521",
+    "comment_deleted": "Comment-deleted-walrus-5521",
 }
 
 
-@pytest.fixture
-def hidden(db, voted):
-    """A pending and a rejected statement with distinctive text, each voted on by half the
-    voters (so they are in the analysis), and a rejected and a deleted comment."""
+def add_hidden_contributions(
+    db, consultation_id, voters, texts, *, statement_author, comment_author, clause_statement_id
+) -> dict[str, int]:
+    """What only moderation keeps out of public data: a pending and a rejected statement
+    (``texts["pending"]``, ``texts["rejected"]``) voted on by ``voters``, agree and disagree
+    in turn, so they are in the analysis; and a rejected and a deleted comment
+    (``texts["comment_rejected"]``, ``texts["comment_deleted"]``, proposing that text plus
+    " wording") on the clause, each answered as adopted. Their ids, by the same keys."""
     from consult.db_types import utcnow
+    from consult.moderation.models import ContributionResponse, Outcome
     from consult.participation.models import (
         Comment,
         ModerationState,
@@ -137,13 +144,13 @@ def hidden(db, voted):
     )
 
     made = {}
-    for state, text in HIDDEN_TEXTS.items():
+    for state in ("pending", "rejected"):
         statement = Statement(
-            consultation_id=voted.consultation.id,
+            consultation_id=consultation_id,
             kind=StatementKind.PARTICIPANT,
-            text=text,
+            text=texts[state],
             language="en",
-            author_id=voted.participant_ids[1],
+            author_id=statement_author,
             moderation_state=ModerationState(state),
         )
         db.session.add(statement)
@@ -151,33 +158,56 @@ def hidden(db, voted):
         made[state] = statement.id
         rows = [
             {
-                "consultation_id": voted.consultation.id,
+                "consultation_id": consultation_id,
                 "participant_id": p,
                 "statement_id": statement.id,
                 "value": 1 if i % 2 else -1,
             }
-            for i, p in enumerate(voted.participant_ids[::2])
+            for i, p in enumerate(voters)
         ]
         db.session.execute(sa.insert(Vote), rows)
         db.session.execute(sa.insert(VoteEvent), rows)
-    for suffix, fields in (
-        ("rejected", {"moderation_state": ModerationState.REJECTED}),
-        ("deleted", {"moderation_state": ModerationState.APPROVED, "deleted_at": utcnow()}),
+    for key, fields in (
+        ("comment_rejected", {"moderation_state": ModerationState.REJECTED}),
+        ("comment_deleted", {"moderation_state": ModerationState.APPROVED, "deleted_at": utcnow()}),
     ):
         comment = Comment(
-            consultation_id=voted.consultation.id,
-            statement_id=voted.clause_ids[0],
-            author_id=voted.participant_ids[3],
+            consultation_id=consultation_id,
+            statement_id=clause_statement_id,
+            author_id=comment_author,
             stance=Stance.AMEND,
-            body=f"Comment-{suffix}-walrus-5521",
-            proposed_text=f"Wording-{suffix}-walrus-5521",
+            body=texts[key],
+            proposed_text=texts[key] + " wording",
             **fields,
         )
         db.session.add(comment)
         db.session.flush()
-        made[f"comment_{suffix}"] = comment.id
+        made[key] = comment.id
+        db.session.add(
+            ContributionResponse(
+                consultation_id=consultation_id,
+                comment_id=comment.id,
+                outcome=Outcome.ADOPTED,
+                reason="Taken up.",
+            )
+        )
     db.session.commit()
     return made
+
+
+@pytest.fixture
+def hidden(db, voted):
+    """:func:`add_hidden_contributions` in the ``camps`` consultation: half the voters vote
+    on the statements, written by participant 1 (the second to join)."""
+    return add_hidden_contributions(
+        db,
+        voted.consultation.id,
+        voted.participant_ids[::2],
+        HIDDEN_TEXTS,
+        statement_author=voted.participant_ids[1],
+        comment_author=voted.participant_ids[3],
+        clause_statement_id=voted.clause_ids[0],
+    )
 
 
 def publish_form(client, headers=None, **data):

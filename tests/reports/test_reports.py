@@ -195,19 +195,8 @@ def test_report_data_follows_the_dashboard_unless_published_explicitly(
 
 
 def test_public_data_holds_no_hidden_text(app, client, db, voted, hidden, organiser, login):
-    from consult.moderation.models import ContributionResponse, Outcome
     from tests.reports.conftest import HIDDEN_TEXTS
 
-    for key in ("comment_rejected", "comment_deleted"):
-        db.session.add(
-            ContributionResponse(
-                consultation_id=voted.consultation.id,
-                comment_id=hidden[key],
-                outcome=Outcome.ADOPTED,
-                reason="Taken up.",
-            )
-        )
-    db.session.commit()
     snapshots.run_analysis(voted.consultation.id)
     login(organiser)
     # The organiser's full export keeps everything, marked.

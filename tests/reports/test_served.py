@@ -24,6 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tests.reports.conftest import add_hidden_contributions
 from tests.reports.served import Browser, Fetched, crawl
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,20 +45,9 @@ def _free_port() -> int:
 
 
 def _hide_contributions(db, consultation) -> None:
-    """Pending and rejected statements (voted on, so in the analysis) and a rejected and a
-    deleted comment, each answered as adopted, so only moderation keeps them out."""
+    """:func:`add_hidden_contributions` with this test's texts, in the seeded demo."""
     from consult.consultations.models import Participant
-    from consult.db_types import utcnow
-    from consult.moderation.models import ContributionResponse, Outcome
-    from consult.participation.models import (
-        Comment,
-        ModerationState,
-        Stance,
-        Statement,
-        StatementKind,
-        Vote,
-        VoteEvent,
-    )
+    from consult.participation.models import Statement
 
     voters = db.session.scalars(
         sa.select(Participant.id)
@@ -71,52 +61,15 @@ def _hide_contributions(db, consultation) -> None:
         .order_by(Statement.id)
         .limit(1)
     )
-    for state in ("pending", "rejected"):
-        statement = Statement(
-            consultation_id=consultation.id,
-            kind=StatementKind.PARTICIPANT,
-            text=HIDDEN[state],
-            language="en",
-            author_id=voters[0],
-            moderation_state=ModerationState(state),
-        )
-        db.session.add(statement)
-        db.session.flush()
-        rows = [
-            {
-                "consultation_id": consultation.id,
-                "participant_id": p,
-                "statement_id": statement.id,
-                "value": 1 if i % 3 else -1,
-            }
-            for i, p in enumerate(voters)
-        ]
-        db.session.execute(sa.insert(Vote), rows)
-        db.session.execute(sa.insert(VoteEvent), rows)
-    for key, fields in (
-        ("comment_rejected", {"moderation_state": ModerationState.REJECTED}),
-        ("comment_deleted", {"moderation_state": ModerationState.APPROVED, "deleted_at": utcnow()}),
-    ):
-        comment = Comment(
-            consultation_id=consultation.id,
-            statement_id=clause_statement,
-            author_id=voters[1],
-            stance=Stance.AMEND,
-            body=HIDDEN[key],
-            proposed_text=HIDDEN[key] + " wording",
-            **fields,
-        )
-        db.session.add(comment)
-        db.session.flush()
-        db.session.add(
-            ContributionResponse(
-                consultation_id=consultation.id,
-                comment_id=comment.id,
-                outcome=Outcome.ADOPTED,
-                reason="Taken up.",
-            )
-        )
-    db.session.commit()
+    add_hidden_contributions(
+        db,
+        consultation.id,
+        voters,
+        HIDDEN,
+        statement_author=voters[0],
+        comment_author=voters[1],
+        clause_statement_id=clause_statement,
+    )
 
 
 @pytest.fixture
