@@ -11,7 +11,16 @@ from __future__ import annotations
 import enum
 
 
-class LabelledEnum(enum.Enum):
+class _Labelled:
+    """The ``label`` property both kinds of labelled enum share."""
+
+    @property
+    def label(self):
+        """The display label, still lazy: it is translated when it is shown."""
+        return self._label
+
+
+class LabelledEnum(_Labelled, enum.Enum):
     """A string-valued enum with a translated ``label`` per member."""
 
     def __new__(cls, value: str, label):
@@ -20,13 +29,8 @@ class LabelledEnum(enum.Enum):
         member._label = label
         return member
 
-    @property
-    def label(self):
-        """The display label, still lazy: it is translated when it is shown."""
-        return self._label
 
-
-class LabelledIntEnum(enum.IntEnum):
+class LabelledIntEnum(_Labelled, enum.IntEnum):
     """An integer enum with a translated ``label`` per member."""
 
     def __new__(cls, value: int, label):
@@ -34,8 +38,3 @@ class LabelledIntEnum(enum.IntEnum):
         member._value_ = value
         member._label = label
         return member
-
-    @property
-    def label(self):
-        """The display label, still lazy: it is translated when it is shown."""
-        return self._label
