@@ -106,6 +106,16 @@ def voted(db, make_consultation):
 
 
 @pytest.fixture
+def analysed(db, voted):
+    """The ``camps`` consultation analysed once: its OK snapshot."""
+    from consult.reports import snapshots
+
+    snapshot = snapshots.run_analysis(voted.consultation.id)
+    assert snapshot.result, snapshot.error
+    return snapshot
+
+
+@pytest.fixture
 def organiser(db, make_user, voted):
     from consult.auth.services import grant_role
     from consult.consultations.models import Role

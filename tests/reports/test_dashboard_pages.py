@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from consult.reports import snapshots
 from tests.reports.conftest import publish_version_two
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def analysed(db, voted):
-    snapshot = snapshots.run_analysis(voted.consultation.id)
-    assert snapshot.result, snapshot.error
-    return snapshot
 
 
 def test_dashboard_shows_every_section(client, voted, analysed):

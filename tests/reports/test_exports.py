@@ -15,11 +15,6 @@ import pytest
 from consult.reports import snapshots
 
 
-@pytest.fixture
-def analysed(db, voted):
-    return snapshots.run_analysis(voted.consultation.id)
-
-
 def _csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
 

@@ -7,14 +7,8 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from consult.reports import snapshots
 from tests.conftest import post_form
 from tests.reports.conftest import publish_form as _publish
-
-
-@pytest.fixture
-def analysed(db, voted):
-    return snapshots.run_analysis(voted.consultation.id)
 
 
 def _pdf_text(data: bytes) -> tuple[int, str]:

@@ -9,17 +9,11 @@ import csv
 import io
 import zipfile
 
-import pytest
 import sqlalchemy as sa
 
 from consult.reports import snapshots
 from tests.conftest import PASSWORD, post_form
 from tests.reports.conftest import publish_form as _publish
-
-
-@pytest.fixture
-def analysed(db, voted):
-    return snapshots.run_analysis(voted.consultation.id)
 
 
 def test_organiser_publishes_a_frozen_report(app, client, db, voted, analysed, organiser, login):

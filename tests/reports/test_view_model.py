@@ -15,13 +15,6 @@ from tests.reports.conftest import publish_version_two
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def analysed(db, voted):
-    snapshot = snapshots.run_analysis(voted.consultation.id)
-    assert snapshot.result, snapshot.error
-    return snapshot
-
-
 def test_decodes_a_stored_run(voted, analysed):
     view = decode_view(analysed.result)
     assert view.k == 2 and sorted(g.size for g in view.groups) == [20, 20]
