@@ -158,11 +158,6 @@ class StructureTest:
     n_tested: int
     subsampled: bool
 
-    @property
-    def structured(self) -> bool:
-        """True when the best silhouette beats the null at level ``ALPHA``."""
-        return self.p_value <= ALPHA
-
 
 def _rows_for_test(
     participant_ids: np.ndarray, in_conv: np.ndarray, max_tested: int, rng
