@@ -1,6 +1,6 @@
 """Every model in one namespace, so Alembic and ``flask shell`` see them all."""
 
-from consult.auth.models import Sector, StakeholderProfile, User, Verification
+from consult.auth.models import LoginThrottle, Sector, StakeholderProfile, User, Verification
 from consult.consultations.models import (
     Consultation,
     ConsultationRole,
@@ -33,6 +33,7 @@ __all__ = [
     "ConsultationRole",
     "ContributionResponse",
     "DraftVersion",
+    "LoginThrottle",
     "ModerationEvent",
     "ModerationMode",
     "ModerationState",

@@ -49,6 +49,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped to end every copy of the account's sessions (logout everywhere, password
+    # change, deactivation): a session remembers the generation it was issued under.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Site-level verifiers (and admins) decide stakeholder verification.
+    is_verifier: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     profile: Mapped[StakeholderProfile] = relationship(
         back_populates="user",
@@ -63,6 +68,18 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class LoginThrottle(db.Model):
+    """Failed logins for one account key (a hash of the normalised email, known or not),
+    shared by every worker and host, for exponential back-off."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class StakeholderProfile(db.Model):

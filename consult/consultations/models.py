@@ -51,6 +51,9 @@ class Consultation(db.Model):
         enum_type(ModerationMode, "moderation_mode"), default=ModerationMode.PRE
     )
     allow_anonymous: Mapped[bool] = mapped_column(default=False)
+    # New pseudonymous identities one network address may start per hour (a conference
+    # hall shares one address, so organisers can raise it).
+    pseudonymous_per_hour: Mapped[int] = mapped_column(default=10, server_default="10")
     allow_statements: Mapped[bool] = mapped_column(default=True)
     dashboard_public: Mapped[bool] = mapped_column(default=True)
     # Where an imported consultation came from (e.g. "Polis export vtaiwan.uberx"); it is

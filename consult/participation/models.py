@@ -168,6 +168,11 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An edit of an approved comment in a pre-moderated consultation waits here for
+    # approval; the approved body and proposed text stay public meanwhile.
+    pending_body: Mapped[str | None] = mapped_column(sa.Text)
+    pending_proposed_text: Mapped[str | None] = mapped_column(sa.Text)
+    pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author = relationship("Participant", foreign_keys=[author_id])
     parent = relationship("Comment", remote_side=[id])

@@ -37,6 +37,8 @@ class AnalysisSnapshot(db.Model):
     result: Mapped[dict | None] = mapped_column(sa.JSON)
     error: Mapped[str | None] = mapped_column(sa.Text)
     seconds: Mapped[float | None]
+    # "all" participants, or "accounts" only (pseudonymous participants left out).
+    population: Mapped[str] = mapped_column(sa.String(16), default="all", server_default="all")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
