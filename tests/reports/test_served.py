@@ -11,14 +11,8 @@ files may hold the text of a pending, rejected or deleted contribution.
 from __future__ import annotations
 
 import io
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -26,8 +20,8 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD
 from tests.reports.conftest import add_hidden_contributions
 from tests.reports.served import Browser, Fetched, crawl
+from tests.serving import served
 
-REPO = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "served-demo-password"
 HIDDEN = {
     "pending": "Pending-narwhal-8812 statement nobody approved",
@@ -36,12 +30,6 @@ HIDDEN = {
     "comment_deleted": "Comment-deleted-quokka-9124",
 }
 PDF_SECONDS = 45
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _hide_contributions(db, consultation) -> None:
@@ -95,47 +83,8 @@ def seeded(app, db, database_url, make_user, monkeypatch):
 @pytest.fixture
 def server(seeded, database_url, tmp_path):
     """gunicorn serving the seeded database on a free local port; stopped at the end."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CONSULT_INSTANCE_PATH": str(tmp_path / "served-instance"),
-        "SECRET_KEY": "served-test-secret-key",
-        "ANALYSIS_MODE": "thread",
-        "ANALYSIS_BOOTSTRAP": "3",
-        "ANALYSIS_DEBOUNCE_SECONDS": "0.2",
-    }
-    log = (tmp_path / "gunicorn.log").open("w")
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--threads", "4", "--timeout", "60"]
-    command += ["--access-logfile", "-", "--access-logformat", "%(r)s %(s)s %(L)ss", "wsgi:app"]
-    process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail("gunicorn exited:\n" + (tmp_path / "gunicorn.log").read_text())
-            try:
-                if Browser(base).get("/").status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("gunicorn did not answer within 30 s")
-            time.sleep(0.2)
-        yield base, seeded, tmp_path / "gunicorn.log"
-    finally:
-        # The whole process group: gunicorn, its workers and any PDF process they spawned.
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-        log.close()
+    with served(database_url, tmp_path / "served-instance") as app:
+        yield app.base, seeded, app.log
 
 
 def _wait_for_pdf(browser: Browser, url: str) -> Fetched:
