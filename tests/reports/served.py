@@ -54,8 +54,12 @@ class Browser:
 
     def post_form(self, page: str, action: str, data: dict) -> Fetched:
         token = csrf_from(self.get(page).text)
-        body = urlencode({"csrf_token": token, **data}).encode()
-        return self._open(Request(self.base + action, data=body, method="POST"))  # noqa: S310
+        return self.post(action, {"csrf_token": token, **data})
+
+    def post(self, action: str, data: dict, headers: dict | None = None) -> Fetched:
+        body = urlencode(data).encode()
+        request = Request(self.base + action, data=body, method="POST", headers=headers or {})  # noqa: S310
+        return self._open(request)
 
     def login(self, email: str, password: str) -> None:
         landed = self.post_form("/login", "/login", {"email": email, "password": password})
