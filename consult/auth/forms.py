@@ -51,7 +51,10 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
-        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+        description=_l(
+            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
+            n=PASSWORD_MIN,
+        ),
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(min=PASSWORD_MIN, max=PASSWORD_MAX),
@@ -84,6 +87,10 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         _l("New password"),
+        description=_l(
+            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
+            n=PASSWORD_MIN,
+        ),
         validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
     )
     confirm = PasswordField(

@@ -66,8 +66,20 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot log in
         return self.is_active_account
 
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session (and would in a remember cookie): with the
+        # generation in it, a session issued before the generation was bumped loads no one.
+        return f"{self.id}:{self.session_generation}"
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+@sa.event.listens_for(User.is_active_account, "set", active_history=True)
+def _end_sessions_on_deactivation(user: User, value, previous, _initiator) -> None:
+    """Deactivating an account, wherever it is done, ends every session it had."""
+    if value is False and previous is not False and sa.inspect(user).persistent:
+        user.session_generation = User.session_generation + 1
 
 
 class LoginThrottle(db.Model):

@@ -7,15 +7,17 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult import geo
+from consult.auth import sessions, throttle
 from consult.auth.models import Sector, StakeholderProfile, User
+from consult.auth.passwords import PASSWORD_MAX, PASSWORD_MIN, check_password
 from consult.consultations.models import Consultation, ConsultationRole, Role
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import DomainError, Forbidden, NotFound
 from consult.extensions import db
 
-PASSWORD_MIN = 10
-PASSWORD_MAX = 128
+__all__ = ["PASSWORD_MAX", "PASSWORD_MIN", "load_user"]
+
 # scrypt (Werkzeug's default KDF), with its parameters spelled out so they are reviewed.
 PASSWORD_METHOD = "scrypt:32768:8:1"  # noqa: S105 (a KDF name, not a password)
 # A hash no password matches: for accounts that must not log in (synthetic demo voters).
@@ -26,23 +28,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
-def _check_password_length(password: str, field: str) -> None:
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        message = _(
-            "Use a password of %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX
-        )
-        raise DomainError(message, field=field)
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except ValueError:
-        return None
+load_user = sessions.load_user
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -61,14 +51,15 @@ def register_user(
 ) -> User:
     """Create an account with its stakeholder profile.
 
-    Raises DomainError naming the field at fault: a taken email, an unknown
-    country or sector, or a password outside the allowed length.
+    Raises DomainError naming the field at fault: an unknown country or sector, or a
+    password that is too short, too long or easy to guess. An email that has an account
+    gets a neutral message that does not say so (no account enumeration).
     """
     email = normalise_email(email)
     display_name = display_name.strip()
     if not display_name:
         raise DomainError(_("Enter your name."), field="display_name")
-    _check_password_length(password, "password")
+    check_password(password, email=email, display_name=display_name, field="password")
     try:
         sector = Sector(sector)
     except ValueError:
@@ -76,13 +67,22 @@ def register_user(
     country = (country or "").strip().upper()
     if not geo.is_known_country(country):
         raise DomainError(_("Choose a country from the list."), field="country")
-    taken = DomainError(_("An account with this email already exists."), field="email")
+    # Hashed before looking the email up, so a taken email answers no faster.
+    password_hash = hash_password(password)
+    # Until accounts can be told by email, one message for every reason this address
+    # cannot have a new account, which does not say that it already has one.
+    taken = DomainError(
+        _(
+            "We could not create an account with these details. If you already have an "
+            "account, log in; you can reset your password once email is set up."
+        )
+    )
     if find_user_by_email(email):
         raise taken
     user = User(
         email=email,
         display_name=display_name,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         is_admin=is_admin,
     )
     user.profile = StakeholderProfile(
@@ -98,16 +98,23 @@ def register_user(
 
 
 def authenticate(email: str, password: str) -> User:
-    """Return the active user with these credentials, or raise DomainError."""
+    """Return the active user with these credentials, or raise DomainError.
+
+    Throttled per account key (known and unknown emails alike): while the key is
+    locked, raises LoginThrottled (429) without checking the password."""
+    key = throttle.account_key(email)
+    throttle.claim_attempt(key)
+    wrong = DomainError(_("Wrong email or password."))
     user = find_user_by_email(email)
     if user is None or user.password_hash == UNUSABLE_PASSWORD:
         # Hash anyway so a missing account takes as long as a wrong password.
         check_password_hash(_DUMMY_HASH, password)
-        raise DomainError(_("Wrong email or password."))
+        raise wrong
     if not check_password_hash(user.password_hash, password) or not user.is_active:
-        raise DomainError(_("Wrong email or password."))
+        raise wrong
     with write_transaction():
         user.last_login_at = utcnow()
+        throttle.succeeded(key)
     return user
 
 
@@ -115,11 +122,23 @@ _DUMMY_HASH = hash_password("not a real password, only for timing")
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password and end every session of the account (the caller re-stamps
+    the one that asked, see ``sessions.restamp``)."""
     if not check_password_hash(user.password_hash, current_password):
         raise DomainError(_("Your current password is not right."), field="current_password")
-    _check_password_length(new_password, "new_password")
+    check_password(
+        new_password, email=user.email, display_name=user.display_name, field="new_password"
+    )
     with write_transaction():
         user.password_hash = hash_password(new_password)
+        sessions.bump_generation(user)
+
+
+def deactivate_account(user: User) -> None:
+    """The account can no longer log in, and every session it has ends (the model bumps
+    the session generation whenever ``is_active_account`` becomes false)."""
+    with write_transaction():
+        user.is_active_account = False
 
 
 def set_locale(user: User, language: str) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from consult.auth import services
+from consult.auth import services, sessions
 from consult.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
@@ -60,6 +69,10 @@ def login():
                 user = services.authenticate(form.email.data, form.password.data)
             except DomainError as error:
                 add_form_error(form, error)
+                if error.status == 429:  # locked: say when to come back, in the form too
+                    response = make_response(render_template("auth/login.html", form=form), 429)
+                    response.headers["Retry-After"] = str(error.retry_after)
+                    return response
             else:
                 _start_session(user)
                 return redirect(safe_next_url(form.next.data))
@@ -82,15 +95,39 @@ def _start_session(user) -> None:
         claim_pseudonymous(user, pseudonymous)
 
 
-@blueprint.post("/logout")
-def logout():
+def _end_session() -> None:
+    """End this session (the generation is bumped by the caller), keeping the language."""
     language = session.get("lang")
     logout_user()
     session.clear()
     if language:
         session["lang"] = language
-    flash(_("You are logged out."), "info")
+
+
+@blueprint.post("/logout")
+def logout():
+    # Logging out ends every copy of the session, not only this browser's cookie: a
+    # copied cookie must not outlive its owner's logout.
+    if current_user.is_authenticated:
+        sessions.end_every_session(current_user._get_current_object())
+    _end_session()
+    flash(
+        _(
+            "You are logged out, here and on every other device or browser where this "
+            "account was logged in."
+        ),
+        "info",
+    )
     return redirect(url_for("consultations.home"))
+
+
+@blueprint.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    sessions.end_every_session(current_user._get_current_object())
+    _end_session()
+    flash(_("You are logged out on every device and browser. Log in again here."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])
@@ -106,7 +143,14 @@ def change_password():
             except DomainError as error:
                 add_form_error(form, error)
             else:
-                flash(_("Your password has been changed."), "success")
+                sessions.restamp(current_user._get_current_object())
+                flash(
+                    _(
+                        "Your password has been changed. Every other session of your "
+                        "account has ended; this one goes on."
+                    ),
+                    "success",
+                )
                 return redirect(url_for("consultations.home"))
         return render_template("auth/password.html", form=form), INVALID
     return render_template("auth/password.html", form=form)
