@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from consult.reports import views as report_views  # noqa: F401  (their routes)
     from consult.reports import views_reports  # noqa: F401
     from consult.reports.blueprint import blueprint as reports
+    from consult.verification.views import blueprint as verification
 
     for blueprint in (
         consultations,
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         moderation,
         organise,
         reports,
+        verification,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,5 +1,5 @@
 """Command-line tasks: ``flask create-admin``, ``flask seed-demo``, ``flask analyse``,
-``flask import-polis``, ``flask export-polis``, ``flask worker``."""
+``flask import-polis``, ``flask export-polis``, ``flask worker``, ``flask grant-verifier``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_polis)
     app.cli.add_command(export_polis)
     app.cli.add_command(worker)
+    app.cli.add_command(grant_verifier)
 
 
 @click.command("create-admin")
@@ -186,3 +187,17 @@ def worker(burst: bool) -> None:
         raise CommandError("Set REDIS_URL to run a worker.")
     redis = redis_connection(current_app)
     Worker([Queue(QUEUE, connection=redis)], connection=redis).work(burst=burst)
+
+
+@click.command("grant-verifier")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Take the verifier role away instead.")
+def grant_verifier(email: str, revoke: bool) -> None:
+    """Let EMAIL decide stakeholder verification for the whole site (or stop, --revoke)."""
+    from consult.verification.services import set_verifier_from_command_line
+
+    try:
+        user = set_verifier_from_command_line(email, grant=not revoke)
+    except DomainError as error:
+        raise CommandError(error.message) from None
+    click.echo(f"{user.email} is {'no longer' if revoke else 'now'} a verifier.")

@@ -1,5 +1,5 @@
-"""Running a consultation: create it, its settings and schedule, its team, and verifying
-the stakeholder profiles of its participants."""
+"""Running a consultation: create it, its settings and schedule, its team, and where its
+participants' stakeholder profiles stand (decided by the site's verifiers)."""
 
 from __future__ import annotations
 
@@ -22,15 +22,15 @@ from consult.consultations.models import (
     Status,
 )
 from consult.database import write_transaction
-from consult.db_types import utcnow
-from consult.errors import Conflict, DomainError, Forbidden, NotFound, checked_text
+from consult.errors import Conflict, DomainError, Forbidden, NotFound
 from consult.extensions import db
 from consult.moderation.audit import record_event
+from consult.verification import services as site_verification
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78})[a-z0-9]$")
 TITLE_MAX = 200
 SUMMARY_MAX = 2000
-NOTE_MAX = 2000
+NOTE_MAX = site_verification.NOTE_MAX  # the verification note's limit, for the organiser's form
 
 
 @dataclass
@@ -243,30 +243,19 @@ def participants_to_verify(consultation: Consultation, verification: str | None 
 
 
 def verify_profile(user, consultation, member_id: int, decision: str, note: str | None = None):
-    """Mark a participant's sector and organisation verified, or decline with a reason."""
+    """A site verifier's decision taken from this consultation's page: the participant's
+    sector and organisation verified, or declined with a reason, for the whole site.
+
+    Organisers who are not verifiers may only look: a profile's verification holds in
+    every consultation, so one consultation's team cannot decide it for the others.
+    """
     ensure_role(user, consultation, Role.ORGANISER)
-    is_participant = db.session.scalar(
+    site_verification.ensure_verifier(user)
+    in_range = 0 < member_id <= site_verification.ID_MAX
+    if not in_range or not db.session.scalar(
         sa.select(Participant.id).where(
             Participant.consultation_id == consultation.id, Participant.user_id == member_id
         )
-    )
-    profile = db.session.get(StakeholderProfile, member_id) if is_participant else None
-    if profile is None:
+    ):
         raise NotFound(_("This person does not take part in this consultation."))
-    if decision not in ("verified", "declined"):
-        raise DomainError(_("Choose verify or decline."))
-    note = checked_text(
-        note,
-        "note",
-        NOTE_MAX,
-        _("Keep this under %(n)d characters.", n=NOTE_MAX),
-        _("Say why the profile is declined; its owner will see it.")
-        if decision == "declined"
-        else None,
-    )
-    with write_transaction():
-        profile.verification = Verification(decision)
-        profile.verification_note = note or None
-        profile.verified_by_id, profile.verified_at = user.id, utcnow()
-        record_event(user, consultation.id, f"profile_{decision}", "user", member_id, note or None)
-    return profile
+    return site_verification.decide(user, member_id, decision, note)

@@ -15,6 +15,7 @@ from consult.moderation.access import team_consultation
 from consult.moderation.audit import actor_names, audit_facets, audit_log
 from consult.organise import services
 from consult.organise.forms import AppointForm, VerifyForm, settings_form
+from consult.verification import services as site_verification
 from consult.web import add_form_error
 
 blueprint = Blueprint("organise", __name__)
@@ -129,6 +130,7 @@ def _verification_page(consultation, status=200, **context):
         state=state,
         verifications=tuple(Verification),
         form=context.pop("form", None) or VerifyForm(formdata=None),
+        can_decide=site_verification.is_verifier(current_user),
         **context,
     ), status
 
@@ -143,6 +145,7 @@ def verification(slug: str):
 @login_required
 def verify(slug: str, user_id: int):
     consultation = _organised(slug)
+    site_verification.ensure_verifier(current_user)  # 403 for organisers who only look
     form = VerifyForm()
     if form.validate():
         try:
@@ -150,7 +153,7 @@ def verify(slug: str, user_id: int):
                 current_user, consultation, user_id, form.decision.data, form.note.data
             )
         except DomainError as error:
-            if error.status == 404:
+            if error.status in (403, 404):
                 raise
             return _verification_page(
                 consultation, INVALID, form=form, error=error.message, error_user=user_id

@@ -17,6 +17,7 @@ from consult.participation.models import ModerationState
 from tests.conftest import PASSWORD, IsolatedClient, csrf_from
 
 TEAM, ORGANISER, PUBLIC, ANY_TEAM = "team", "organiser", "public", "any-team"
+VERIFIER = "verifier"  # site verifiers decide verification: no consultation role suffices
 ROLES = ("anonymous", "participant", "other_moderator", "moderator", "organiser")
 EXPECTED = {
     # required -> role -> expected outcome
@@ -25,6 +26,7 @@ EXPECTED = {
     PUBLIC: dict(zip(ROLES, ("ok", "ok", "ok", "ok", "ok"), strict=True)),
     # pages about every consultation one works on: the other moderator has their own
     ANY_TEAM: dict(zip(ROLES, ("login", 403, "ok", "ok", "ok"), strict=True)),
+    VERIFIER: dict(zip(ROLES, ("login", 403, 403, 403, 403), strict=True)),
 }
 
 
@@ -119,7 +121,7 @@ def world(db, team, contribute, quick_user):
         ("POST", lambda: f"{s}/organise/team/{fresh_role()}/remove", None, ORGANISER),
         ("GET", f"{s}/organise/verification", None, ORGANISER),
         ("POST", f"{s}/organise/verification/{team.participant.id}",
-         lambda: {"decision": "verified"}, ORGANISER),
+         lambda: {"decision": "verified"}, VERIFIER),
         ("GET", f"{s}/organise/audit", None, ORGANISER),
     ]  # fmt: skip
     return endpoints, {"statement": statement, "comment": comment, "lineage": lineage}

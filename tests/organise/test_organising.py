@@ -81,11 +81,15 @@ def test_team_appointments_and_the_last_organiser(db, team):
 
 def test_verifying_participants_profiles(db, team, contribute):
     c = team.consultation
-    with pytest.raises(NotFound):  # not a participant of this consultation yet
-        services.verify_profile(team.organiser, c, team.participant.id, "verified")
     contribute.participant(c, team.participant)
     rows = services.participants_to_verify(c)
     assert [user.id for user, _ in rows] == [team.participant.id]
+    with pytest.raises(Forbidden):  # organisers see where participants stand; verifiers decide
+        services.verify_profile(team.organiser, c, team.participant.id, "verified")
+    team.organiser.is_verifier = True
+    db.session.commit()
+    with pytest.raises(NotFound):  # not a participant of this consultation
+        services.verify_profile(team.organiser, c, team.moderator.id, "verified")
     with pytest.raises(DomainError):
         services.verify_profile(team.organiser, c, team.participant.id, "declined", "")
     profile = services.verify_profile(team.organiser, c, team.participant.id, "verified")

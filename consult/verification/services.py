@@ -1,0 +1,249 @@
+"""Stakeholder verification, decided for the whole site by its verifiers (the site admin,
+and the accounts the admin gives the verifier role).
+
+A profile's verification is global, so each decision is written once to the site's audit
+log (no consultation) and once to the log of every consultation where the person takes
+part, so that each consultation's organisers see what changed about their participants.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from consult import geo
+from consult.auth.models import Sector, StakeholderProfile, User, Verification
+from consult.auth.services import find_user_by_email
+from consult.consultations.models import Participant
+from consult.database import write_transaction
+from consult.db_types import utcnow
+from consult.errors import DomainError, Forbidden, NotFound, checked_text
+from consult.extensions import db
+from consult.moderation.audit import record_event
+from consult.moderation.models import ModerationEvent
+
+PAGE_SIZE = 50
+NOTE_MAX = 2000
+QUERY_MAX = 200
+PAGE_MAX = 100_000
+ID_MAX = 2**31 - 1  # user.id is a 32-bit integer on PostgreSQL
+DECISIONS = ("verified", "declined")
+
+
+def is_verifier(user) -> bool:
+    """Site admins and holders of the verifier role decide verification."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_admin or user.is_verifier))
+
+
+def ensure_verifier(user) -> None:
+    if not is_verifier(user):
+        raise Forbidden(
+            _("Verification is decided by the site's verifiers, not by a consultation's team.")
+        )
+
+
+def ensure_admin(user) -> None:
+    if not (getattr(user, "is_authenticated", False) and user.is_admin):
+        raise Forbidden(_("Only the site admin may do this."))
+
+
+def page_number(value: str | None) -> int:
+    """A page number from a query string (1 when absent); a DomainError (400) otherwise."""
+    value = (value or "1").strip()
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= PAGE_MAX:
+        raise DomainError(_("Choose a page number from the list."), field="page")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class ProfileFilters:
+    """What the verifiers' list shows: a search in name, email and organisation, the
+    verification state, sector and country (each optional), and the page number."""
+
+    query: str = ""
+    state: Verification | None = None
+    sector: Sector | None = None
+    country: str | None = None
+    page: int = 1
+
+    @classmethod
+    def parse(cls, args) -> ProfileFilters:
+        """Filters from a query string; a DomainError (400) names what is wrong."""
+
+        def choice(name, enum, message):
+            value = (args.get(name) or "").strip()
+            if not value:
+                return None
+            try:
+                return enum(value)
+            except ValueError:
+                raise DomainError(message, field=name) from None
+
+        query = (args.get("q") or "").strip()
+        if len(query) > QUERY_MAX:
+            raise DomainError(_("Search for at most %(n)d characters.", n=QUERY_MAX), "q")
+        if "\x00" in query:
+            raise DomainError(_("The search holds a character that cannot be searched for."), "q")
+        country = (args.get("country") or "").strip()
+        if country and not geo.is_known_country(country):
+            raise DomainError(_("Choose a country from the list."), field="country")
+        return cls(
+            query=query,
+            state=choice("state", Verification, _("Choose a state from the list.")),
+            sector=choice("sector", Sector, _("Choose a sector from the list.")),
+            country=geo.canonical_country(country) if country else None,
+            page=page_number(args.get("page")),
+        )
+
+    def as_args(self, **changes) -> dict[str, str]:
+        """The filters as query-string arguments (empty ones left out), for links."""
+        values = {
+            "q": self.query,
+            "state": self.state.value if self.state else "",
+            "sector": self.sector.value if self.sector else "",
+            "country": self.country or "",
+            "page": str(self.page) if self.page > 1 else "",
+        }
+        values.update({k: str(v) for k, v in changes.items()})
+        return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list  # (User, StakeholderProfile) pairs, or ModerationEvents
+    number: int
+    pages: int
+    total: int
+
+
+def _page(query, count_query, number: int) -> Page:
+    total = db.session.scalar(count_query) or 0
+    rows = db.session.execute(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
+    return Page(rows, number, max(1, math.ceil(total / PAGE_SIZE)), total)
+
+
+def search_profiles(filters: ProfileFilters) -> Page:
+    """Profiles matching ``filters``: not yet checked first, then by name, 50 a page."""
+    conditions = []
+    if filters.query:
+        conditions.append(
+            sa.or_(
+                User.display_name.icontains(filters.query, autoescape=True),
+                User.email.icontains(filters.query, autoescape=True),
+                StakeholderProfile.organisation.icontains(filters.query, autoescape=True),
+            )
+        )
+    if filters.state:
+        conditions.append(StakeholderProfile.verification == filters.state)
+    if filters.sector:
+        conditions.append(StakeholderProfile.sector == filters.sector)
+    if filters.country:
+        conditions.append(StakeholderProfile.country == filters.country)
+    joined = sa.select(User, StakeholderProfile).join(
+        StakeholderProfile, StakeholderProfile.user_id == User.id
+    )
+    query = joined.where(*conditions).order_by(
+        StakeholderProfile.verification != Verification.UNVERIFIED,
+        User.display_name,
+        User.id,
+    )
+    count = (
+        sa.select(sa.func.count())
+        .select_from(User)
+        .join(StakeholderProfile, StakeholderProfile.user_id == User.id)
+        .where(*conditions)
+    )
+    return _page(query, count, filters.page)
+
+
+def _profile(member_id: int) -> StakeholderProfile:
+    profile = db.session.get(StakeholderProfile, member_id) if 0 < member_id <= ID_MAX else None
+    if profile is None:
+        raise NotFound(_("No account has this number."))
+    return profile
+
+
+def decide(verifier, member_id: int, decision: str, note: str | None = None):
+    """Verify a person's sector and organisation, or decline with a reason, for the whole
+    site; recorded in the site log and in the log of each consultation they take part in."""
+    ensure_verifier(verifier)
+    profile = _profile(member_id)
+    if decision not in DECISIONS:
+        raise DomainError(_("Choose verify or decline."), field="decision")
+    missing = _("Say why the profile is declined; its owner will see it.")
+    note = checked_text(
+        note, "note", NOTE_MAX, _("Keep this under %(n)d characters.", n=NOTE_MAX),
+        missing if decision == "declined" else None,
+    )  # fmt: skip
+    if "\x00" in note:
+        raise DomainError(_("The note holds a character that cannot be stored."), field="note")
+    with write_transaction():
+        before = profile.verification.value
+        profile.verification = Verification(decision)
+        profile.verification_note = note or None
+        profile.verified_by_id, profile.verified_at = verifier.id, utcnow()
+        consultation_ids = db.session.scalars(
+            sa.select(Participant.consultation_id)
+            .where(Participant.user_id == member_id)
+            .distinct()
+        ).all()
+        for consultation_id in (None, *sorted(consultation_ids)):
+            record_event(verifier, consultation_id, f"profile_{decision}", "user", member_id,
+                         note or None, before=before)  # fmt: skip
+    return profile
+
+
+def verifiers() -> list[User]:
+    return list(
+        db.session.scalars(sa.select(User).where(User.is_verifier).order_by(User.display_name))
+    )
+
+
+def _set_role(actor, email: str, grant: bool) -> User:
+    member = find_user_by_email(email or "")
+    if member is None:
+        raise DomainError(_("No account uses this email. Ask them to register first."), "email")
+    if member.is_verifier == grant:
+        message = (
+            _("This person is already a verifier.")
+            if grant
+            else _("This person is not a verifier.")
+        )
+        raise DomainError(message, field="email")
+    with write_transaction():
+        member.is_verifier = grant
+        action = "grant_verifier" if grant else "revoke_verifier"
+        record_event(actor, None, action, "user", member.id,
+                     via="site" if actor else "command line")  # fmt: skip
+    return member
+
+
+def set_verifier(admin, email: str, grant: bool) -> User:
+    """The site admin gives the verifier role to the account with ``email``, or takes it
+    away; recorded in the site's audit log."""
+    ensure_admin(admin)
+    return _set_role(admin, email, grant)
+
+
+def set_verifier_from_command_line(email: str, grant: bool = True) -> User:
+    """``flask grant-verifier``: whoever runs commands on the host already holds the site."""
+    return _set_role(None, email, grant)
+
+
+def revoke_verifier(admin, member_id: int) -> User:
+    ensure_admin(admin)
+    member = db.session.get(User, member_id) if 0 < member_id <= ID_MAX else None
+    if member is None or not member.is_verifier:
+        raise NotFound(_("This person is not a verifier."))
+    return _set_role(admin, member.email, False)
+
+
+def site_audit_log(page: int = 1) -> Page:
+    """The site's own events (no consultation), newest first, 50 a page."""
+    site = ModerationEvent.consultation_id.is_(None)
+    query = sa.select(ModerationEvent).where(site).order_by(ModerationEvent.id.desc())
+    count = sa.select(sa.func.count()).select_from(ModerationEvent).where(site)
+    return _page(query, count, page)
