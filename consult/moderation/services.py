@@ -21,6 +21,7 @@ from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, NotFound, checked_text
 from consult.extensions import db
 from consult.jobs import request_analysis
+from consult.moderation import edits
 from consult.moderation.access import TEAM, team_consultation_ids
 from consult.moderation.audit import record_event
 from consult.participation.models import (
@@ -48,7 +49,7 @@ MODELS = {"statement": Statement, "comment": Comment}
 
 @dataclass(frozen=True)
 class QueueItem:
-    kind: str  # "statement", "comment" or "report"
+    kind: str  # "statement", "comment", "report" or "edit" (a comment's pending edit)
     obj: Statement | Comment | AbuseReport
     created_at: datetime
     target: Statement | Comment | None = None  # what a report is about
@@ -96,8 +97,8 @@ def get_item(consultation: Consultation, kind: str, item_id: int) -> Statement |
 
 
 def queue(user, *, consultation_id=None, kind=None, state="pending", limit=QUEUE_LIMIT):
-    """Items waiting for this user, oldest first: pending statements and comments, and
-    unresolved reports. ``state`` other than pending lists already moderated items."""
+    """Items waiting for this user, oldest first: pending statements and comments, edits
+    of approved comments, unresolved reports; another ``state`` lists moderated items."""
     ids = team_consultation_ids(user, *TEAM)
     if consultation_id is not None:
         if ids is not None and consultation_id not in ids:
@@ -136,6 +137,8 @@ def queue(user, *, consultation_id=None, kind=None, state="pending", limit=QUEUE
             QueueItem("report", row, row.created_at, report_target(row)[1])
             for row in db.session.scalars(query)
         ]
+    if kind in (None, "", "edit") and moderation_state is ModerationState.PENDING:
+        items += [QueueItem("edit", c, c.pending_at) for c in edits.pending_edits(ids, limit)]
     items.sort(key=lambda item: (item.created_at, item.kind, item.obj.id))
     return items[:limit]
 
@@ -164,11 +167,8 @@ def waiting_count(user) -> int | None:
         Comment,
     )
     reports = scoped(sa.select(count).where(AbuseReport.resolved_at.is_(None)), AbuseReport)
-    return db.session.scalar(
-        sa.select(
-            statements.scalar_subquery() + comments.scalar_subquery() + reports.scalar_subquery()
-        )
-    )
+    waiting = [q.scalar_subquery() for q in (statements, comments, reports)]
+    return db.session.scalar(sa.select(sum(waiting, edits.pending_edit_count(ids))))
 
 
 def moderate(

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from consult.auth.permissions import login_required
 from consult.errors import Conflict, DomainError, Forbidden
-from consult.moderation import reports, responses, services
+from consult.moderation import edits, reports, responses, services
 from consult.moderation.access import team_consultation, team_consultations
 from consult.moderation.forms import BulkForm, ModerateForm, ResponseForm
 from consult.participation.models import ModerationState
@@ -17,7 +17,7 @@ from consult.web import render_page_or_fragment, safe_next_url, wants_fragment
 blueprint = Blueprint("moderation", __name__)
 
 INVALID = 422
-KINDS = ("statement", "comment", "report")
+KINDS = ("statement", "comment", "edit", "report")
 STATES = tuple(state.value for state in ModerationState)
 
 
@@ -64,6 +64,7 @@ def _render_queue(consultations, filters, status=200, **extra):
         slugs=slugs,
         filters=filters,
         bulk_form=BulkForm(),
+        edit_diff=edits.edit_diff,
         next_url=request.full_path.rstrip("?") if request.method == "GET" else extra.get("next"),
         **extra,
     )
@@ -97,6 +98,7 @@ def _render_item(consultation, item, status=200, form=None, **context):
         titles={consultation.id: consultation.title},
         slugs={consultation.id: consultation.slug},
         form=form,
+        edit_diff=edits.edit_diff,
         next_url=(form.next.data if form else None) or default_next,
         **context,
     )
@@ -157,6 +159,37 @@ def act_on_report(slug: str, report_id: int):
         return _render_item(consultation, item, INVALID, form, error=error.message)
     item = services.QueueItem("report", report, report.created_at, target)
     return _finish(consultation, item, form, _("Done: the report is resolved."))
+
+
+@blueprint.post("/c/<slug>/moderate/edits/<int:comment_id>")
+@login_required
+def act_on_edit(slug: str, comment_id: int):
+    """Approve or reject the edit of an approved comment (``seen_state``: the edit's time)."""
+    consultation = team_consultation(slug, current_user)
+    comment = edits.get_pending_edit(consultation, comment_id)
+    form = ModerateForm()
+    item = services.QueueItem("edit", comment, comment.pending_at or comment.created_at)
+    if not form.validate():
+        return _render_item(consultation, item, INVALID, form, error=_("Choose an action."))
+    try:
+        comment = edits.decide_edit(
+            current_user, consultation, comment.id, form.action.data, form.seen_state.data,
+            form.reason.data,
+        )  # fmt: skip
+    except Conflict as error:
+        if not wants_fragment():
+            raise
+        return _render_item(consultation, item, error.status, form, error=error.message)
+    except DomainError as error:
+        return _render_item(consultation, item, INVALID, form, error=error.message)
+    message = (
+        _("Done: the edit is published.")
+        if form.action.data == "approve"
+        else _("Done: the edit is rejected; the approved text stays.")
+    )
+    return _finish(
+        consultation, services.QueueItem("edit", comment, item.created_at), form, message
+    )
 
 
 @blueprint.post("/moderation/bulk")

@@ -136,6 +136,19 @@ def own_comment(consultation: Consultation, comment_id: int, actor: Actor) -> Co
     return comment
 
 
+def edit_waits_for_review(consultation: Consultation, comment: Comment) -> bool:
+    """In a pre-moderated consultation an approved comment's edit waits for a moderator:
+    its approved text stays public until the edit is approved."""
+    return (
+        consultation.moderation_mode is ModerationMode.PRE
+        and comment.moderation_state is ModerationState.APPROVED
+    )
+
+
+def _clear_pending_edit(comment: Comment) -> None:
+    comment.pending_body = comment.pending_proposed_text = comment.pending_at = None
+
+
 def edit_comment(
     consultation: Consultation,
     comment_id: int,
@@ -144,13 +157,35 @@ def edit_comment(
     body: str | None,
     proposed_text: str | None,
 ) -> Comment:
+    """Change one's comment. An approved comment of a pre-moderated consultation keeps its
+    public text and gets a pending edit instead (replacing any earlier pending edit); an
+    edit back to the approved text withdraws it. Otherwise the text changes at once."""
     body = _clean_body(body)
     with write_transaction():
         ensure_open(consultation)
         comment = own_comment(consultation, comment_id, actor)
-        comment.body = body
-        comment.proposed_text = _clean_proposal(comment.stance, proposed_text)
-        comment.updated_at = utcnow()
+        proposed = _clean_proposal(comment.stance, proposed_text)
+        if not edit_waits_for_review(consultation, comment):
+            comment.body = body
+            comment.proposed_text = proposed
+            comment.updated_at = utcnow()
+            _clear_pending_edit(comment)  # left from when it was approved, if any
+        elif (body, proposed) == (comment.body, comment.proposed_text):
+            _clear_pending_edit(comment)
+        else:
+            comment.pending_body = body
+            comment.pending_proposed_text = proposed
+            comment.pending_at = utcnow()
+    return comment
+
+
+def withdraw_edit(consultation: Consultation, comment_id: int, actor: Actor) -> Comment:
+    """Drop one's edit that waits for moderation; the approved text stays as it is."""
+    with write_transaction():
+        comment = own_comment(consultation, comment_id, actor)
+        if comment.pending_at is None:
+            raise Conflict(_("This comment has no edit waiting for moderation."))
+        _clear_pending_edit(comment)
     return comment
 
 
@@ -159,6 +194,7 @@ def delete_comment(consultation: Consultation, comment_id: int, actor: Actor) ->
     with write_transaction():
         comment = own_comment(consultation, comment_id, actor)
         comment.deleted_at = utcnow()
+        _clear_pending_edit(comment)
 
 
 def report_comment(

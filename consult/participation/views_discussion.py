@@ -82,17 +82,35 @@ def post_comment(slug: str, statement_id: int):
     return redirect(_comment_url(comment))
 
 
+def _edit_form(comment) -> EditCommentForm:
+    """The form, filled with the edit waiting for moderation if there is one."""
+    if comment.pending_at is not None:
+        return EditCommentForm(
+            body=comment.pending_body, proposed_text=comment.pending_proposed_text
+        )
+    return EditCommentForm(obj=comment)
+
+
+def _comment_fragment(consultation, comment, actor):
+    """One comment as its author sees it: what htmx swaps in after an edit."""
+    viewer = find_participant(consultation, actor)
+    fragment = "participation/_comment.html"
+    return render_page_or_fragment(
+        fragment, fragment, consultation=consultation, comment=comment, viewer=viewer
+    )
+
+
 @blueprint.route("/c/<slug>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 def edit_comment(slug: str, comment_id: int):
     consultation = get_visible_consultation(slug, current_user)
     actor = actor_for(consultation)
     comment = comments.own_comment(consultation, comment_id, actor)
-    form = EditCommentForm(obj=comment)
+    form = _edit_form(comment)
     status = 200
     if request.method == "POST":
         if form.validate():
             try:
-                comments.edit_comment(
+                comment = comments.edit_comment(
                     consultation,
                     comment_id,
                     actor,
@@ -104,12 +122,33 @@ def edit_comment(slug: str, comment_id: int):
                     raise
                 add_form_error(form, error)
             else:
-                flash(_("Your comment has been updated."), "success")
+                if wants_fragment():
+                    return _comment_fragment(consultation, comment, actor)
+                if comment.pending_at is not None:
+                    flash(_("Your edit is awaiting moderation."), "success")
+                else:
+                    flash(_("Your comment has been updated."), "success")
                 return redirect(_comment_url(comment))
         status = 422
-    return render_template(
-        "participation/comment_edit.html", consultation=consultation, comment=comment, form=form
-    ), status
+    return render_page_or_fragment(
+        "participation/comment_edit.html",
+        "participation/_comment_edit.html",
+        status=status,
+        consultation=consultation,
+        comment=comment,
+        form=form,
+    )
+
+
+@blueprint.post("/c/<slug>/comments/<int:comment_id>/edit/withdraw")
+def withdraw_edit(slug: str, comment_id: int):
+    consultation = get_visible_consultation(slug, current_user)
+    actor = actor_for(consultation)
+    comment = comments.withdraw_edit(consultation, comment_id, actor)
+    if wants_fragment():
+        return _comment_fragment(consultation, comment, actor)
+    flash(_("Your edit has been withdrawn."), "info")
+    return redirect(_comment_url(comment))
 
 
 def _comment_url(comment) -> str:
