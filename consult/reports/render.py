@@ -15,17 +15,19 @@ def _css() -> str:
     return "\n".join((folder / name).read_text(encoding="utf-8") for name in STYLESHEETS)
 
 
-def report_context(report: PublishedReport) -> dict:
-    """What the report's templates show: its frozen snapshot and the answers given."""
-    from consult.reports import dashboard, publishing, snapshots
+def report_context(report: PublishedReport, population=None) -> dict:
+    """What the report's templates show: its frozen snapshot (or that run's accounts-only
+    twin, when ``population`` asks for it and it exists) and the answers given."""
+    from consult.reports import dashboard, populations, publishing, snapshots
     from consult.reports.labels import statement_infos
 
     consultation = report.consultation
-    snapshot = report.snapshot
+    snapshot, choice = populations.choose(report.snapshot, population or populations.Population.ALL)
     return {
         "consultation": consultation,
         "report": report,
         "snapshot": snapshot,
+        "population": choice,
         "view": dashboard.build(snapshots.view_of(snapshot), statement_infos(consultation.id)),
         "heard": publishing.what_we_heard(consultation),
     }

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -21,12 +20,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import defer
 
-import consult
 from consult.database import write_transaction
 from consult.errors import NotFound
 from consult.extensions import db
-from consult.jobs import in_flight, request_analysis, setting
+from consult.jobs import in_flight, request_analysis
+from consult.reports.analysis_run import analyse_into, new_snapshot, parameters
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+from consult.reports.populations import ACCOUNTS_SNAPSHOT, PSEUDONYMOUS, Population
 from consult.reports.view_decode import decode_view
 from consult.reports.view_model import OutdatedSnapshot, SnapshotView
 
@@ -35,67 +35,58 @@ log = logging.getLogger(__name__)
 CACHE_SIZE = 16
 
 
-def parameters(app) -> dict:
-    """The analysis parameters every run records (and a re-run needs to reproduce it).
-
-    Settings (app config, else environment): ``ANALYSIS_SEED`` (0), ``ANALYSIS_THRESHOLD``
-    (0.6), ``ANALYSIS_BOOTSTRAP`` (20), ``ANALYSIS_MIN_VOTERS`` (the engine's floor, 10).
-    """
-    from consult.analysis.beyond import MIN_VOTERS
-
-    return {
-        "random_state": int(setting(app, "ANALYSIS_SEED", 0)),
-        "threshold": float(setting(app, "ANALYSIS_THRESHOLD", 0.6)),
-        "n_bootstrap": int(setting(app, "ANALYSIS_BOOTSTRAP", 20)),
-        "min_voters": int(setting(app, "ANALYSIS_MIN_VOTERS", MIN_VOTERS)),
-    }
-
-
-def _ok(consultation_id: int):
-    return sa.select(AnalysisSnapshot).where(
+def _runs(consultation_id: int, population: str = "all"):
+    """Where-clauses for one consultation's runs of one population. Every reader names
+    it: "all" unless it asks for the accounts-only runs (:mod:`.populations`)."""
+    return (
         AnalysisSnapshot.consultation_id == consultation_id,
-        AnalysisSnapshot.status == SnapshotStatus.OK,
+        AnalysisSnapshot.population == population,
     )
 
 
-def latest_ok(consultation_id: int, with_result: bool = True) -> AnalysisSnapshot | None:
-    """The newest OK run; without ``with_result`` its (large) result is not loaded."""
-    query = _ok(consultation_id).order_by(AnalysisSnapshot.id.desc()).limit(1)
+def _ok(consultation_id: int, population: str = "all"):
+    return sa.select(AnalysisSnapshot).where(
+        *_runs(consultation_id, population), AnalysisSnapshot.status == SnapshotStatus.OK
+    )
+
+
+def latest_ok(
+    consultation_id: int, with_result: bool = True, population: str = "all"
+) -> AnalysisSnapshot | None:
+    """The newest OK run (of all participants unless ``population`` says otherwise);
+    without ``with_result`` its (large) result is not loaded."""
+    query = _ok(consultation_id, population).order_by(AnalysisSnapshot.id.desc()).limit(1)
     if not with_result:
         query = query.options(defer(AnalysisSnapshot.result))
     return db.session.scalar(query)
 
 
 def latest_ok_id(consultation_id: int) -> int | None:
-    """The newest OK run's id, without loading it."""
+    """The newest OK run's id (of all participants), without loading it."""
     return db.session.scalar(
         sa.select(sa.func.max(AnalysisSnapshot.id)).where(
-            AnalysisSnapshot.consultation_id == consultation_id,
-            AnalysisSnapshot.status == SnapshotStatus.OK,
+            *_runs(consultation_id), AnalysisSnapshot.status == SnapshotStatus.OK
         )
     )
 
 
 def newest_run(consultation_id: int) -> AnalysisSnapshot | None:
-    """The newest run, OK or not (its result not loaded)."""
+    """The newest run of all participants, OK or not (its result not loaded)."""
     return db.session.scalar(
         sa.select(AnalysisSnapshot)
         .options(defer(AnalysisSnapshot.result))
-        .where(AnalysisSnapshot.consultation_id == consultation_id)
+        .where(*_runs(consultation_id))
         .order_by(AnalysisSnapshot.id.desc())
         .limit(1)
     )
 
 
 def history(consultation_id: int, max_points: int) -> list[AnalysisSnapshot]:
-    """Up to ``max_points`` OK runs spread evenly over the whole history, oldest first
-    (results not loaded: read them through :func:`view_of`)."""
+    """Up to ``max_points`` OK runs of all participants spread evenly over the whole
+    history, oldest first (results not loaded: read them through :func:`view_of`)."""
     ids = db.session.scalars(
         sa.select(AnalysisSnapshot.id)
-        .where(
-            AnalysisSnapshot.consultation_id == consultation_id,
-            AnalysisSnapshot.status == SnapshotStatus.OK,
-        )
+        .where(*_runs(consultation_id), AnalysisSnapshot.status == SnapshotStatus.OK)
         .order_by(AnalysisSnapshot.id)
     ).all()
     if len(ids) > max_points:
@@ -208,8 +199,14 @@ def run_analysis(consultation_id: int, skip_if_current: bool = False) -> Analysi
     stays the one the site shows. With ``skip_if_current`` (background runs), nothing is
     done when the last OK snapshot already saw the newest vote event and the statements
     moderated out or meta now.
+
+    When some voters took part without an account, the account holders' votes, cut from
+    the same read, are analysed too and stored first as the "accounts" run, which the
+    returned "all" run names (:mod:`.populations`); without such voters there is no
+    second run, so the cost doubles only where the comparison means something.
     """
-    from consult.analysis import analyse, codec
+    from consult.analysis import codec
+    from consult.reports import populations
     from consult.reports.adapter import last_vote_event_id, read_input, statement_table
 
     if skip_if_current:
@@ -226,57 +223,29 @@ def run_analysis(consultation_id: int, skip_if_current: bool = False) -> Analysi
                 db.session.rollback()
                 return latest
     params = parameters(current_app)
-    start = time.perf_counter()
-    snapshot = AnalysisSnapshot(
-        consultation_id=consultation_id,
-        parameters={**params, "consult_version": consult.__version__},
-    )
-    try:
+    snapshot = new_snapshot(consultation_id, params, Population.ALL)
+    accounts = None
+
+    def read_everyone():
+        nonlocal accounts
         data = read_input(consultation_id)
-        snapshot.last_vote_event_id = data.last_vote_event_id
-        snapshot.n_participants, snapshot.n_statements = data.votes.shape
-        snapshot.n_votes = data.votes.n_votes
-        if data.votes.n_votes == 0:
-            raise ValueError("there are no votes to analyse yet")
-        previous = latest_ok(consultation_id)
-        warm = _warm_start(previous)
-        snapshot.parameters["warm_start_from"] = previous.id if warm else None
-        result = analyse(
-            data.votes,
-            data.flags,
-            data.attributes,
-            warm,
-            random_state=params["random_state"],
-            threshold=params["threshold"],
-            n_bootstrap=params["n_bootstrap"],
-            min_voters=params["min_voters"],
-        )
-        snapshot.result = codec.encode(result)
-        snapshot.status = SnapshotStatus.OK
-    except Exception as exc:  # noqa: BLE001 - a failed run is recorded, never raised
-        db.session.rollback()
-        log.exception("analysis of consultation %s failed", consultation_id)
-        snapshot.status = SnapshotStatus.FAILED
-        snapshot.result = None
-        snapshot.error = f"{type(exc).__name__}: {exc}"[:2000]
-    snapshot.seconds = time.perf_counter() - start
+        accounts = populations.account_participant_ids(consultation_id)  # same transaction
+        snapshot.parameters[PSEUDONYMOUS] = populations.pseudonymous_count(data, accounts)
+        return data
+
+    data = analyse_into(snapshot, read_everyone, params)
+    twin = None
+    if snapshot.status is SnapshotStatus.OK and snapshot.parameters[PSEUDONYMOUS]:
+        twin = new_snapshot(consultation_id, params, Population.ACCOUNTS)
+        analyse_into(twin, lambda: populations.accounts_only(data, accounts), params)
     # End the read transaction first: on SQLite a read that turns into a write fails if
     # someone voted meanwhile, while a fresh BEGIN IMMEDIATE queues for the lock.
     db.session.rollback()
     with write_transaction():
+        if twin is not None:
+            db.session.add(twin)
+            db.session.flush()
+            if twin.status is SnapshotStatus.OK:
+                snapshot.parameters[ACCOUNTS_SNAPSHOT] = twin.id
         db.session.add(snapshot)
     return snapshot
-
-
-def _warm_start(previous: AnalysisSnapshot | None):
-    """The previous run decoded for ``analyse(previous=...)``; None when there is none or
-    it was written in an older format (the run then starts cold, and says so)."""
-    from consult.analysis import codec
-
-    if previous is None or not previous.result:
-        return None
-    try:
-        return codec.decode(previous.result)
-    except codec.FormatError as error:
-        log.warning("snapshot %s cannot warm-start this run: %s", previous.id, error)
-        return None

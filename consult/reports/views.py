@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
-from consult.reports import dashboard, services, snapshots
+from consult.reports import dashboard, populations, services, snapshots
 from consult.reports.blueprint import blueprint
 from consult.reports.labels import statement_infos
 from consult.reports.view_model import OutdatedSnapshot
@@ -27,6 +27,7 @@ def _age_seconds(moment: datetime) -> float:
 @blueprint.get("/c/<slug>/dashboard")
 def show_dashboard(slug: str):
     consultation = services.dashboard_consultation(slug, current_user)
+    wanted = populations.parse_population(request.args.get("population"))
     since = request.args.get("since", type=int)
     latest_id = snapshots.latest_ok_id(consultation.id)
     if wants_fragment() and since is not None and since == (latest_id or 0):
@@ -35,13 +36,16 @@ def show_dashboard(slug: str):
         return response
     overview = services.overview(consultation)
     status = snapshots.analysis_status(consultation.id, has_votes=overview.votes > 0)
-    snapshot, view = status.snapshot, None
+    snapshot, view, population = status.snapshot, None, None
     if snapshot is not None:
+        # The "all" run names its accounts-only twin; the page shows the one asked for.
+        snapshot, population = populations.choose(snapshot, wanted)
         try:
             figures = snapshots.view_of(snapshot)
         except OutdatedSnapshot:  # stored by an older version: a fresh run replaces it
             request_analysis(consultation.id)
             snapshot, status = None, replace(status, snapshot=None, computing=True)
+            population = None
         else:
             you = find_participant(consultation, actor_for(consultation))
             infos = statement_infos(consultation.id)
@@ -52,6 +56,8 @@ def show_dashboard(slug: str):
         "reports/_dashboard.html",
         consultation=consultation,
         snapshot=snapshot,
+        run=status.snapshot,  # the run of all participants: what "since" and "new votes" mean
+        population=population,
         view=view,
         computing=status.computing,
         overview=overview,

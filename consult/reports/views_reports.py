@@ -11,6 +11,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     stream_with_context,
     url_for,
 )
@@ -139,12 +140,13 @@ def set_published(slug: str, report_slug: str, action: str):
 
 
 def _report_context(slug: str, report_slug: str) -> dict:
-    from consult.reports import publishing
+    from consult.reports import populations, publishing
     from consult.reports.render import report_context
 
+    population = populations.parse_population(request.args.get("population"))
     _consultation, report = publishing.get_report(slug, report_slug, current_user)
     try:
-        return report_context(report)
+        return report_context(report, population)
     except OutdatedSnapshot as exc:  # a report stays frozen on its run: nothing recomputes it
         raise Conflict(
             _(
@@ -182,7 +184,7 @@ def report_download(slug: str, report_slug: str, fmt: str):
     context = _report_context(slug, report_slug)
     html = report_html(context)
     name = f"{context['consultation'].slug}-{report_slug}.html"
-    return _download(lambda: iter([html]), name, "text/html; charset=utf-8")
+    return _download(lambda: iter([html]), name, "text/html")
 
 
 PDF_RETRY_SECONDS = 10
