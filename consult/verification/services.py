@@ -171,6 +171,8 @@ def decide(verifier, member_id: int, decision: str, note: str | None = None):
     site; recorded in the site log and in the log of each consultation they take part in."""
     ensure_verifier(verifier)
     profile = _profile(member_id)
+    if member_id == verifier.id:  # nobody vouches for their own sector and organisation
+        raise Forbidden(_("Another verifier must decide on your own profile."))
     if decision not in DECISIONS:
         raise DomainError(_("Choose verify or decline."), field="decision")
     missing = _("Say why the profile is declined; its owner will see it.")
@@ -203,7 +205,8 @@ def verifiers() -> list[User]:
 
 
 def _set_role(actor, email: str, grant: bool) -> User:
-    member = find_user_by_email(email or "")
+    # A NUL byte cannot be in any stored email, and PostgreSQL refuses it in a query.
+    member = find_user_by_email(email) if email and "\x00" not in email else None
     if member is None:
         raise DomainError(_("No account uses this email. Ask them to register first."), "email")
     if member.is_verifier == grant:

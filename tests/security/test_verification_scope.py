@@ -233,6 +233,8 @@ def test_bad_decisions_are_refused(app, db, team, people, verifier, reload):
         assert response.status_code == 422, data
     response = _post(client, f"/verification/{pid}", {"decision": "verified", "back": "page=0"})
     assert response.status_code == 400, "the filters to return to are checked too"
+    own = _post(client, f"/verification/{verifier.id}", {"decision": "verified"})
+    assert own.status_code == 403 and "your own profile" in own.get_data(as_text=True)
     response = client.post(f"/verification/{pid}", data={"decision": "verified"})
     assert response.status_code == 400 and "form expired" in response.get_data(as_text=True)
     assert _post(client, "/admin/verifiers", {"email": verifier.email}).status_code == 403
@@ -259,3 +261,35 @@ def test_the_site_audit_log_pages_newest_first(app, db, quick_user):
     second = admin.get("/admin/audit?page=2").get_data(as_text=True)
     assert second.count('class="audit-event"') == 5 and "test_00" in second
     assert admin.get("/admin/audit?page=x").status_code == 400
+
+
+def test_odd_values_in_every_field_are_refused_without_a_server_error(
+    app, db, team, people, quick_user
+):
+    from io import BytesIO
+
+    admin = _client(app, quick_user("admin@example.org", admin=True))
+    pid = team.participant.id
+    odd = ["\x00", "a\x00b", "x" * 100_000, "\r\nLocation: //evil", "%", "é" * 3000, ""]
+    forms = [
+        (f"/verification/{pid}", ("decision", "note", "back"), {"decision": "declined"}),
+        (f"{ORGANISE}/{pid}", ("decision", "note"), {"decision": "declined"}),
+        ("/admin/verifiers", ("email",), {}),
+    ]
+    failures = []
+    for url, fields, base in forms:
+        for name in fields:
+            for value in [*odd, "file"]:
+                token = csrf_from(admin.get("/verification").get_data(as_text=True))
+                sent = (BytesIO(b"%PDF"), "x.pdf") if value == "file" else value
+                data = {"csrf_token": token, **base, name: sent}
+                response = admin.post(url, data=data, content_type="multipart/form-data")
+                if response.status_code >= 500:
+                    failures.append(f"{url} {name}={value[:20]!r}: {response.status_code}")
+    for query in ("q", "state", "sector", "country", "page"):
+        for value in odd:
+            response = admin.get("/verification", query_string={query: value})
+            if response.status_code >= 500:
+                failures.append(f"GET ?{query}={value[:20]!r}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert _events(db, "grant_") == []
