@@ -31,7 +31,14 @@ from .export_tables import (
 )
 from .matrix import ParticipantAttributes, StatementFlags, VoteMatrix, latest_votes, unique_ids
 
-__all__ = ["SOURCES", "ExportError", "PolisExport", "load_export", "read_vote_log"]
+__all__ = [
+    "SOURCES",
+    "ExportError",
+    "PolisExport",
+    "load_export",
+    "read_vote_history",
+    "read_vote_log",
+]
 
 SOURCES = ("auto", "votes", "participants-votes")
 VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
@@ -91,7 +98,7 @@ def load_export(
 
     log = None
     if source in ("auto", "votes") and (source == "votes" or votes_csv.is_file()):
-        log = _read_votes(votes_csv)
+        log = _read_votes(votes_csv)[:3]
         if len(log[0]) == 0 and source == "auto" and matrix_csv.is_file():
             log = None  # an empty vote log: the matrix is the faithful source
     wanted_matrix = matrix_csv.is_file() and (log is None or polis_groups)
@@ -175,9 +182,10 @@ def _read_comments(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         moderated.append(mod == "-1")
         meta.append(i_meta is not None and cells[i_meta].lower() in _TRUE)
     ids_arr = np.array(ids, dtype=np.int64)
-    if len(np.unique(ids_arr)) != len(ids_arr):
-        raise ExportError(f"{path} lists a comment-id twice")
     order = np.argsort(ids_arr, kind="stable")
+    repeated = ids_arr[order][1:][np.diff(ids_arr[order]) == 0]
+    if len(repeated):
+        raise ExportError(f"{path} lists comment-id {int(repeated[0])} twice")
     return ids_arr[order], np.array(moderated, bool)[order], np.array(meta, bool)[order]
 
 
@@ -186,14 +194,20 @@ def read_vote_log(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
     For replaying a conversation's history; :func:`load_export` keeps the latest votes.
     """
+    return _read_votes(Path(path))[:3]
+
+
+def read_vote_history(path: str | Path) -> tuple[np.ndarray, ...]:
+    """:func:`read_vote_log` with a fourth array: each vote's ``timestamp`` (float64,
+    as written: Polis writes milliseconds since 1970; not range-checked here)."""
     return _read_votes(Path(path))
 
 
-def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     names = header(path)
     if names is None:  # 0 bytes, or blank lines only
         empty = np.empty(0, np.int64)
-        return empty, empty.copy(), np.empty(0, np.int8)
+        return empty, empty.copy(), np.empty(0, np.int8), np.empty(0, np.float64)
     require(path, names, VOTE_COLUMNS)
     check_utf8(path)
     types = {
@@ -207,7 +221,8 @@ def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     value = vote_values(path, arrays["vote"])
     # A changed vote appears twice: order by time so from_triples keeps the latest.
     order = np.argsort(arrays["timestamp"], kind="stable")
-    return arrays["voter-id"][order], arrays["comment-id"][order], value[order]
+    voters, statements = arrays["voter-id"][order], arrays["comment-id"][order]
+    return voters, statements, value[order], arrays["timestamp"][order]
 
 
 def _read_matrix(path: Path, with_votes: bool):

@@ -46,6 +46,18 @@ class Settings:
     dashboard_public: bool = True
 
 
+def checked_slug(slug: str | None) -> str:
+    """``slug`` trimmed and lower-cased if it can be a consultation's address (3 to 80
+    lower-case letters, digits and hyphens, a letter or digit at each end); otherwise a
+    DomainError on the ``slug`` field. The web form and ``flask import-polis`` share it."""
+    slug = (slug or "").strip().lower()
+    if not SLUG_RE.fullmatch(slug):
+        raise DomainError(
+            _("Use 3 to 80 lower-case letters, digits and hyphens for the address."), "slug"
+        )
+    return slug
+
+
 def can_create_consultation(user) -> bool:
     """Site admins, and anyone who already organises a consultation, may start another."""
     if not getattr(user, "is_authenticated", False):
@@ -100,11 +112,7 @@ def create_consultation(user, slug: str, settings: Settings) -> Consultation:
     """Start a consultation (status draft); its creator becomes its organiser."""
     if not can_create_consultation(user):
         raise Forbidden(_("Only site admins and organisers may start a consultation."))
-    slug = (slug or "").strip().lower()
-    if not SLUG_RE.match(slug):
-        raise DomainError(
-            _("Use 3 to 80 lower-case letters, digits and hyphens for the address."), "slug"
-        )
+    slug = checked_slug(slug)
     values = _clean(settings)
     taken = DomainError(_("Another consultation already uses this address."), field="slug")
     try:

@@ -14,7 +14,6 @@ language is detected from the statements (``polis_text.detect_language``).
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,8 +23,7 @@ import numpy as np
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from consult.analysis import ExportError, load_export
-from consult.analysis.polis_io import read_vote_log
+from consult.analysis import ExportError
 from consult.auth.models import User
 from consult.auth.services import normalise_email
 from consult.consultations.models import (
@@ -39,12 +37,13 @@ from consult.consultations.models import (
 from consult.database import write_transaction
 from consult.errors import Conflict, DomainError
 from consult.extensions import db
-from consult.organise.services import SLUG_RE as VALID_SLUG
-from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
+from consult.organise.services import checked_slug
+from consult.participation.models import Statement, StatementKind, Vote, VoteEvent
+from consult.reports.polis_import_input import ImportInput, read_import_input
 from consult.reports.polis_text import detect_language, plain_text
 
 CHUNK = 5000
-SLUG_RE = re.compile(r"[^a-z0-9]+")
+NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -55,33 +54,6 @@ class ImportOutcome:
     n_votes: int
     source: str
     language: str
-
-
-def _csv_rows(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _summary(folder: Path) -> dict[str, str]:
-    if not (folder / "summary.csv").is_file():
-        return {}
-    with (folder / "summary.csv").open(newline="", encoding="utf-8-sig") as handle:
-        return {row[0]: row[1] for row in csv.reader(handle) if len(row) >= 2}
-
-
-def _moderation(row: dict) -> ModerationState:
-    if (row.get("is-meta") or "").strip().lower() in {"1", "true", "t", "yes"}:
-        return ModerationState.META
-    value = (row.get("moderated") or "0").strip()
-    return {"-1": ModerationState.REJECTED, "1": ModerationState.APPROVED}.get(
-        value, ModerationState.PENDING
-    )
-
-
-def _moment(ms) -> datetime:
-    return datetime.fromtimestamp(float(ms) / 1000, UTC)
 
 
 def _organiser(email: str) -> User:
@@ -97,87 +69,103 @@ def _organiser(email: str) -> User:
     return user
 
 
+def _slug_taken() -> Conflict:
+    return Conflict(_("A consultation already has this address."))
+
+
+def _free_slug(slug: str | None, folder: Path) -> str:
+    """The address asked for (or made from the folder's name), checked like the web form's
+    and not yet taken."""
+    if slug is None:
+        slug = NOT_SLUG.sub("-", folder.name.lower())[:80].strip("-") or "polis"
+    slug = checked_slug(slug)  # the same rule as a consultation made on the site
+    if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == slug)):
+        raise _slug_taken()
+    return slug
+
+
 def import_polis_export(
     folder: str | Path, slug: str | None = None, organiser_email: str | None = None
 ) -> ImportOutcome:
     """Create an imported consultation holding the export's statements, participants and
-    votes, with ``organiser_email``'s account as its organiser."""
+    votes, with ``organiser_email``'s account as its organiser.
+
+    The address and the organiser are checked before the export is read; the export is
+    read and checked whole (:func:`read_import_input`) before anything is written, and
+    everything is written in one transaction: a DomainError leaves the database as it was.
+    """
     folder = Path(folder)
+    slug = _free_slug(slug, folder)
+    organiser = _organiser(organiser_email) if organiser_email else None
     try:
-        export = load_export(folder)
+        checked = read_import_input(folder)
     except ExportError as exc:
         raise DomainError(str(exc)) from None
-    slug = (slug or "").strip().lower() or (
-        SLUG_RE.sub("-", folder.name.lower())[:80].strip("-") or "polis"
-    )
-    if not VALID_SLUG.match(slug):  # the same rule as a consultation made on the site
-        raise DomainError(_("Use 3 to 80 lower-case letters, digits and hyphens for the address."))
-    organiser = _organiser(organiser_email) if organiser_email else None
-    comments = _csv_rows(folder / "comments.csv")
-    summary = _summary(folder)
-    if export.source == "votes.csv":
-        log = read_vote_log(folder / "votes.csv")
-        rows = _csv_rows(folder / "votes.csv")
-        stamps = sorted(float(r["timestamp"]) for r in rows)  # the log's time order
-    else:
-        v = export.votes
-        log = (v.participant_ids[v.rows], v.statement_ids[v.cols], v.values)
-        stamps = None
-    voters, statements_voted, values = log
-    authors = [int(r["author-id"]) for r in comments if (r.get("author-id") or "").strip()]
-    # Those who voted or wrote; Polis ids of people who only viewed the page are skipped.
-    people = np.union1d(voters, np.array(authors, dtype=np.int64))
-    by_comment = {int(r["comment-id"]): r for r in comments}
-    statement_ids = export.votes.statement_ids.tolist()
-    language = detect_language(
-        by_comment.get(c, {}).get("comment-body") or "" for c in statement_ids
-    )
-    with write_transaction():
-        if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == slug)):
-            raise Conflict(_("A consultation already has this address."))
-        consultation = Consultation(
-            slug=slug,
-            title={language: summary.get("topic") or folder.name},
-            summary={language: plain_text(summary.get("conversation-description", ""))},
-            languages=[language],
-            status=Status.CLOSED,
-            moderation_mode=ModerationMode.POST,
-            allow_anonymous=True,
-            imported_from=f"Polis export {folder.name} ({export.source})"[:200],
-            created_by_id=organiser.id if organiser else None,
-        )
-        db.session.add(consultation)
-        db.session.flush()
-        cid = consultation.id
-        if organiser is not None:
-            db.session.add(
-                ConsultationRole(consultation_id=cid, user_id=organiser.id, role=Role.ORGANISER)
-            )
-        pid = _insert_participants(cid, slug, people)
-        sid = {}
-        for comment_id in statement_ids:
-            row = by_comment.get(comment_id, {})
-            author = (row.get("author-id") or "").strip()
-            statement = Statement(
-                consultation_id=cid,
-                kind=StatementKind.PARTICIPANT,
-                text=row.get("comment-body") or "",
-                language=language,
-                moderation_state=_moderation(row) if row else ModerationState.APPROVED,
-                is_seed=(row.get("is-seed") or "").strip().lower() in {"1", "true"},
-                external_id=comment_id,
-                number=comment_id,
-                author_id=pid.get(int(author)) if author else None,
-            )
-            if row.get("timestamp"):
-                statement.created_at = _moment(row["timestamp"])
-            db.session.add(statement)
-            db.session.flush()
-            sid[comment_id] = statement.id
-        _insert_votes(cid, pid, sid, voters, statements_voted, values, stamps)
+    except OSError as exc:  # unreadable (permissions), or a folder where a file should be
+        raise DomainError(f"{exc.filename or folder}: {exc.strerror or exc}") from None
+    language = _language(checked)
+    try:
+        with write_transaction():
+            sid = _store(checked, folder, slug, organiser, language)
+    except sa.exc.IntegrityError:
+        raise _slug_taken() from None  # taken a moment ago: the unique index decides
+    export = checked.export
     return ImportOutcome(
         slug, len(sid), int(export.votes.shape[0]), export.votes.n_votes, export.source, language
     )
+
+
+def _language(checked: ImportInput) -> str:
+    statement_ids = checked.export.votes.statement_ids.tolist()
+    return detect_language(checked.comments[c].text for c in statement_ids if c in checked.comments)
+
+
+def _store(
+    checked: ImportInput, folder: Path, slug: str, organiser: User | None, language: str
+) -> dict[int, int]:
+    """Write the consultation, its participants, statements and votes; the statement
+    ids by Polis comment-id."""
+    export = checked.export
+    consultation = Consultation(
+        slug=slug,
+        title={language: checked.topic or folder.name[:200]},
+        summary={language: plain_text(checked.description)},
+        languages=[language],
+        status=Status.CLOSED,
+        moderation_mode=ModerationMode.POST,
+        allow_anonymous=True,
+        imported_from=f"Polis export {folder.name} ({export.source})"[:200],
+        created_by_id=organiser.id if organiser else None,
+    )
+    db.session.add(consultation)
+    db.session.flush()
+    cid = consultation.id
+    if organiser is not None:
+        db.session.add(
+            ConsultationRole(consultation_id=cid, user_id=organiser.id, role=Role.ORGANISER)
+        )
+    pid = _insert_participants(cid, slug, checked.people)
+    sid = {}
+    for comment_id in export.votes.statement_ids.tolist():
+        comment = checked.comments[comment_id]
+        statement = Statement(
+            consultation_id=cid,
+            kind=StatementKind.PARTICIPANT,
+            text=comment.text,
+            language=language,
+            moderation_state=comment.state,
+            is_seed=comment.is_seed,
+            external_id=comment_id,
+            number=comment_id,
+            author_id=pid.get(comment.author) if comment.author is not None else None,
+        )
+        if comment.created_at is not None:
+            statement.created_at = comment.created_at
+        db.session.add(statement)
+        db.session.flush()
+        sid[comment_id] = statement.id
+    _insert_votes(cid, pid, sid, checked)
+    return sid
 
 
 def _insert_participants(cid: int, slug: str, people: np.ndarray) -> dict[int, int]:
@@ -192,13 +180,14 @@ def _insert_participants(cid: int, slug: str, people: np.ndarray) -> dict[int, i
     return {int(key.rsplit(":", 1)[1]): p for p, key in found}
 
 
-def _insert_votes(cid, pid, sid, voters, statements, values, stamps) -> None:
+def _insert_votes(cid, pid, sid, checked: ImportInput) -> None:
     now = datetime.now(UTC)
     events, latest = [], {}
-    for i, (p, s, v) in enumerate(
-        zip(voters.tolist(), statements.tolist(), values.tolist(), strict=True)
-    ):
-        moment = _moment(stamps[i]) if stamps is not None else now
+    triples = zip(
+        checked.voters.tolist(), checked.statements.tolist(), checked.values.tolist(), strict=True
+    )
+    for i, (p, s, v) in enumerate(triples):
+        moment = checked.moments[i] if checked.moments is not None else now
         cell = (pid[p], sid[s])
         events.append(
             {

@@ -1,0 +1,203 @@
+"""What ``flask import-polis`` reads from a Polis export, checked before anything is written.
+
+:func:`consult.analysis.load_export` already refuses what no analysis could read (missing
+files or columns, ids that are not whole numbers within 64 bits, votes other than -1, 0
+and 1, a participant on two matrix rows, non-UTF-8 text). Storing asks for more, and
+:func:`read_import_input` checks it with one line naming the file and the value:
+
+- ids fit the database: every comment-id, voter-id, author-id and participant from 0 to
+  ``ID_MAX`` (statement numbers and external ids are 32-bit integer columns; participant
+  ids are held to the same bound, which no real export comes near);
+- every vote is on a comment that ``comments.csv`` lists, and every comment has text;
+- no NUL byte (PostgreSQL text cannot hold one) and no field past its bound;
+- timestamps are milliseconds between 1970 and the end of year 9999;
+- ``summary.csv`` is UTF-8, and its topic fits a consultation title.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from consult.analysis import ExportError, PolisExport, load_export
+from consult.analysis.polis_io import read_vote_history
+from consult.organise.services import TITLE_MAX
+from consult.participation.models import ModerationState
+
+ID_MAX = 2**31 - 1  # the largest value of a 32-bit integer column, on SQLite and PostgreSQL
+BODY_MAX = 10_000  # characters of a comment; Polis allows far fewer
+DESCRIPTION_MAX = 50_000
+SUMMARY_BYTES_MAX = 1 << 20
+MS_MAX = 253_402_300_799_999  # 9999-12-31 23:59:59.999 UTC, the last moment Python can hold
+_TRUE = {"1", "true", "t", "yes", "y"}
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    author: int | None
+    state: ModerationState
+    is_seed: bool
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ImportInput:
+    """A checked export: ``voters``, ``statements``, ``values`` (N,) are the vote log in
+    time order (every change for ``votes.csv``, the latest votes for the matrix), with
+    ``moments`` (N,) from ``votes.csv`` or None; ``people`` the sorted Polis ids of
+    everyone who voted or wrote a comment."""
+
+    export: PolisExport
+    comments: dict[int, Comment]
+    topic: str
+    description: str
+    voters: np.ndarray
+    statements: np.ndarray
+    values: np.ndarray
+    moments: list[datetime] | None
+    people: np.ndarray
+
+
+def read_import_input(folder: Path) -> ImportInput:
+    """Read and check the export in ``folder``; :class:`ExportError` (one line) if it
+    cannot be imported whole."""
+    export = load_export(folder, polis_groups=False)
+    comments = _read_comments(folder / "comments.csv")
+    topic, description = _read_summary(folder / "summary.csv")
+    if export.source == "votes.csv":
+        voters, statements, values, stamps = read_vote_history(folder / "votes.csv")
+        moments = [_moment(folder / "votes.csv", "timestamp", s) for s in stamps.tolist()]
+    else:
+        v = export.votes
+        voters, statements, values = v.participant_ids[v.rows], v.statement_ids[v.cols], v.values
+        moments = None
+    source = folder / export.source
+    voter_column = "voter-id" if export.source == "votes.csv" else "participant"
+    _in_range(source, voter_column, voters)
+    _in_range(source, "comment-id", statements)
+    unknown = np.setdiff1d(statements, np.fromiter(comments, np.int64, len(comments)))
+    if len(unknown):
+        raise ExportError(
+            f"{source} has votes on comment-id {int(unknown[0])}, which comments.csv does not list"
+        )
+    authors = np.array([c.author for c in comments.values() if c.author is not None], np.int64)
+    people = np.union1d(voters, authors)
+    return ImportInput(
+        export, comments, topic, description, voters, statements, values, moments, people
+    )
+
+
+def _in_range(path: Path, column: str, ids: np.ndarray) -> None:
+    bad = (ids < 0) | (ids > ID_MAX)
+    if bad.any():
+        raise ExportError(
+            f"{path}: column {column!r}: {int(ids[np.argmax(bad)])} is not an id from 0 to {ID_MAX}"
+        )
+
+
+def _whole_id(path: Path, column: str, cell: str, row: int) -> int:
+    if not (cell.isascii() and cell.isdigit() and int(cell) <= ID_MAX):
+        raise ExportError(
+            f"{path}: column {column!r}, row {row}: {cell[:40]!r} is not an id from 0 to {ID_MAX}"
+        )
+    return int(cell)
+
+
+def _moment(path: Path, column: str, ms: float, shown: str | None = None) -> datetime:
+    if not (math.isfinite(ms) and 0 <= ms <= MS_MAX):
+        raise ExportError(
+            f"{path}: column {column!r}: {shown or repr(ms)} is not a time in milliseconds "
+            "between 1970 and 9999"
+        )
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def _no_nul(path: Path, text: str, row: int) -> None:
+    if "\0" in text:
+        raise ExportError(f"{path}, row {row}: holds a NUL byte, which cannot be stored")
+
+
+def _read_comments(path: Path) -> dict[int, Comment]:
+    """The comments by id (``load_export`` has checked the ids, UTF-8 and CSV)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        table = list(csv.reader(handle))
+    names = [name.strip() for name in table[0]]
+    if "comment-body" not in names:
+        raise ExportError(f"{path} lacks column(s) comment-body")
+    comments = {}
+    for number, row in enumerate(table[1:], start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(names):
+            raise ExportError(f"{path}: row {number} has {len(row)} cells, the header {len(names)}")
+        _no_nul(path, "".join(row), number)
+        cells = dict(zip(names, (c.strip() for c in row), strict=False))
+        comment_id = _whole_id(path, "comment-id", cells.get("comment-id", ""), number)
+        text = row[names.index("comment-body")] if len(row) > names.index("comment-body") else ""
+        if not text.strip():
+            raise ExportError(f"{path}: comment-id {comment_id} has no text")
+        if len(text) > BODY_MAX:
+            raise ExportError(
+                f"{path}: comment-id {comment_id} has {len(text)} characters; "
+                f"at most {BODY_MAX} are imported"
+            )
+        author = cells.get("author-id", "")
+        stamp = cells.get("timestamp", "")
+        comments[comment_id] = Comment(
+            text=text,
+            author=_whole_id(path, "author-id", author, number) if author else None,
+            state=_moderation(cells),
+            is_seed=cells.get("is-seed", "").lower() in _TRUE,
+            created_at=_stamp(path, stamp, number) if stamp else None,
+        )
+    return comments
+
+
+def _stamp(path: Path, cell: str, row: int) -> datetime:
+    try:
+        ms = float(cell)
+    except ValueError:
+        ms = math.nan
+    return _moment(path, "timestamp", ms, shown=f"row {row}: {cell[:40]!r}")
+
+
+def _moderation(cells: dict[str, str]) -> ModerationState:
+    if cells.get("is-meta", "").lower() in _TRUE:
+        return ModerationState.META
+    return {"-1": ModerationState.REJECTED, "1": ModerationState.APPROVED}.get(
+        cells.get("moderated") or "0", ModerationState.PENDING
+    )
+
+
+def _read_summary(path: Path) -> tuple[str, str]:
+    """(topic, description) from ``summary.csv`` (both "" when there is none)."""
+    if not path.is_file():
+        return "", ""
+    if path.stat().st_size > SUMMARY_BYTES_MAX:
+        raise ExportError(f"{path} is larger than {SUMMARY_BYTES_MAX} bytes")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ExportError(f"{path} is not UTF-8 text") from None
+    if "\0" in text:
+        raise ExportError(f"{path} holds a NUL byte, which cannot be stored")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ExportError(f"{path} is not a readable CSV file: {exc}") from None
+    summary = {row[0].strip(): row[1].strip() for row in rows if len(row) >= 2}
+    topic, description = summary.get("topic", ""), summary.get("conversation-description", "")
+    if len(topic) > TITLE_MAX:
+        raise ExportError(f"{path}: the topic has {len(topic)} characters; a title has {TITLE_MAX}")
+    if len(description) > DESCRIPTION_MAX:
+        raise ExportError(
+            f"{path}: the description has {len(description)} characters, past {DESCRIPTION_MAX}"
+        )
+    return topic, description
