@@ -6,6 +6,10 @@ run, where the analysis stands (:func:`analysis_status`: a failure, a run in fli
 run by id or the history, and read a run's figures through
 :func:`view_of`: the typed :class:`~consult.reports.view_model.SnapshotView`, decoded
 once per snapshot and kept in a small in-process cache.
+
+Every run is of a population (:mod:`.populations`): "all" participants, and, paired with
+it when some voted without an account, "accounts" only. Readers of "the latest run",
+"the newest run" and the history read "all" unless they name the other.
 """
 
 from __future__ import annotations
