@@ -146,7 +146,7 @@ def verification(slug: str):
 def verify(slug: str, user_id: int):
     consultation = _organised(slug)
     site_verification.ensure_verifier(current_user)  # 403 for organisers who only look
-    form = VerifyForm()
+    form = VerifyForm(formdata=request.form)  # text only: an upload is no note
     if form.validate():
         try:
             services.verify_profile(

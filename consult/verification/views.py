@@ -48,7 +48,7 @@ def index():
 @login_required
 def decide(user_id: int):
     services.ensure_verifier(current_user)
-    form = DecisionForm()
+    form = DecisionForm(formdata=request.form)  # text only: an upload is no note
     # The list the verifier came from; its filters are checked again like any query string.
     filters = ProfileFilters.parse(dict(parse_qsl((form.back.data or "")[:1000])))
     if form.validate():
@@ -72,7 +72,7 @@ def _verifiers_page(form, status=200):
 @blueprint.route("/admin/verifiers", methods=["GET", "POST"])
 @login_required(admin=True)
 def verifiers():
-    form = VerifierForm()
+    form = VerifierForm(formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
         return _verifiers_page(form)
     if form.validate():
