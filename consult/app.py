@@ -24,6 +24,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.instance_path = app.config["INSTANCE_PATH"]
+    if hops := app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Rate limits count per address: trust X-Forwarded-For from this many proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)
 
     register_extensions(app)
     register_blueprints(app)
@@ -41,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     from consult.auth.services import load_user
     from consult.database import configure_engine
     from consult.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from consult.ratelimits import init_rate_limits
 
     db.init_app(app)
     with app.app_context():
@@ -48,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
+    init_rate_limits(app)  # the one write policy; also resolves the shared counter storage
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

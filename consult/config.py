@@ -4,7 +4,12 @@
 ``SECRET_KEY``     signs sessions and CSRF tokens; if unset, one is generated once
                    and kept in ``instance/secret_key`` (never committed).
 ``REDIS_URL``      optional; when set, background jobs go to RQ and rate-limit
-                   counters live in Redis.
+                   counters live in Redis. Without it, rate-limit counters live in
+                   ``instance/ratelimits.sqlite``, shared by every worker of the host
+                   (consult.ratelimits), never in one worker's memory.
+``CONSULT_PROXY_HOPS`` how many reverse proxies in front set X-Forwarded-For (default 0);
+                   rate limits count per address, so behind a proxy set this, or every
+                   visitor shares the proxy's address.
 ``CONSULT_LANGUAGES`` languages offered by the interface (default ``en,zh``).
 """
 
@@ -65,8 +70,11 @@ def from_environment() -> dict:
         # Recycle connections instead of pinging before every checkout (a round trip per request).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # None: the app resolves a SQLite file in its instance folder (consult.ratelimits).
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
+        "PROXY_HOPS": int(os.environ.get("CONSULT_PROXY_HOPS", "0") or 0),
         "LANGUAGES": os.environ.get("CONSULT_LANGUAGES", "en,zh").split(","),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -32,4 +32,24 @@ def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     settings = config.from_environment()
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'consult.db'}"
-    assert settings["REDIS_URL"] is None and settings["RATELIMIT_STORAGE_URI"] == "memory://"
+    # Without Redis, the app keeps rate-limit counters in a SQLite file all workers share.
+    assert settings["REDIS_URL"] is None and settings["RATELIMIT_STORAGE_URI"] is None
+    assert settings["RATELIMIT_ENABLED"] is True
+
+
+def test_rate_limits_are_never_counted_in_one_workers_memory(tmp_path, monkeypatch):
+    from consult.app import create_app
+
+    monkeypatch.setenv("CONSULT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}"})
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    assert uri == f"consult-sqlite://{tmp_path / 'ratelimits.sqlite'}"
+
+
+def test_proxy_hops(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSULT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("CONSULT_PROXY_HOPS", raising=False)
+    assert config.from_environment()["PROXY_HOPS"] == 0
+    monkeypatch.setenv("CONSULT_PROXY_HOPS", "1")
+    assert config.from_environment()["PROXY_HOPS"] == 1

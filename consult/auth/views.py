@@ -19,7 +19,6 @@ from consult.auth import services, sessions
 from consult.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
-from consult.extensions import limiter
 from consult.web import add_form_error, safe_next_url
 
 blueprint = Blueprint("auth", __name__)
@@ -28,7 +27,6 @@ INVALID = 422  # a form that was understood but refused: shown again with its me
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("consultations.home"))
@@ -58,7 +56,6 @@ def register():
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next_url(request.args.get("next")))

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import request, session
+from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +20,7 @@ from consult.database import write_transaction
 from consult.errors import LoginRequired
 from consult.extensions import db
 from consult.participation.models import Comment, Statement, Vote, VoteEvent
+from consult.ratelimits import admit_new_pseudonym
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ def actor_for(consultation: Consultation, *, create_key: bool = False) -> Actor:
     keys = session.get(ANON_SESSION_KEY, {})
     key = keys.get(str(consultation.id))
     if key is None and create_key and consultation.allow_anonymous:
+        # One address may start only so many pseudonymous participants an hour (429 past it).
+        admit_new_pseudonym(consultation)
         key = new_anonymous_key()
         session[ANON_SESSION_KEY] = {**keys, str(consultation.id): key}
     return Actor(anonymous_key=key)
@@ -66,16 +69,6 @@ def actor_for(consultation: Consultation, *, create_key: bool = False) -> Actor:
 def pseudonymous_keys() -> dict[str, str]:
     """This browser's pseudonymous keys, to be claimed when it logs in."""
     return dict(session.get(ANON_SESSION_KEY, {}))
-
-
-def rate_limit_key() -> str:
-    """Per account, else per pseudonymous browser, else per address."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    keys = session.get(ANON_SESSION_KEY)
-    if keys:
-        return "anon:" + ",".join(sorted(keys.values()))
-    return f"ip:{request.remote_addr}"
 
 
 # Built once, per identifying column (looked up on every vote, page and comment): the

@@ -8,10 +8,9 @@ from flask_login import current_user
 
 from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
-from consult.extensions import limiter
 from consult.participation import mine, reading, votes
 from consult.participation.blueprint import blueprint
-from consult.participation.participants import actor_for, find_participant, rate_limit_key
+from consult.participation.participants import actor_for, find_participant
 from consult.web import safe_next_url, wants_fragment
 
 
@@ -32,7 +31,6 @@ def vote_box_response(consultation, box: reading.VoteBox, error=None, status=200
 
 
 @blueprint.post("/c/<slug>/statements/<int:statement_id>/vote")
-@limiter.limit("120 per minute", key_func=rate_limit_key)
 def vote(slug: str, statement_id: int):
     """Agree, disagree, pass or withdraw; htmx gets the updated vote box, others a redirect."""
     consultation = get_visible_consultation(slug, current_user)

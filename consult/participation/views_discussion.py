@@ -8,17 +8,15 @@ from flask_login import current_user
 
 from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
-from consult.extensions import limiter
 from consult.i18n import current_language
 from consult.participation import comments, flow, reading, statements, votes
 from consult.participation.blueprint import blueprint
 from consult.participation.forms import CommentForm, EditCommentForm, ReportForm, StatementForm
-from consult.participation.participants import actor_for, find_participant, rate_limit_key
+from consult.participation.participants import actor_for, find_participant
 from consult.web import add_form_error, render_page_or_fragment, wants_fragment
 
 SKIPPED_KEY = "skipped"
-# Writing is limited per person; reading the same pages is not.
-post_limit = limiter.limit("10 per minute;100 per day", key_func=rate_limit_key, methods=["POST"])
+# Writes are rate limited in one place: consult.ratelimits.POLICY.
 
 
 def _statement_page(
@@ -52,7 +50,6 @@ def show_statement(slug: str, statement_id: int):
 
 
 @blueprint.post("/c/<slug>/s/<int:statement_id>/comments")
-@post_limit
 def post_comment(slug: str, statement_id: int):
     consultation = get_visible_consultation(slug, current_user)
     form = CommentForm()
@@ -173,7 +170,6 @@ def delete_comment(slug: str, comment_id: int):
 
 
 @blueprint.route("/c/<slug>/comments/<int:comment_id>/report", methods=["GET", "POST"])
-@post_limit
 def report_comment(slug: str, comment_id: int):
     consultation = get_visible_consultation(slug, current_user)
     if not current_user.is_authenticated:
@@ -198,7 +194,6 @@ def report_comment(slug: str, comment_id: int):
 
 
 @blueprint.route("/c/<slug>/statements", methods=["GET", "POST"])
-@post_limit
 def statement_list(slug: str):
     consultation = get_visible_consultation(slug, current_user)
     actor = actor_for(consultation, create_key=request.method == "POST")
