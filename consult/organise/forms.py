@@ -11,19 +11,27 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.auth.models import EMAIL_MAX
 from consult.consultations.models import ModerationMode, Role
 from consult.i18n import language_name
-from consult.organise.services import NOTE_MAX, SUMMARY_MAX, TITLE_MAX, Settings
+from consult.organise.services import (
+    NOTE_MAX,
+    PSEUDONYMS_PER_HOUR_MAX,
+    PSEUDONYMS_PER_HOUR_MIN,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    Settings,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -48,6 +56,15 @@ class SettingsFormBase(FlaskForm):
     allow_anonymous = BooleanField(_l("People without an account may take part"))
     allow_statements = BooleanField(_l("Participants may add statements"))
     dashboard_public = BooleanField(_l("Anyone may read the analysis dashboard"))
+    pseudonymous_per_hour = IntegerField(
+        _l("New anonymous participants per network address per hour"),
+        description=_l(
+            "People in one hall or office often share one address: raise this for an event."
+        ),
+        # Left empty: unchanged (10 for a new consultation).
+        validators=[Optional(), NumberRange(PSEUDONYMS_PER_HOUR_MIN, PSEUDONYMS_PER_HOUR_MAX)],
+        render_kw={"placeholder": "10", "min": PSEUDONYMS_PER_HOUR_MIN},
+    )
 
     def settings(self) -> Settings:
         langs = current_app.config["LANGUAGES"]
@@ -65,6 +82,7 @@ class SettingsFormBase(FlaskForm):
             allow_anonymous=self.allow_anonymous.data,
             allow_statements=self.allow_statements.data,
             dashboard_public=self.dashboard_public.data,
+            pseudonymous_per_hour=self.pseudonymous_per_hour.data,
         )
 
 
@@ -96,7 +114,7 @@ def settings_form(consultation=None, *, with_slug: bool = False, **kwargs) -> Se
             kwargs.setdefault(f"summary_{lang}", (consultation.summary or {}).get(lang, ""))
         kwargs.setdefault("languages", consultation.languages)
         for name in ("opens_at", "closes_at", "allow_anonymous", "allow_statements",
-                     "dashboard_public"):  # fmt: skip
+                     "dashboard_public", "pseudonymous_per_hour"):  # fmt: skip
             kwargs.setdefault(name, getattr(consultation, name))
         kwargs.setdefault("moderation_mode", consultation.moderation_mode.value)
     else:

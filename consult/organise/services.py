@@ -30,6 +30,8 @@ from consult.verification import services as site_verification
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78})[a-z0-9]$")
 TITLE_MAX = 200
 SUMMARY_MAX = 2000
+# New pseudonymous participants one address may start per hour (a hall shares one address).
+PSEUDONYMS_PER_HOUR_MIN, PSEUDONYMS_PER_HOUR_MAX = 1, 10000
 NOTE_MAX = site_verification.NOTE_MAX  # the verification note's limit, for the organiser's form
 
 
@@ -44,6 +46,7 @@ class Settings:
     allow_anonymous: bool = False
     allow_statements: bool = True
     dashboard_public: bool = True
+    pseudonymous_per_hour: int | None = None  # None: leave as it is (10 when creating)
 
 
 def checked_slug(slug: str | None) -> str:
@@ -91,11 +94,23 @@ def _clean(settings: Settings) -> dict:
             )
     if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
         raise DomainError(_("The closing time must come after the opening time."), "closes_at")
+    per_hour = settings.pseudonymous_per_hour
+    if per_hour is not None and not (
+        isinstance(per_hour, int) and PSEUDONYMS_PER_HOUR_MIN <= per_hour <= PSEUDONYMS_PER_HOUR_MAX
+    ):
+        raise DomainError(
+            _(
+                "Enter a whole number from %(low)d to %(high)d.",
+                low=PSEUDONYMS_PER_HOUR_MIN,
+                high=PSEUDONYMS_PER_HOUR_MAX,
+            ),
+            field="pseudonymous_per_hour",
+        )
     try:
         mode = ModerationMode(getattr(settings.moderation_mode, "value", settings.moderation_mode))
     except ValueError:
         raise DomainError(_("Choose a moderation mode."), field="moderation_mode") from None
-    return {
+    values = {
         "title": title,
         "summary": summary,
         "languages": languages,
@@ -106,6 +121,9 @@ def _clean(settings: Settings) -> dict:
         "allow_statements": bool(settings.allow_statements),
         "dashboard_public": bool(settings.dashboard_public),
     }
+    if per_hour is not None:
+        values["pseudonymous_per_hour"] = per_hour
+    return values
 
 
 def create_consultation(user, slug: str, settings: Settings) -> Consultation:
