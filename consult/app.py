@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)
 
     register_extensions(app)
+    register_input_checks(app)  # before the blueprints: their routes use its int converter
     register_blueprints(app)
     register_i18n(app)
     register_errors(app)
@@ -90,6 +91,12 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def register_input_checks(app: Flask) -> None:
+    from consult.input_guard import register_input_guard
+
+    register_input_guard(app)
+
+
 def register_i18n(app: Flask) -> None:
     from consult.extensions import babel
     from consult.i18n import install_template_gettext, select_locale
@@ -110,6 +117,9 @@ def register_security_headers(app: Flask) -> None:
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
+    # Secure cookies mean the site is served over HTTPS only: browsers may then refuse
+    # plain HTTP to it for a year (a man in the middle cannot strip TLS on a later visit).
+    hsts = "max-age=31536000; includeSubDomains"
 
     @app.after_request
     def add_headers(response):
@@ -117,6 +127,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         return response
 
 

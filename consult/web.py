@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import make_response, render_template, url_for
 
 from consult.extensions import htmx
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def wants_fragment() -> bool:
@@ -24,16 +27,18 @@ def render_page_or_fragment(page: str, fragment: str, status: int = 200, **conte
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "consultations.home") -> str:
-    """Only same-site relative paths may be redirected to (no open redirects)."""
-    if target:
+    """Only same-site relative paths may be redirected to (no open redirects), and none
+    holding a control character: CR or LF would split the Location header, and browsers
+    drop tabs and newlines from URLs, so "/<tab>/evil.example" would leave the site."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not _CONTROL.search(target)
+    ):
         parts = urlsplit(target)
-        if (
-            not parts.scheme
-            and not parts.netloc
-            and target.startswith("/")
-            and not target.startswith("//")
-            and "\\" not in target
-        ):
+        if not parts.scheme and not parts.netloc:
             return target
     return url_for(default_endpoint)
 

@@ -23,7 +23,10 @@ def _return_path() -> str:
         request.referrer,
     ):
         if candidate:
-            parts = urlsplit(candidate)
+            try:
+                parts = urlsplit(candidate)
+            except ValueError:  # a header such as "http://[" is no address to return to
+                continue
             if not parts.netloc or parts.netloc == request.host:
                 return safe_next_url(parts.path + (f"?{parts.query}" if parts.query else ""))
     return url_for("consultations.home")

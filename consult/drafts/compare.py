@@ -13,6 +13,7 @@ from consult import textdiff
 from consult.drafts.models import Clause, DraftVersion
 from consult.errors import NotFound
 from consult.extensions import db
+from consult.input_guard import bounded_id
 
 WORKING = "working"
 
@@ -39,7 +40,7 @@ def get_version(consultation, number: str | int, *, include_working: bool) -> Dr
         found = db.session.scalar(query) if include_working else None
     else:
         try:
-            query = query.where(DraftVersion.number == int(number))
+            query = query.where(DraftVersion.number == bounded_id(number))
         except (TypeError, ValueError):
             raise NotFound(_("There is no such version of this draft.")) from None
         found = db.session.scalar(query.options(selectinload(DraftVersion.clauses)))

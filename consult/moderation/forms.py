@@ -12,8 +12,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from consult.input_guard import MAX_ID, optional_id
 from consult.moderation.models import Outcome
 from consult.moderation.services import REASON_MAX
 
@@ -26,7 +27,9 @@ class ModerateForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (shown to the author)"), validators=[Optional(), Length(max=REASON_MAX)]
     )
-    duplicate_of = IntegerField(_l("Duplicate of statement number"), validators=[Optional()])
+    duplicate_of = IntegerField(
+        _l("Duplicate of statement number"), validators=[Optional(), NumberRange(1, MAX_ID)]
+    )
     next = HiddenField()
 
 
@@ -46,8 +49,9 @@ class BulkForm(FlaskForm):
         for value in self.items.data or []:
             kind, _, rest = value.partition(":")
             item_id, _, seen = rest.partition(":")
-            if kind in ("statement", "comment") and item_id.isdigit():
-                parsed.append((kind, int(item_id), seen))
+            number = optional_id(item_id)  # past the id range: no such item
+            if kind in ("statement", "comment") and number is not None:
+                parsed.append((kind, number, seen))
         return parsed
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
 from consult.i18n import current_language
+from consult.input_guard import bounded_id
 from consult.participation import comments, flow, reading, statements, votes
 from consult.participation.blueprint import blueprint
 from consult.participation.forms import CommentForm, EditCommentForm, ReportForm, StatementForm
@@ -266,7 +267,7 @@ def vote_flow(slug: str):
     if request.method == "POST":
         as_fragment = wants_fragment()
         actor = actor_for(consultation, create_key=True)
-        statement_id = request.form.get("statement_id", type=int)
+        statement_id = request.form.get("statement_id", type=bounded_id)
         try:
             if statement_id is None:
                 raise DomainError(_("Choose a statement to vote on."))
@@ -285,7 +286,7 @@ def vote_flow(slug: str):
 @blueprint.post("/c/<slug>/vote/skip")
 def skip_statement(slug: str):
     consultation = get_visible_consultation(slug, current_user)
-    statement_id = request.form.get("statement_id", type=int)
+    statement_id = request.form.get("statement_id", type=bounded_id)
     if statement_id is not None:
         skipped = dict(session.get(SKIPPED_KEY, {}))
         mine = skipped.get(str(consultation.id), [])

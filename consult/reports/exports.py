@@ -41,7 +41,8 @@ POLIS_FILES = (
 )
 ATTRIBUTES_FILE = "participant-attributes.csv"
 EXPORTS = (*POLIS_FILES, ATTRIBUTES_FILE, "analysis.json", "bundle.zip")
-MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "zip": "application/zip"}
+# Werkzeug adds "; charset=utf-8" to text types itself (naming it here sent it twice).
+MEDIA = {"csv": "text/csv", "json": "application/json", "zip": "application/zip"}
 
 
 def media_type(name: str) -> str:

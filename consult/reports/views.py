@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from flask import Response, render_template, request
 from flask_login import current_user
 
+from consult.input_guard import bounded_id
 from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
 from consult.reports import dashboard, populations, services, snapshots
@@ -28,7 +29,7 @@ def _age_seconds(moment: datetime) -> float:
 def show_dashboard(slug: str):
     consultation = services.dashboard_consultation(slug, current_user)
     wanted = populations.parse_population(request.args.get("population"))
-    since = request.args.get("since", type=int)
+    since = request.args.get("since", type=bounded_id)
     latest_id = snapshots.latest_ok_id(consultation.id)
     if wants_fragment() and since is not None and since == (latest_id or 0):
         response = Response(status=204)  # nothing newer: htmx leaves the page alone
