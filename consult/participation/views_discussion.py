@@ -9,7 +9,7 @@ from flask_login import current_user
 from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
 from consult.i18n import current_language
-from consult.input_guard import bounded_id
+from consult.input_guard import bounded_id, optional_id
 from consult.participation import comments, flow, reading, statements, votes
 from consult.participation.blueprint import blueprint
 from consult.participation.forms import CommentForm, EditCommentForm, ReportForm, StatementForm
@@ -65,7 +65,8 @@ def post_comment(slug: str, statement_id: int):
             body=form.body.data,
             stance=form.stance.data,
             proposed_text=form.proposed_text.data,
-            parent_id=int(parent) if parent and parent.isdigit() else None,
+            # a reply to no possible comment id finds no comment (404), never an error
+            parent_id=(optional_id(parent) or 0) if parent else None,
             language=current_language(),
         )
     except DomainError as error:

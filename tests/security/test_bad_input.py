@@ -197,3 +197,14 @@ def test_bounded_id():
         assert optional_id(bad) is None, bad
         with pytest.raises(ValueError):
             bounded_id(bad)
+
+
+@pytest.mark.parametrize("parent", ["²", PAST_64_BITS, PAST_32_BITS, "-1"])
+def test_a_reply_to_an_impossible_comment_is_refused(client, world, parent):
+    log_in(client, world.participant)
+    response = client.post(
+        f"/c/{world.consultation.slug}/s/{world.statement_id}/comments",
+        data={"body": "A reply.", "stance": "support", "parent_id": parent},
+    )
+    assert response.status_code == 404
+    assert "The comment you reply to is not here" in response.get_data(as_text=True)
