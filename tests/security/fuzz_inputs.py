@@ -72,6 +72,40 @@ HOSTILE = [
 ]
 
 
+# A form most views accept (each reads its own fields): fuzzing changes one or two of
+# them, so a single bad value gets past validation of the rest and deep into a service.
+BASELINE = {
+    "body": "A fair point.",
+    "stance": "support",
+    "proposed_text": "Better words.",
+    "text": "Evaluations should be published.",
+    "text_en": "Clause text.",
+    "heading_en": "Heading",
+    "title_en": "A title",
+    "summary_en": "A summary.",
+    "languages": ["en", "zh"],
+    "moderation_mode": "pre",
+    "choice": "agree",
+    "action": "approve",
+    "seen_state": "pending",
+    "reason": "Checked.",
+    "outcome": "noted",
+    "decision": "verified",
+    "note": "Seen.",
+    "role": "moderator",
+    "language": "en",
+    "change_summary": "Changes.",
+    "slug": "fuzzed",
+    "parent_id": "1",
+    "statement_id": "1",
+    "status": "open",
+    "email": "someone@example.org",
+    "display_name": "Someone",
+    "sector": "academia",
+    "country": "KE",
+}
+
+
 @dataclass(frozen=True)
 class Route:
     rule: str
@@ -162,8 +196,16 @@ def form_values(names: list[str], plausible: list[str], *, files: bool):
     text = hostile_text(plausible)
     value = st.one_of(text, text, st.lists(text, min_size=2, max_size=3))
     if files:
-        value = st.one_of(*[value] * 8, upload())
-    return st.dictionaries(st.sampled_from(names), value, max_size=6)
+        value = st.one_of(*[value] * 4, upload())
+    anything = st.dictionaries(st.sampled_from(names), value, max_size=6)
+    fields = st.one_of(st.sampled_from(sorted(BASELINE)), st.sampled_from(names))
+    one_off = st.dictionaries(fields, value, min_size=1, max_size=2)
+    modes = [anything, one_off.map(lambda changed: {**BASELINE, **changed})]
+    if files:  # files in place of many text fields at once, so one lands where it is read
+        keys = st.sets(st.sampled_from(sorted(BASELINE)), min_size=5, max_size=15)
+        modes.append(keys.flatmap(lambda ks: st.fixed_dictionaries({k: upload() for k in ks})))
+        modes[-1] = modes[-1].map(lambda uploads: {**BASELINE, **uploads})
+    return st.one_of(*modes)
 
 
 def query_values(names: list[str], plausible: list[str]):
