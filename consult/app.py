@@ -46,7 +46,7 @@ def register_extensions(app: Flask) -> None:
     from consult import models  # noqa: F401  (every model registered before the first query)
     from consult.auth.services import load_user
     from consult.database import configure_engine
-    from consult.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from consult.extensions import csrf, db, htmx, login_manager, migrate
     from consult.ratelimits import init_rate_limits
 
     db.init_app(app)
@@ -56,7 +56,6 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     init_rate_limits(app)  # the one write policy; also resolves the shared counter storage
-    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

@@ -73,7 +73,6 @@ def from_environment() -> dict:
         # None: the app resolves a SQLite file in its instance folder (consult.ratelimits).
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_ENABLED": True,
-        "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_HOPS": int(os.environ.get("CONSULT_PROXY_HOPS", "0") or 0),
         "LANGUAGES": os.environ.get("CONSULT_LANGUAGES", "en,zh").split(","),
         "BABEL_DEFAULT_LOCALE": "en",

@@ -8,7 +8,7 @@ from tests.conftest import PASSWORD, IsolatedClient, _base_config, csrf_from
 
 @pytest.fixture
 def limited_client(app, database_url, tmp_path):
-    # Created after the ordinary app: Flask-Limiter keeps "enabled" on its one global object.
+    # Its own app, with the rate limits on (the ordinary test app has them off).
     from consult.app import create_app
 
     app = create_app(
