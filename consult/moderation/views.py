@@ -111,29 +111,41 @@ def _finish(consultation, item, form, message):
     return redirect(safe_next_url(form.next.data or url_for(".queue")))
 
 
-@blueprint.post("/c/<slug>/moderate/<any(statements, comments):plural>/<int:item_id>")
-@login_required
-def act(slug: str, plural: str, item_id: int):
-    consultation = team_consultation(slug, current_user)
-    kind = plural[:-1]
-    obj = services.get_item(consultation, kind, item_id)
+def _decide(consultation, item, decide):
+    """Check the moderation form, then ``decide(form)`` -> (updated item, message).
+
+    Done: the updated item (htmx) or a redirect. Refused: the item again with the reason
+    (a conflict with another moderator's decision stays a 409 page without htmx)."""
     form = ModerateForm()
-    item = services.QueueItem(kind, obj, obj.created_at)
     if not form.validate():
         return _render_item(consultation, item, INVALID, form, error=_("Choose an action."))
     try:
-        obj = services.moderate(
-            current_user, consultation, kind, obj.id, form.action.data, form.seen_state.data,
-            form.reason.data, form.duplicate_of.data,
-        )  # fmt: skip
+        done, message = decide(form)
     except Conflict as error:
         if not wants_fragment():
             raise
         return _render_item(consultation, item, error.status, form, error=error.message)
     except DomainError as error:
         return _render_item(consultation, item, INVALID, form, error=error.message)
-    message = _("Done: the item is now %(state)s.", state=obj.moderation_state.label)
-    return _finish(consultation, services.QueueItem(kind, obj, obj.created_at), form, message)
+    return _finish(consultation, done, form, message)
+
+
+@blueprint.post("/c/<slug>/moderate/<any(statements, comments):plural>/<int:item_id>")
+@login_required
+def act(slug: str, plural: str, item_id: int):
+    consultation = team_consultation(slug, current_user)
+    kind = plural[:-1]
+    obj = services.get_item(consultation, kind, item_id)
+
+    def decide(form):
+        moderated = services.moderate(
+            current_user, consultation, kind, obj.id, form.action.data, form.seen_state.data,
+            form.reason.data, form.duplicate_of.data,
+        )  # fmt: skip
+        message = _("Done: the item is now %(state)s.", state=moderated.moderation_state.label)
+        return services.QueueItem(kind, moderated, moderated.created_at), message
+
+    return _decide(consultation, services.QueueItem(kind, obj, obj.created_at), decide)
 
 
 @blueprint.post("/c/<slug>/moderate/reports/<int:report_id>")
@@ -142,23 +154,17 @@ def act_on_report(slug: str, report_id: int):
     consultation = team_consultation(slug, current_user)
     report = reports.get_report(consultation, report_id)
     target = services.report_target(report)[1]
-    form = ModerateForm()
-    item = services.QueueItem("report", report, report.created_at, target)
-    if not form.validate():
-        return _render_item(consultation, item, INVALID, form, error=_("Choose an action."))
-    try:
-        report = reports.resolve_report(
+
+    def decide(form):
+        resolved = reports.resolve_report(
             current_user, consultation, report.id, form.action.data, form.reason.data,
             form.seen_state.data,
         )  # fmt: skip
-    except Conflict as error:
-        if not wants_fragment():
-            raise
-        return _render_item(consultation, item, error.status, form, error=error.message)
-    except DomainError as error:
-        return _render_item(consultation, item, INVALID, form, error=error.message)
+        item = services.QueueItem("report", resolved, resolved.created_at, target)
+        return item, _("Done: the report is resolved.")
+
     item = services.QueueItem("report", report, report.created_at, target)
-    return _finish(consultation, item, form, _("Done: the report is resolved."))
+    return _decide(consultation, item, decide)
 
 
 @blueprint.post("/c/<slug>/moderate/edits/<int:comment_id>")
@@ -167,29 +173,21 @@ def act_on_edit(slug: str, comment_id: int):
     """Approve or reject the edit of an approved comment (``seen_state``: the edit's time)."""
     consultation = team_consultation(slug, current_user)
     comment = edits.get_pending_edit(consultation, comment_id)
-    form = ModerateForm()
     item = services.QueueItem("edit", comment, comment.pending_at or comment.created_at)
-    if not form.validate():
-        return _render_item(consultation, item, INVALID, form, error=_("Choose an action."))
-    try:
-        comment = edits.decide_edit(
+
+    def decide(form):
+        decided = edits.decide_edit(
             current_user, consultation, comment.id, form.action.data, form.seen_state.data,
             form.reason.data,
         )  # fmt: skip
-    except Conflict as error:
-        if not wants_fragment():
-            raise
-        return _render_item(consultation, item, error.status, form, error=error.message)
-    except DomainError as error:
-        return _render_item(consultation, item, INVALID, form, error=error.message)
-    message = (
-        _("Done: the edit is published.")
-        if form.action.data == "approve"
-        else _("Done: the edit is rejected; the approved text stays.")
-    )
-    return _finish(
-        consultation, services.QueueItem("edit", comment, item.created_at), form, message
-    )
+        message = (
+            _("Done: the edit is published.")
+            if form.action.data == "approve"
+            else _("Done: the edit is rejected; the approved text stays.")
+        )
+        return services.QueueItem("edit", decided, item.created_at), message
+
+    return _decide(consultation, item, decide)
 
 
 @blueprint.post("/moderation/bulk")

@@ -133,6 +133,31 @@ HIDDEN_TEXTS = {
 }
 
 
+def answered_comment(db, voted, outcome, reason: str, **fields):
+    """An approved comment on clause 1 that moderators answered with ``outcome``."""
+    from consult.moderation.models import ContributionResponse
+    from consult.participation.models import Comment, ModerationState
+
+    comment = Comment(
+        consultation_id=voted.consultation.id,
+        statement_id=voted.clause_ids[0],
+        moderation_state=ModerationState.APPROVED,
+        **fields,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    db.session.add(
+        ContributionResponse(
+            consultation_id=voted.consultation.id,
+            comment_id=comment.id,
+            outcome=outcome,
+            reason=reason,
+        )
+    )
+    db.session.commit()
+    return comment
+
+
 def add_hidden_contributions(
     db, consultation_id, voters, texts, *, statement_author, comment_author, clause_statement_id
 ) -> dict[str, int]:

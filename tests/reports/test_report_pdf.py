@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import post_form
+from tests.reports.conftest import answered_comment
 from tests.reports.conftest import publish_form as _publish
 
 
@@ -173,33 +174,16 @@ def test_a_stored_pdf_never_keeps_text_taken_down_after_it_was_rendered(
 ):
     """Post-moderation shows contributions at once: a report published before a moderator
     rejects spam (or its author deletes or rewrites it) must not serve it from the PDF."""
-    from consult.moderation.models import ContributionResponse, Outcome
+    from consult.moderation.models import Outcome
     from consult.moderation.services import moderate
-    from consult.participation.models import Comment, ModerationState, Stance
+    from consult.participation.models import Comment, Stance
     from consult.reports import pdf_jobs, render
     from consult.reports.models import PdfState, PublishedReport
 
     # The stored bytes are the report's HTML: what WeasyPrint would typeset.
     monkeypatch.setattr(render, "report_pdf", lambda html: html.encode())
     spam = "Call-me-at-555-0199 spam"
-    comment = Comment(
-        consultation_id=voted.consultation.id,
-        statement_id=voted.clause_ids[0],
-        stance=Stance.OPPOSE,
-        body=spam,
-        moderation_state=ModerationState.APPROVED,
-    )
-    db.session.add(comment)
-    db.session.flush()
-    db.session.add(
-        ContributionResponse(
-            consultation_id=voted.consultation.id,
-            comment_id=comment.id,
-            outcome=Outcome.NOTED,
-            reason="Noted.",
-        )
-    )
-    db.session.commit()
+    comment = answered_comment(db, voted, Outcome.NOTED, "Noted.", stance=Stance.OPPOSE, body=spam)
     login(organiser)
     _publish(client, slug="frozen")
     report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "frozen"))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from consult.reports import snapshots
 from tests.conftest import PASSWORD, post_form
+from tests.reports.conftest import answered_comment
 from tests.reports.conftest import publish_form as _publish
 
 
@@ -69,28 +70,13 @@ def test_unknown_reports_are_404(client, db, voted, analysed, organiser, login, 
 
 
 def test_what_we_heard_lists_answers(client, db, voted, analysed, organiser, login):
-    from consult.moderation.models import ContributionResponse, Outcome
-    from consult.participation.models import Comment, ModerationState, Stance
+    from consult.moderation.models import Outcome
+    from consult.participation.models import Stance
 
-    comment = Comment(
-        consultation_id=voted.consultation.id,
-        statement_id=voted.clause_ids[0],
-        stance=Stance.AMEND,
-        body="Please mention <children>.",
-        proposed_text="Better wording",
-        moderation_state=ModerationState.APPROVED,
-    )
-    db.session.add(comment)
-    db.session.flush()
-    db.session.add(
-        ContributionResponse(
-            consultation_id=voted.consultation.id,
-            comment_id=comment.id,
-            outcome=Outcome.NOT_ADOPTED,
-            reason="Out of scope for this clause.",
-        )
-    )
-    db.session.commit()
+    answered_comment(
+        db, voted, Outcome.NOT_ADOPTED, "Out of scope for this clause.",
+        stance=Stance.AMEND, body="Please mention <children>.", proposed_text="Better wording",
+    )  # fmt: skip
     login(organiser)
     _publish(client, slug="heard")
     html = client.get("/c/camps/reports/heard").get_data(as_text=True)

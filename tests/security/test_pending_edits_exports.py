@@ -22,33 +22,17 @@ def add_comment_with_pending_edit(app, db, voted):
     made through the author's own edit service."""
     from consult.auth.models import User
     from consult.consultations.models import Participant
-    from consult.moderation.models import ContributionResponse, Outcome
+    from consult.moderation.models import Outcome
     from consult.participation import comments
-    from consult.participation.models import Comment, ModerationState, Stance
+    from consult.participation.models import Comment, Stance
     from consult.participation.participants import Actor
 
     participant = db.session.get(Participant, voted.participant_ids[3])
-    comment = Comment(
-        consultation_id=voted.consultation.id,
-        statement_id=voted.clause_ids[0],
-        author_id=participant.id,
-        stance=Stance.AMEND,
-        body=APPROVED,
-        proposed_text=APPROVED + " wording",
-        language="en",
-        moderation_state=ModerationState.APPROVED,
-    )
-    db.session.add(comment)
-    db.session.flush()
-    db.session.add(
-        ContributionResponse(
-            consultation_id=voted.consultation.id,
-            comment_id=comment.id,
-            outcome=Outcome.ADOPTED,
-            reason="Taken up.",
-        )
-    )
-    db.session.commit()
+    comment = reports.answered_comment(
+        db, voted, Outcome.ADOPTED, "Taken up.",
+        author_id=participant.id, stance=Stance.AMEND, body=APPROVED,
+        proposed_text=APPROVED + " wording", language="en",
+    )  # fmt: skip
     author = Actor(user=db.session.get(User, participant.user_id))
     with app.test_request_context():
         comments.edit_comment(
