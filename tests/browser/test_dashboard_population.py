@@ -7,16 +7,13 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures
-    browser,
-    chromium_path,
-    live_server,
-    playwright_instance,
-)
-from tests.security.test_pseudonymous_results import SHARE, bloc, quick_analysis  # noqa: F401
+from tests.security import test_pseudonymous_results as results
+
+# The consultation with a bloc of pseudonymous voters, from the population tests.
+bloc, quick_analysis, SHARE = results.bloc, results.quick_analysis, results.SHARE
 
 
-def test_choice_by_keyboard_without_javascript(db, browser, live_server, bloc):  # noqa: F811
+def test_choice_by_keyboard_without_javascript(db, browser, live_server, bloc):
     from consult.reports import snapshots
 
     snapshots.run_analysis(bloc.consultation.id)
