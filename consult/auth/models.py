@@ -113,6 +113,10 @@ class StakeholderProfile(db.Model):
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The participant asked the site's verifiers to check the profile, with a note
+    # (a web page or a contact that vouches for them).
+    verification_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verification_request_note: Mapped[str | None] = mapped_column(sa.Text)
 
     user: Mapped[User] = relationship(back_populates="profile", foreign_keys=[user_id])
 
