@@ -55,9 +55,10 @@ def next_statement(
 ) -> NextStatement:
     """Draw the next statement the participant has not voted on.
 
-    With an analysis, drawn at random in proportion to its routing priority (1 where
-    none is known yet); without one, the least-voted first. Skipped statements come
-    back only when nothing else is left.
+    Clauses and participants' statements are mixed on purpose: the analysis compares
+    people by their votes on both. With an analysis, drawn at random in proportion to
+    its routing priority (1 where none is known yet); without one, the least-voted
+    first. Skipped statements come back only when nothing else is left.
     """
     votable = votable_statement_ids(consultation)
     voted: set[int] = set()
