@@ -81,6 +81,7 @@ def _start_session(user) -> None:
     """Log in on a fresh session (no fixation), keeping the language, and move what the
     visitor did pseudonymously to the account."""
     from consult.participation.participants import claim_pseudonymous, pseudonymous_keys
+    from consult.participation.views import announce_claim
 
     language = session.get("lang")
     pseudonymous = pseudonymous_keys()
@@ -89,7 +90,8 @@ def _start_session(user) -> None:
         session["lang"] = language
     login_user(user)
     if pseudonymous:
-        claim_pseudonymous(user, pseudonymous)
+        # Say what moved, and keep any differing votes for the person to choose between.
+        announce_claim(claim_pseudonymous(user, pseudonymous))
 
 
 def _end_session() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from consult.auth.models import User
 from consult.consultations.models import Consultation, ModerationMode, Participant
@@ -31,6 +32,12 @@ from consult.participation.reading import clause_of_statement
 from consult.participation.votes import ensure_open
 
 REPORT_REASON_MAX = 1000
+# The same comment again within this many seconds is a repeat (a double click), not a new one.
+REPEAT_WINDOW_SECONDS = 10
+
+
+class DuplicateComment(Conflict):
+    """The author sent this very comment a moment ago."""
 
 
 def _clean_body(body: str | None) -> str:
@@ -100,6 +107,7 @@ def add_comment(
             if parent.parent_id is not None:
                 parent_id = parent.parent_id  # one level of replies: answer the thread
         author_id = participant_id_for(consultation, actor)
+        _refuse_repeat(statement.id, author_id, stance_value, body)
         clause = clause_of_statement(statement) if statement.kind is StatementKind.CLAUSE else None
         comment = Comment(
             consultation_id=consultation.id,
@@ -118,6 +126,33 @@ def add_comment(
         )
         db.session.add(comment)
     return comment
+
+
+def _refuse_repeat(statement_id: int, author_id: int, stance: Stance, body: str) -> None:
+    """Refuse the same comment by the same author on the same statement sent again within
+    a few seconds (a double click, a resent form): one copy is kept, nothing is written.
+
+    The author's participant row is locked first (PostgreSQL; SQLite's write transaction
+    already runs one writer at a time), so two copies sent at once cannot both pass."""
+    db.session.execute(
+        sa.select(Participant.id).where(Participant.id == author_id).with_for_update()
+    )
+    since = utcnow() - timedelta(seconds=REPEAT_WINDOW_SECONDS)
+    repeated = db.session.scalar(
+        sa.select(Comment.id).where(
+            Comment.statement_id == statement_id,
+            Comment.author_id == author_id,
+            Comment.stance == stance,
+            Comment.body == body,
+            Comment.deleted_at.is_(None),
+            Comment.created_at >= since,
+        )
+    )
+    if repeated is not None:
+        raise DuplicateComment(
+            _("You have just posted this comment; it was not posted a second time."),
+            field="body",
+        )
 
 
 def comment_in(consultation: Consultation, comment_id: int) -> Comment:
@@ -231,27 +266,6 @@ def report_comment(
             )
         )
     return comment
-
-
-def thread(statement: Statement, viewer: Participant | None) -> list[tuple[Comment, list[Comment]]]:
-    """Top-level comments with their replies, oldest first: approved ones, plus the
-    viewer's own that wait for moderation."""
-    visible = Comment.moderation_state == ModerationState.APPROVED
-    if viewer is not None:
-        visible = sa.or_(visible, Comment.author_id == viewer.id)
-    comments = db.session.scalars(
-        sa.select(Comment)
-        .where(Comment.statement_id == statement.id, visible)
-        .order_by(Comment.created_at, Comment.id)
-        .options(
-            selectinload(Comment.author).selectinload(Participant.user).selectinload(User.profile)
-        )
-    ).all()
-    replies: dict[int, list[Comment]] = {}
-    for comment in comments:
-        if comment.parent_id:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    return [(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]
 
 
 def clause_text_for(comment: Comment, language: str) -> str | None:

@@ -19,9 +19,8 @@ def stance_choices():
 
 
 class CommentForm(FlaskForm):
-    stance = RadioField(
-        _l("Your position"), choices=stance_choices, default="support", validate_choice=False
-    )
+    # No default: the stance is the commenter's choice, never one made for them.
+    stance = RadioField(_l("Your position"), choices=stance_choices, validate_choice=False)
     body = TextAreaField(_l("Your comment"), render_kw={"rows": 4, "maxlength": COMMENT_MAX})
     proposed_text = TextAreaField(
         _l("Proposed wording (for a suggested change)"),

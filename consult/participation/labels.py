@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.i18n import current_language
 from consult.participation.models import Stance, VoteValue
@@ -40,3 +41,21 @@ def proposal_diff(comment) -> list[Piece]:
     if not original or not comment.proposed_text:
         return []
     return diff(original, comment.proposed_text, language)
+
+
+def vote_announcement(value: int | None, tally) -> str:
+    """What the live region says after an in-place vote: the vote and where it leaves
+    the statement ("Your vote: agree. 62% agree of 40 voters.")."""
+    if value is None:
+        return _("Your vote was withdrawn.")
+    return " ".join(
+        (
+            _("Your vote: %(vote)s.", vote=vote_label(value)),
+            ngettext(
+                "%(pct)d%% agree of %(num)d voter.",
+                "%(pct)d%% agree of %(num)d voters.",
+                tally.total,
+                pct=tally.share(tally.agree),
+            ),
+        )
+    )

@@ -7,7 +7,7 @@ register or log in, :func:`claim_pseudonymous` moves what they did to their acco
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import session
@@ -126,14 +126,35 @@ def is_author(consultation: Consultation, actor: Actor, author_id: int | None) -
     return participant is not None and participant.id == author_id
 
 
-def claim_pseudonymous(user: User, keys: dict[str, str]) -> int:
+@dataclass(frozen=True)
+class VoteConflict:
+    """Where the account and the pseudonymous visitor voted differently on one statement."""
+
+    consultation_id: int
+    statement_id: int
+    account_vote: int
+    new_vote: int
+
+
+@dataclass
+class Claim:
+    """What moved to the account when it claimed a browser's pseudonymous participation."""
+
+    consultations: int = 0
+    votes: int = 0  # votes now counted for the account that it did not have
+    comments: int = 0
+    statements: int = 0
+    conflicts: list[VoteConflict] = field(default_factory=list)
+
+
+def claim_pseudonymous(user: User, keys: dict[str, str]) -> Claim:
     """Move pseudonymous participation (``{consultation_id: key}``) to ``user``'s account.
 
-    Where the account had voted on the same statement, the more recent vote stays. The
-    vote history, comments, statements and reports move with it. Returns how many
-    consultations were claimed.
+    Where the account had voted differently on the same statement, the more recent vote
+    stays for now and the pair is returned in ``conflicts`` so the person can choose.
+    The vote history, comments, statements and reports move with it, in one transaction.
     """
-    claimed = 0
+    claim = Claim()
     with write_transaction():
         for consultation_id, key in keys.items():
             anonymous = db.session.scalar(
@@ -145,6 +166,8 @@ def claim_pseudonymous(user: User, keys: dict[str, str]) -> int:
             )
             if anonymous is None:
                 continue
+            claim.comments += _count(Comment, Comment.author_id == anonymous.id)
+            claim.statements += _count(Statement, Statement.author_id == anonymous.id)
             existing = db.session.scalar(
                 sa.select(Participant).where(
                     Participant.consultation_id == anonymous.consultation_id,
@@ -152,16 +175,22 @@ def claim_pseudonymous(user: User, keys: dict[str, str]) -> int:
                 )
             )
             if existing is None:
+                claim.votes += _count(Vote, Vote.participant_id == anonymous.id)
                 anonymous.user_id = user.id
                 anonymous.anonymous_key = None
             else:
-                _merge_into(anonymous, existing)
-            claimed += 1
-    return claimed
+                _merge_into(anonymous, existing, claim)
+            claim.consultations += 1
+    return claim
 
 
-def _merge_into(source: Participant, target: Participant) -> None:
-    """Fold ``source``'s participation into ``target``; where both voted, the newer vote stays."""
+def _count(model, condition) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(condition))
+
+
+def _merge_into(source: Participant, target: Participant, claim: Claim) -> None:
+    """Fold ``source``'s participation into ``target``; where both voted, the newer vote
+    stays, and a difference is noted in ``claim.conflicts``."""
     target_votes = {
         vote.statement_id: vote
         for vote in db.session.scalars(sa.select(Vote).where(Vote.participant_id == target.id))
@@ -169,7 +198,12 @@ def _merge_into(source: Participant, target: Participant) -> None:
     for vote in db.session.scalars(sa.select(Vote).where(Vote.participant_id == source.id)).all():
         kept = target_votes.get(vote.statement_id)
         if kept is None:
+            claim.votes += 1
             continue
+        if kept.value != vote.value:
+            claim.conflicts.append(
+                VoteConflict(target.consultation_id, vote.statement_id, kept.value, vote.value)
+            )
         db.session.delete(kept if vote.updated_at > kept.updated_at else vote)
     db.session.flush()
     for model, column in (

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
-from consult.consultations.models import Participant
+from consult.auth.models import User
+from consult.consultations.models import Consultation, Participant
 from consult.drafts.models import Clause, DraftVersion
 from consult.extensions import db
-from consult.participation.models import Comment, ModerationState, Statement, StatementKind, Vote
+from consult.participation.models import (
+    Comment,
+    ModerationState,
+    Stance,
+    Statement,
+    StatementKind,
+    Vote,
+)
 from consult.participation.votes import Tally, tallies, votes_of
 
 
@@ -105,3 +114,99 @@ def clause_of_statement(statement: Statement) -> Clause | None:
         .order_by(DraftVersion.number.desc())
         .limit(1)
     )
+
+
+THREAD_ORDERS = ("oldest", "newest")
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """Which comments of a thread to show, as the reader chose in the page's GET form:
+    one stance or all (``None``), oldest or newest first. Unknown values mean the default."""
+
+    stance: Stance | None = None
+    order: str = "oldest"
+
+    @classmethod
+    def from_args(cls, args) -> ThreadView:
+        try:
+            stance = Stance(args.get("stance") or None)
+        except ValueError:
+            stance = None
+        order = args.get("order")
+        return cls(stance=stance, order=order if order in THREAD_ORDERS else "oldest")
+
+    @property
+    def is_default(self) -> bool:
+        return self == ThreadView()
+
+
+def thread(
+    statement: Statement, viewer: Participant | None, view: ThreadView = ThreadView()
+) -> list[tuple[Comment, list[Comment]]]:
+    """Top-level comments with their replies: approved ones, plus the viewer's own that
+    wait for moderation. ``view`` filters top-level comments by stance and orders them;
+    replies stay under their comment, oldest first, whatever their stance."""
+    visible = Comment.moderation_state == ModerationState.APPROVED
+    if viewer is not None:
+        visible = sa.or_(visible, Comment.author_id == viewer.id)
+    comments = db.session.scalars(
+        sa.select(Comment)
+        .where(Comment.statement_id == statement.id, visible)
+        .order_by(Comment.created_at, Comment.id)
+        .options(
+            selectinload(Comment.author).selectinload(Participant.user).selectinload(User.profile)
+        )
+    ).all()
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    top = [
+        c
+        for c in comments
+        if c.parent_id is None and (view.stance is None or c.stance is view.stance)
+    ]
+    if view.order == "newest":
+        top.reverse()
+    return [(c, replies.get(c.id, [])) for c in top]
+
+
+@dataclass(frozen=True)
+class VoteChoice:
+    """A statement voted on differently before and after logging in, as the choice page
+    shows it: both votes, and the one counted now (None if since withdrawn)."""
+
+    consultation: Consultation
+    statement: Statement
+    clause: Clause | None
+    account_vote: int
+    new_vote: int
+    counted: int | None
+
+
+def vote_choices(pending: list[tuple[int, int, int, int]], user) -> list[VoteChoice]:
+    """The choice page's rows for ``(consultation id, statement id, account vote, new vote)``
+    pairs; statements gone since are left out."""
+    choices = []
+    for consultation_id, statement_id, account_vote, new_vote in pending:
+        statement = db.session.get(Statement, statement_id)
+        if statement is None or statement.consultation_id != consultation_id:
+            continue
+        participant = db.session.scalar(
+            sa.select(Participant).where(
+                Participant.consultation_id == consultation_id, Participant.user_id == user.id
+            )
+        )
+        counted = votes_of(participant, [statement_id]).get(statement_id)
+        choices.append(
+            VoteChoice(
+                consultation=db.session.get(Consultation, consultation_id),
+                statement=statement,
+                clause=clause_of_statement(statement),
+                account_vote=account_vote,
+                new_vote=new_vote,
+                counted=counted,
+            )
+        )
+    return choices

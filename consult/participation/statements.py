@@ -20,6 +20,27 @@ from consult.participation.participants import Actor, participant_id_for
 from consult.participation.votes import ensure_open, write_vote
 
 
+class DuplicateStatement(Conflict):
+    """The wording is already in the consultation: ``existing`` (approved, or waiting for a
+    moderator); ``own`` when it is the author's own earlier statement."""
+
+    def __init__(self, existing: Statement, *, own: bool):
+        if existing.moderation_state is ModerationState.APPROVED:
+            message = _(
+                "A statement like this exists: Statement %(n)d. You can vote on it.",
+                n=existing.number,
+            )
+        elif own:
+            message = _("You have sent this statement already; it is awaiting moderation.")
+        else:
+            message = _("A statement like this is awaiting moderation.")
+        super().__init__(message)
+        self.statement_id = existing.id
+        self.number = existing.number
+        self.approved = existing.moderation_state is ModerationState.APPROVED
+        self.own = own
+
+
 def _normalised(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -45,15 +66,16 @@ def submit_statement(
             raise Forbidden(_("This consultation does not take new statements."))
         wanted = _normalised(text)
         existing = db.session.scalars(
-            sa.select(Statement.text).where(
+            sa.select(Statement).where(
                 Statement.consultation_id == consultation.id,
                 Statement.kind != StatementKind.CLAUSE,
                 Statement.moderation_state != ModerationState.REJECTED,
             )
         )
-        if any(_normalised(other or "") == wanted for other in existing):
-            raise Conflict(_("This statement is already in the consultation. You can vote on it."))
         participant_id = participant_id_for(consultation, actor)
+        for other in existing:
+            if _normalised(other.text or "") == wanted:
+                raise DuplicateStatement(other, own=other.author_id == participant_id)
         statement = Statement(
             consultation_id=consultation.id,
             kind=StatementKind.PARTICIPANT,

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from flask import make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
+from consult.auth.permissions import login_required
+from consult.consultations.models import Consultation
 from consult.consultations.services import get_visible_consultation
-from consult.errors import DomainError, LoginRequired
+from consult.errors import DomainError, LoginRequired, NotFound
+from consult.extensions import db
+from consult.input_guard import bounded_id
 from consult.participation import mine, reading, votes
 from consult.participation.blueprint import blueprint
-from consult.participation.participants import actor_for, find_participant
+from consult.participation.labels import vote_announcement, vote_label
+from consult.participation.participants import Claim, actor_for, find_participant
 from consult.web import safe_next_url, wants_fragment
 
 
-def vote_box_response(consultation, box: reading.VoteBox, error=None, status=200):
-    """The vote box fragment of one statement, as htmx swaps it in."""
+def vote_box_response(consultation, box: reading.VoteBox, error=None, status=200, announce=None):
+    """The vote box fragment of one statement, as htmx swaps it in; ``announce`` is what
+    the page's live region says (static/js/consult.js reads it and moves focus to the box)."""
     response = make_response(
         render_template(
             "participation/_vote.html",
             consultation=consultation,
             box=box,
             error=error,
+            announce=announce,
             next_url=request.form.get("next") or request.path,
         ),
         status,
@@ -49,7 +58,7 @@ def vote(slug: str, statement_id: int):
         return vote_box_response(consultation, box[statement_id], error.message, error.status)
     if as_fragment:
         box = reading.VoteBox(statement_id=statement_id, tally=tally, my_vote=value)
-        return vote_box_response(consultation, box)
+        return vote_box_response(consultation, box, announce=vote_announcement(value, tally))
     default = url_for("consultations.show", slug=slug, _anchor=f"s-{statement_id}")
     target = request.form.get("next")
     return redirect(safe_next_url(target) if target else default)
@@ -63,3 +72,76 @@ def my_participation(slug: str):
         raise LoginRequired(_("Log in to see your participation."))
     record = mine.my_participation(consultation, find_participant(consultation, actor))
     return render_template("participation/me.html", consultation=consultation, record=record)
+
+
+# After logging in: where the account and the pseudonymous visitor voted differently, the
+# pairs wait in the session ([consultation id, statement id, account vote, new vote]) until
+# the person chooses; the newer vote counts meanwhile.
+CONFLICTS_KEY = "vote_conflicts"
+CONFLICTS_KEPT = 50
+
+
+def announce_claim(claim: Claim) -> None:
+    """Say what moved to the account at login, and offer the choice where votes differed."""
+    if claim.votes:
+        flash(
+            ngettext(
+                "%(num)d vote you made before logging in was added to your account.",
+                "%(num)d votes you made before logging in were added to your account.",
+                claim.votes,
+            ),
+            "success",
+        )
+    written = claim.comments + claim.statements
+    if written:
+        flash(
+            ngettext(
+                "%(num)d comment or statement you wrote before logging in is now in your account.",
+                "%(num)d comments and statements you wrote before logging in are now in your "
+                "account.",
+                written,
+            ),
+            "success",
+        )
+    if claim.conflicts:
+        session[CONFLICTS_KEY] = [
+            [c.consultation_id, c.statement_id, c.account_vote, c.new_vote]
+            for c in claim.conflicts[:CONFLICTS_KEPT]
+        ]
+        message = ngettext(
+            "Before logging in you voted differently on %(num)d statement than your account "
+            "had; your newer vote counts for now.",
+            "Before logging in you voted differently on %(num)d statements than your account "
+            "had; your newer votes count for now.",
+            len(claim.conflicts),
+        )
+        flash(
+            Markup('{} <a href="{}">{}</a>').format(
+                message, url_for("participation.vote_choices"), _("Choose which votes to keep")
+            ),
+            "info",
+        )
+
+
+@blueprint.route("/me/vote-choices", methods=["GET", "POST"])
+@login_required
+def vote_choices():
+    """Choose, for each statement voted on differently before logging in, the vote to keep."""
+    pending = [tuple(item) for item in session.get(CONFLICTS_KEY, [])]
+    if request.method == "POST":
+        statement_id = request.form.get("statement_id", type=bounded_id)
+        conflict = next((c for c in pending if c[1] == statement_id), None)
+        if conflict is None:
+            raise NotFound(_("There is no vote to choose here."))
+        value = votes.parse_choice(request.form.get("choice"))
+        if value not in conflict[2:]:
+            raise DomainError(_("Choose one of your two votes."))
+        consultation = db.session.get(Consultation, conflict[0])
+        votes.record_vote(consultation, statement_id, actor_for(consultation), value)
+        session[CONFLICTS_KEY] = [list(c) for c in pending if c != conflict]
+        flash(_("Kept your vote: %(vote)s.", vote=vote_label(value)), "success")
+        return redirect(url_for(".vote_choices"))
+    choices = reading.vote_choices(pending, current_user)
+    return render_template(
+        "participation/vote_choices.html", choices=choices, choice_names=votes.VALUE_NAMES
+    )

@@ -63,7 +63,8 @@ def test_duplicate_statement_is_refused(client, participant, consultation, row_c
     submit(client, consultation, "Audits should be public.")
     response = submit(client, consultation, "audits should   be PUBLIC.")
     assert response.status_code == 409
-    assert "already in the consultation" in response.get_data(as_text=True)
+    # the author's own, still pending: they are told it awaits moderation (no link)
+    assert "already; it is awaiting moderation" in response.get_data(as_text=True)
     assert row_count(Statement) == 3
 
 
