@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -11,7 +11,7 @@ from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
 from consult.i18n import current_language
 from consult.input_guard import bounded_id
-from consult.participation import flow, reading, statements, votes
+from consult.participation import flow, listing, reading, statements, votes
 from consult.participation.blueprint import blueprint
 from consult.participation.forms import StatementForm
 from consult.participation.participants import actor_for, find_participant
@@ -68,21 +68,25 @@ def statement_list(slug: str):
         else:
             status = 422
     participant = find_participant(consultation, actor)
-    approved = statements.approved_statements(consultation)
-    boxes = reading.vote_boxes([s.id for s in approved], participant)
-    return render_template(
+    # Search, filter, sort and page from the query string (a bad value answers 400).
+    found = listing.find_statements(consultation, participant, request.args)
+    return render_page_or_fragment(
         "participation/statements.html",
+        # htmx asks for the results alone; a refused statement shows the whole page again.
+        "participation/_statement_results.html"
+        if request.method == "GET"
+        else "participation/statements.html",
+        status=status,
         consultation=consultation,
-        statements=approved,
-        boxes=boxes,
+        found=found,
         own=[
             s
             for s in statements.own_statements(consultation, participant)
             if s.moderation_state.value != "approved"
         ],
         form=form,
-        next_url=request.path,
-    ), status
+        next_url=request.full_path.rstrip("?"),
+    )
 
 
 def _flow_page(consultation, error: str | None = None, status: int = 200):
