@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from consult import geo
 from consult.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, Sector
+from consult.auth.profile import REQUEST_NOTE_MAX
 from consult.auth.services import PASSWORD_MAX, PASSWORD_MIN
 
 
@@ -96,4 +104,37 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("new_password", _l("The two passwords differ."))],
+    )
+
+
+class ProfileForm(FlaskForm):
+    """The account's own name and stakeholder profile (consult.auth.profile checks it)."""
+
+    display_name = StringField(
+        _l("Name shown to others"),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=NAME_MAX)],
+    )
+    sector = SelectField(
+        _l("Stakeholder sector"),
+        choices=sector_choices,
+        validate_choice=True,
+        validators=[DataRequired(_l("Choose a stakeholder sector from the list."))],
+    )
+    country = SelectField(
+        _l("Country"),
+        choices=country_choices,
+        validators=[DataRequired(_l("Choose a country from the list."))],
+    )
+    organisation = StringField(
+        _l("Organisation (optional)"), validators=[Optional(), Length(max=ORGANISATION_MAX)]
+    )
+
+
+class VerificationRequestForm(FlaskForm):
+    note = TextAreaField(
+        _l("Note for the verifiers (optional)"),
+        description=_l(
+            "For example a web page that lists you, or a colleague the verifiers may contact."
+        ),
+        validators=[Optional(), Length(max=REQUEST_NOTE_MAX)],
     )

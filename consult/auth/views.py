@@ -15,8 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from consult.auth import services, sessions
-from consult.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from consult.auth import profile, services, sessions
+from consult.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    VerificationRequestForm,
+)
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
 from consult.web import add_form_error, safe_next_url
@@ -153,3 +159,69 @@ def change_password():
                 return redirect(url_for("consultations.home"))
         return render_template("auth/password.html", form=form), INVALID
     return render_template("auth/password.html", form=form)
+
+
+@blueprint.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user.profile, display_name=user.display_name)
+    if request.method == "GET":
+        form.sector.data = user.profile.sector.value
+        return _profile_page(form)
+    if form.validate():
+        try:
+            change = profile.update_profile(
+                user,
+                display_name=form.display_name.data,
+                sector=form.sector.data,
+                country=form.country.data,
+                organisation=form.organisation.data,
+            )
+        except DomainError as error:
+            add_form_error(form, error)
+        else:
+            if change.verification_reset:
+                flash(
+                    _(
+                        "Your profile is saved. Its verification has ended because your "
+                        "sector or organisation changed; you can ask for a new check."
+                    ),
+                    "info",
+                )
+            elif change.changed:
+                flash(_("Your profile is saved."), "success")
+            else:
+                flash(_("Nothing changed."), "info")
+            return redirect(url_for("auth.edit_profile"))
+    return _profile_page(form, INVALID)
+
+
+def _profile_page(form, status=200):
+    return render_template("auth/profile.html", form=form, profile=current_user.profile), status
+
+
+@blueprint.route("/account/verification", methods=["GET", "POST"])
+@login_required
+def verification():
+    user = current_user._get_current_object()
+    form = VerificationRequestForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                profile.request_verification(user, form.note.data)
+            except DomainError as error:
+                add_form_error(form, error)
+                status = error.status if error.field is None else INVALID
+            else:
+                flash(_("Thank you. The site's verifiers will check your profile."), "success")
+                return redirect(url_for("auth.verification"))
+        else:
+            status = INVALID
+    return render_template(
+        "auth/verification.html",
+        form=form,
+        profile=user.profile,
+        open_request=profile.has_open_request(user.profile),
+    ), status

@@ -8,6 +8,7 @@ part, so that each consultation's organisers see what changed about their partic
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 
 from consult import geo
 from consult.auth.models import Sector, StakeholderProfile, User, Verification
+from consult.auth.profile import has_open_request, open_request
 from consult.auth.services import find_user_by_email
 from consult.consultations.models import Participant
 from consult.database import write_transaction
@@ -31,6 +33,7 @@ QUERY_MAX = 200
 PAGE_MAX = 100_000
 ID_MAX = 2**31 - 1  # user.id is a 32-bit integer on PostgreSQL
 DECISIONS = ("verified", "declined")
+REQUESTED = "requested"  # the state filter's choice for open requests
 
 
 def is_verifier(user) -> bool:
@@ -65,6 +68,7 @@ class ProfileFilters:
 
     query: str = ""
     state: Verification | None = None
+    requested: bool = False  # only profiles whose owner asked for a check not yet made
     sector: Sector | None = None
     country: str | None = None
     page: int = 1
@@ -90,9 +94,13 @@ class ProfileFilters:
         country = (args.get("country") or "").strip()
         if country and not geo.is_known_country(country):
             raise DomainError(_("Choose a country from the list."), field="country")
+        requested = (args.get("state") or "").strip() == REQUESTED
         return cls(
             query=query,
-            state=choice("state", Verification, _("Choose a state from the list.")),
+            state=None
+            if requested
+            else choice("state", Verification, _("Choose a state from the list.")),
+            requested=requested,
             sector=choice("sector", Sector, _("Choose a sector from the list.")),
             country=geo.canonical_country(country) if country else None,
             page=page_number(args.get("page")),
@@ -102,7 +110,7 @@ class ProfileFilters:
         """The filters as query-string arguments (empty ones left out), for links."""
         values = {
             "q": self.query,
-            "state": self.state.value if self.state else "",
+            "state": REQUESTED if self.requested else (self.state.value if self.state else ""),
             "sector": self.sector.value if self.sector else "",
             "country": self.country or "",
             "page": str(self.page) if self.page > 1 else "",
@@ -117,6 +125,8 @@ class Page:
     number: int
     pages: int
     total: int
+    # Users whose owner asked for a check that is not made yet (profile lists only).
+    requested: frozenset[int] = frozenset()
 
 
 def _page(query, count_query, number: int) -> Page:
@@ -126,7 +136,8 @@ def _page(query, count_query, number: int) -> Page:
 
 
 def search_profiles(filters: ProfileFilters) -> Page:
-    """Profiles matching ``filters``: not yet checked first, then by name, 50 a page."""
+    """Profiles matching ``filters``, 50 a page: first those whose owner asked for a
+    check (longest waiting first), then the others not yet checked, then by name."""
     conditions = []
     if filters.query:
         conditions.append(
@@ -138,6 +149,8 @@ def search_profiles(filters: ProfileFilters) -> Page:
         )
     if filters.state:
         conditions.append(StakeholderProfile.verification == filters.state)
+    if filters.requested:
+        conditions.append(open_request())
     if filters.sector:
         conditions.append(StakeholderProfile.sector == filters.sector)
     if filters.country:
@@ -146,6 +159,8 @@ def search_profiles(filters: ProfileFilters) -> Page:
         StakeholderProfile, StakeholderProfile.user_id == User.id
     )
     query = joined.where(*conditions).order_by(
+        sa.case((open_request(), 0), else_=1),
+        sa.case((open_request(), StakeholderProfile.verification_requested_at), else_=None),
         StakeholderProfile.verification != Verification.UNVERIFIED,
         User.display_name,
         User.id,
@@ -156,7 +171,9 @@ def search_profiles(filters: ProfileFilters) -> Page:
         .join(StakeholderProfile, StakeholderProfile.user_id == User.id)
         .where(*conditions)
     )
-    return _page(query, count, filters.page)
+    page = _page(query, count, filters.page)
+    asked = frozenset(user.id for user, profile in page.rows if has_open_request(profile))
+    return dataclasses.replace(page, requested=asked)
 
 
 def _profile(member_id: int) -> StakeholderProfile:
