@@ -109,3 +109,29 @@ def test_pages_pass_axe_and_fit_a_phone(browser, live_server, world, language):
             assert_accessible(page, f"{path} ({language}, {size})")
             assert page.evaluate(SIDEWAYS) == [], f"{path} scrolls sideways ({language}, {size})"
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_verifiers_queue_with_a_request_passes_axe(
+    browser, live_server, world, make_user, language
+):
+    from consult.auth.profile import request_verification
+
+    _consultation, user = world
+    request_verification(user, "https://uni.example/staff")
+    verifier = make_user("vera@example.org", admin=True)
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    log_in(page, live_server, verifier)
+    if language == "zh":
+        page.get_by_label("Language", exact=True).select_option("zh")
+        page.get_by_role("button", name="Change language").click()
+        expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server}/verification?state=requested")
+        expect(page.locator(".profile-row")).to_have_count(1)
+        expect(page.locator(".profile-row")).to_contain_text("uni.example/staff")
+        assert_accessible(page, f"verification queue ({language}, {size})")
+        assert page.evaluate(SIDEWAYS) == [], f"the queue scrolls sideways ({language}, {size})"
+    context.close()
