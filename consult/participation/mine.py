@@ -27,7 +27,10 @@ class MyVote:
 
 @dataclass
 class MyParticipation:
-    votes: list[MyVote] = field(default_factory=list)
+    votes: list[MyVote] = field(default_factory=list)  # votes the person cast
+    # Statements whose only vote is the agree recorded automatically when the person
+    # wrote them: not a vote they cast (the voting flow does not count it either).
+    own_agreed: set[int] = field(default_factory=set)
     comments: list[Comment] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     responses: dict[tuple[str, int], ContributionResponse] = field(default_factory=dict)
@@ -56,8 +59,11 @@ def my_participation(
     ).all()
     clause_statement_ids = [s.id for _, s in rows if s.kind is StatementKind.CLAUSE]
     clauses = _latest_clauses(clause_statement_ids)
-    votes = []
+    votes, own_agreed = [], set()
     for vote, statement in rows:
+        if _automatic(vote, statement, participant):
+            own_agreed.add(statement.id)
+            continue
         is_clause = statement.kind is StatementKind.CLAUSE
         in_draft = statement.lineage_key in current
         votes.append(
@@ -82,9 +88,20 @@ def my_participation(
     ).all()
     return MyParticipation(
         votes=votes,
+        own_agreed=own_agreed,
         comments=list(comments),
         statements=list(statements),
         responses=_responses([c.id for c in comments], [s.id for s in statements]),
+    )
+
+
+def _automatic(vote: Vote, statement: Statement, participant: Participant) -> bool:
+    """The author's agree vote, written with their statement and never changed since
+    (a changed vote has a later ``updated_at``; an unchanged re-vote writes nothing)."""
+    return (
+        statement.author_id == participant.id
+        and vote.value == 1
+        and vote.updated_at == vote.created_at
     )
 
 

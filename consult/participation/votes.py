@@ -19,6 +19,7 @@ from consult.extensions import db
 from consult.jobs import request_analysis
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
 from consult.participation.participants import Actor, participant_id_for
+from consult.percentages import rounded_shares
 
 VOTE_CHOICES = {"agree": 1, "disagree": -1, "pass": 0}
 VALUE_NAMES = {value: name for name, value in VOTE_CHOICES.items()}
@@ -34,8 +35,18 @@ class Tally:
     def total(self) -> int:
         return self.agree + self.disagree + self.passed
 
+    @property
+    def shares(self) -> tuple[int, int, int]:
+        """Agree, disagree, pass as whole percentages that add up to 100 (or all 0)."""
+        agree, disagree, passed = rounded_shares([self.agree, self.disagree, self.passed])
+        return agree, disagree, passed
+
     def share(self, count: int) -> int:
-        """Whole-number percentage of all votes, for display."""
+        """The whole-number percentage shown for ``count`` (one of this tally's counts),
+        as in :attr:`shares`, so figures shown apart agree with those shown together."""
+        counts = (self.agree, self.disagree, self.passed)
+        if count in counts:
+            return self.shares[counts.index(count)]
         return round(100 * count / self.total) if self.total else 0
 
 

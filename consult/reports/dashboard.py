@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 from flask_babel import gettext as _
 
-from consult.reports import svg, svg_charts
+from consult.reports import dashboard_figures as figures
+from consult.reports import plain, svg, svg_charts
+from consult.reports.dashboard_figures import activity  # noqa: F401 (the views read it here)
 from consult.reports.labels import StatementInfo, segment_name
 from consult.reports.view_model import Figure, SnapshotView
 
 FAMILIES = ("group", "sector", "region", "income_group")
 TOP = 8
 THIN = 12  # not-assessable statements named in full; the rest are counted
-MAP_POINTS = 4000
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,22 @@ def build(view: SnapshotView, infos: dict[int, StatementInfo], you: int | None =
         if entry.statement_id in shown and len(broad) < 12:
             row = _row(view, shown[entry.statement_id])
             row.intervals = [Interval.of(f) for f in entry.segments if f.family != "overall"]
-            row.extra["bars"] = _bars(row.intervals, _("Agreement by group, sector and region"))
+            title = _("Agreement by group, sector and region")
+            row.extra["bars"] = figures.bars(row.intervals, title)
+            row.extra["shares"] = plain.Shares.of(view.totals.get(entry.statement_id))
             broad.append(row)
     # A statement with too few voters somewhere is listed under that reason alone: it is
-    # not "close" to broad agreement whatever its other segments say.
+    # not "close" to broad agreement whatever its other segments say. Nor is one that
+    # misses the bar widely or in many places (plain.is_close states the rule).
     thin_ids = {entry.statement_id for entry in view.not_assessable}
     short = []
     for entry in view.holdouts:
-        if entry.statement_id in shown and entry.statement_id not in thin_ids and len(short) < TOP:
+        if (
+            entry.statement_id in shown
+            and entry.statement_id not in thin_ids
+            and plain.close_entry(view, entry)
+            and len(short) < TOP
+        ):
             row = _row(view, shown[entry.statement_id])
             row.holdouts = [
                 Interval(
@@ -121,7 +129,7 @@ def build(view: SnapshotView, infos: dict[int, StatementInfo], you: int | None =
         if entry.statement_id in shown and len(divisive) < 5:
             row = _row(view, shown[entry.statement_id])
             row.intervals = [Interval.of(f) for f in view.agreement("group", row.info.id)]
-            row.extra["bars"] = _bars(row.intervals, _("Agreement by opinion group"))
+            row.extra["bars"] = figures.bars(row.intervals, _("Agreement by opinion group"))
             divisive.append(row)
     uncertain = []
     for sid in view.uncertainty:
@@ -138,6 +146,13 @@ def build(view: SnapshotView, infos: dict[int, StatementInfo], you: int | None =
             row.extra = {"score": entry.score, "ratings": entry.ratings}
             bridging.append(row)
     return {
+        "summary": {"agreed": plain.agreed(view, shown), "divided": plain.divided(view, shown)},
+        "close_rule": {
+            "threshold": view.threshold,
+            "floor": view.threshold - plain.CLOSE_MARGIN,
+            "margin": plain.CLOSE_MARGIN,
+            "most": plain.CLOSE_MOST_SEGMENTS,
+        },
         "snapshot": view,
         "statements": statement_count(view, infos),
         "bridging": bridging,
@@ -150,14 +165,9 @@ def build(view: SnapshotView, infos: dict[int, StatementInfo], you: int | None =
         "min_voters": view.min_voters,
         "divisive": divisive,
         "uncertain": uncertain,
-        "map": _map(view, shown, you),
-        "heatmaps": _heatmaps(view, shown),
+        "map": figures.opinion_map(view, shown, you),
+        "heatmaps": figures.heatmaps(view, shown),
     }
-
-
-def _bars(intervals: list[Interval], title: str):
-    rows = [(i.segment, i.rate, i.lower, i.upper, i.voters) for i in intervals]
-    return svg_charts.agreement_bars(rows, title)
 
 
 def _groups(view: SnapshotView, shown) -> list[dict]:
@@ -187,85 +197,3 @@ def _groups(view: SnapshotView, shown) -> list[dict]:
             }
         )
     return out
-
-
-def _map(view: SnapshotView, shown, you: int | None):
-    people = view.participants
-    present = {g.id for g in view.groups}
-    points = [
-        (x, y, g if g in present else -1)
-        for (x, y), g in zip(people.projections.tolist(), people.groups.tolist(), strict=True)
-        if x == x and y == y  # NaN: not placed on the map
-    ]
-    total = len(people.ids)
-    if len(points) > MAP_POINTS:  # an even sample keeps the page light; groups keep their shape
-        step = len(points) / MAP_POINTS
-        points = [points[int(i * step)] for i in range(MAP_POINTS)]
-    groups = [(g.id, segment_name("group", g.id), g.size, g.centre) for g in view.groups]
-    statements = [
-        (x, y, f"{shown[s].label}: {shown[s].text}")
-        for s, (x, y) in view.statement_projections.items()
-        if s in shown
-    ]
-    here = None
-    if you is not None:
-        found = np.flatnonzero(people.ids == you)
-        if len(found):
-            x, y = people.projections[found[0]].tolist()
-            here = (x, y) if x == x and y == y else None
-    labels = {"title": _("Opinion map"), "you": _("You are here")}
-    return {
-        "svg": svg.opinion_map(points, groups, statements, here, labels),
-        "groups": groups,
-        "you": here is not None,
-        "legend": svg.legend(groups, _("Not yet in a group"), _("A statement")),
-        "sampled": len(points) < total,
-        "drawn": len(points),
-    }
-
-
-def _heatmaps(view: SnapshotView, shown: dict[int, StatementInfo]) -> list[dict]:
-    clauses = sorted((i for i in shown.values() if i.is_clause), key=lambda i: i.position)
-    out = []
-    for family, title in (("sector", _("Clause by sector")), ("region", _("Clause by region"))):
-        segments = view.segments(family)
-        if not segments or not clauses:
-            continue
-        cols = [segment_name(family, s) for s in segments]
-        cells = []
-        for info in clauses:
-            figures = view.agreement(family, info.id) or [None] * len(segments)
-            cells.append([(f.rate, f.voters) if f else (None, 0) for f in figures])
-
-        def counts(row, col, rate, voters):
-            if rate is None:
-                return _("%(row)s, %(col)s: no votes", row=row, col=col)
-            return _(
-                "%(row)s, %(col)s: %(rate)s agree of %(n)d voters",
-                row=row,
-                col=col,
-                rate=svg_charts.percent(rate),
-                n=voters,
-            )
-
-        rows = [i.label for i in clauses]
-        out.append(
-            {
-                "family": family,
-                "title": title,
-                "svg": svg_charts.heatmap(rows, cols, cells, title, counts),
-                "rows": rows,
-                "cols": cols,
-                "cells": cells,
-            }
-        )
-    return out
-
-
-def activity(days: list[tuple[str, int]]):
-    """Votes per day as columns (None for fewer than two days)."""
-    if len(days) < 2:
-        return None
-    return svg_charts.columns(
-        days, _("Votes per day"), lambda day, n: _("%(day)s: %(n)d votes", day=day, n=n)
-    )

@@ -61,6 +61,14 @@ class StatementInfo:
     position: int  # clause position, or a large number for statements
     lineage_key: str | None
     visible: bool  # shown on public pages (not pending or rejected)
+    heading: str = ""  # a clause's heading in the reader's language ("" for statements)
+
+    @property
+    def title(self) -> str:
+        """The label and, for a clause with one, its heading: "Clause 3: Safety testing"."""
+        if not self.heading:
+            return self.label
+        return _("%(label)s: %(heading)s", label=self.label, heading=self.heading)
 
     @property
     def listed(self) -> bool:
@@ -104,6 +112,7 @@ def statement_infos(consultation_id: int, language: str | None = None) -> dict[i
                 clause.position,
                 clause.lineage_key,
                 True,
+                localized(clause.heading, language) if clause.heading else "",
             )
         else:
             infos[statement.id] = StatementInfo(

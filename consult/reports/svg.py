@@ -241,3 +241,43 @@ def legend(groups, unclustered: str, statement: str) -> list[tuple[Markup, str]]
     items.append((legend_swatch(marker("circle", 8, 8, 3.5, fill="#9aa4ae")), unclustered))
     items.append((legend_swatch(marker("square", 8, 8, 4, fill="#ffffff", stroke=INK)), statement))
     return items
+
+
+def text_width(text: str, font_size: float = 12) -> float:
+    """An estimate of ``text``'s width in px: CJK characters are about square, Latin
+    ones a little over half the font size (generous, so nothing is clipped)."""
+    wide = sum(1 for c in text if ord(c) >= 0x2E80)
+    return font_size * (wide + 0.6 * (len(text) - wide))
+
+
+def wrap(text: str, width: float, font_size: float = 12) -> list[str]:
+    """``text`` broken into lines of at most ``width`` px (estimated), at spaces, or
+    anywhere in CJK runs; never cut short."""
+    words = " ".join(str(text).split()).split(" ")
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, font_size) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+        while text_width(line, font_size) > width and len(line) > 1:
+            cut = len(line)
+            while cut > 1 and text_width(line[:cut], font_size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+def text_lines(lines: list[str], x: float, y: float, line_height: float, **attrs) -> Markup:
+    """One ``<text>`` with a ``<tspan>`` per line, the first line's baseline at ``y``."""
+    spans = Markup("").join(
+        _el("tspan", escape(line), x=x, dy=None if i == 0 else line_height)
+        for i, line in enumerate(lines)
+    )
+    return _el("text", spans, x=x, y=y, **attrs)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from consult.reports.svg import GRID, INK, MUTED, OKABE_ITO, _el, _svg, titled_group
+from consult.reports.svg import (
+    GRID,
+    INK,
+    MUTED,
+    OKABE_ITO,
+    _el,
+    _svg,
+    text_lines,
+    text_width,
+    titled_group,
+    wrap,
+)
 
 
 def percent(rate) -> str:
@@ -12,9 +23,12 @@ def percent(rate) -> str:
 
 
 def agreement_bars(rows, label: str) -> Markup:
-    """Horizontal bars: ``rows`` of (label, rate, lower, upper, voters); interval whiskers."""
-    row_h, left, bar_w, width = 21, 180, 340, 620
-    height = row_h * len(rows) + 30
+    """Horizontal bars: ``rows`` of (label, rate, lower, upper, voters); interval whiskers.
+    Long segment names wrap onto more lines (the row grows); none is cut short."""
+    left, bar_w, width, line_h = 180, 340, 620, 14
+    wrapped = [wrap(row[0], left - 14) for row in rows]
+    heights = [max(21, line_h * len(lines) + 7) for lines in wrapped]
+    height = sum(heights) + 30
     body = [
         _el(
             "line",
@@ -39,19 +53,14 @@ def agreement_bars(rows, label: str) -> Markup:
                 fill=MUTED,
             )
         )
+    top = 6
     for i, (name, rate, lower, upper, voters) in enumerate(rows):
-        y = 6 + i * row_h
+        # Bars sit at the top of their row, level with the first line of the name.
+        y, lines = top, wrapped[i]
+        top += heights[i]
         title = f"{name}: {percent(rate)} ({percent(lower)}–{percent(upper)}), n={voters}"
         parts = [
-            _el(
-                "text",
-                escape(_short(name, 26)),
-                x=left - 8,
-                y=y + 14,
-                font_size="12",
-                text_anchor="end",
-                fill=INK,
-            ),
+            text_lines(lines, left - 8, y + 14, line_h, font_size="12", text_anchor="end", fill=INK)
         ]
         if rate is not None:
             parts.append(
@@ -136,17 +145,27 @@ def diverging(rate: float) -> str:
 
 def heatmap(row_labels, col_labels, cells, label: str, count_text) -> Markup:
     """``cells[i][j]`` = (rate or None, voters); each cell prints its value and, on
-    focus or hover, its counts (``count_text(row, col, rate, voters)``)."""
-    left, top, cw, ch = 200, 120, 64, 30
-    width = left + cw * len(col_labels) + 90
-    height = top + ch * len(row_labels) + 10
+    focus or hover, its counts (``count_text(row, col, rate, voters)``).
+
+    Row labels (clause titles) wrap onto as many lines as they need and the row grows
+    to fit; column labels (sector and region names) are written whole, slanted, with
+    room made above and to the right for the longest. Nothing is cut short."""
+    label_w, cw, line_h = 230, 64, 15
+    slant = 0.643  # sin 40 degrees: how far a slanted label rises per px of its length
+    longest = max((text_width(str(c)) for c in col_labels), default=0)
+    left, top = label_w + 12, int(longest * slant) + 24
+    wrapped = [wrap(name, label_w) for name in row_labels]
+    heights = [max(30, line_h * len(lines) + 12) for lines in wrapped]
+    right = max(90, int(longest * 0.766 - cw / 2) + 12)  # cos 40 degrees: the run to the right
+    width = left + cw * len(col_labels) + right
+    height = top + sum(heights) + 10
     body = []
     for j, name in enumerate(col_labels):
         x = left + j * cw + cw / 2
         body.append(
             _el(
                 "text",
-                escape(_short(name, 18)),
+                escape(" ".join(str(name).split())),
                 x=x,
                 y=top - 8,
                 font_size="12",
@@ -154,18 +173,12 @@ def heatmap(row_labels, col_labels, cells, label: str, count_text) -> Markup:
                 transform=f"rotate(-40 {x:.1f} {top - 8})",
             )
         )
+    y = top
     for i, name in enumerate(row_labels):
-        y = top + i * ch
+        ch, lines = heights[i], wrapped[i]
+        first = y + ch / 2 + 4 - line_h * (len(lines) - 1) / 2
         body.append(
-            _el(
-                "text",
-                escape(_short(name, 30)),
-                x=left - 8,
-                y=y + ch / 2 + 4,
-                font_size="12",
-                text_anchor="end",
-                fill=INK,
-            )
+            text_lines(lines, left - 10, first, line_h, font_size="12", text_anchor="end", fill=INK)
         )
         for j, (rate, voters) in enumerate(cells[i]):
             x = left + j * cw
@@ -200,12 +213,8 @@ def heatmap(row_labels, col_labels, cells, label: str, count_text) -> Markup:
                     class_="heat-cell",
                 )
             )
+        y += ch
     return _svg(width, height, label, Markup("").join(body), "figure-svg heatmap")
-
-
-def _short(text: str, n: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def columns(points, label: str, value_text) -> Markup:

@@ -32,7 +32,8 @@ def test_my_participation_lists_votes_writing_and_answers(
     )
     db.session.commit()
     html = client.get(f"/c/{consultation.slug}/me").get_data(as_text=True)
-    assert "My votes (2)" in html, "the author's own agree vote on the statement counts"
+    assert "My votes (1)" in html, "the automatic agree on their own statement is not cast"
+    assert "Counted as agreed by you, as its author" in html
     assert "Publish safety evaluations." in html and "Off topic for this draft." in html
     assert "Adopted in part" in html and "We tightened the second clause." in html
     assert "Tighter wording." in html
