@@ -54,7 +54,8 @@ def test_search_in_place_and_without_javascript(browser, live_server, world):
     page.get_by_label("Words in the statement").fill("安全")
     page.get_by_role("button", name="Show statements").click()
     expect(page.locator("#statement-results .statement")).to_have_count(1)
-    expect(page.get_by_role("status").filter(has_text="1 statement found")).to_be_visible()
+    expect(page.locator(".results-count")).to_contain_text("1 statement found")
+    expect(page.locator("#live-status")).to_have_text(re.compile("1 statement found"))
     expect(page).to_have_url(re.compile(r"q=%E5%AE%89%E5%85%A8"))
     context.close()
 
