@@ -1,0 +1,234 @@
+"""Every page of the journeys, as each role sees it, in English and Chinese, on a desktop
+(1280x800) and a phone (390x844): no serious or critical axe-core violation (WCAG 2.2 AA),
+and nothing wider than the phone's screen.
+
+The demo consultation (its drafts, statements, comments and an analysis) is the data, with a
+second published version (for compare and clause history), a pending statement and
+comment (for the moderation queue), a published report and a participant who has voted.
+One browser context per role and language; each page is checked at both sizes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from consult.demo.seed import DEMO_SLUG
+from tests.browser.axe import serious_violations
+from tests.conftest import PASSWORD
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+CHECKS = Path(__file__).parent / "js"
+SIDEWAYS = (CHECKS / "sideways.js").read_text()
+SMALL_TARGETS = (CHECKS / "small_targets.js").read_text()
+
+
+@pytest.fixture
+def journeys(app, db, make_user):
+    """The demo, analysed, with what every journey's pages need; returns the page lists."""
+    from consult.auth.models import User
+    from consult.consultations.models import Consultation
+    from consult.demo.seed import seed_demo
+    from consult.drafts.publishing import publish_version
+    from consult.drafts.services import ensure_working_version, save_clause
+    from consult.participation.models import (
+        Comment,
+        ModerationState,
+        Stance,
+        Statement,
+        StatementKind,
+    )
+    from consult.reports.publishing import publish_report
+    from consult.reports.snapshots import run_analysis
+
+    app.config["ANALYSIS_BOOTSTRAP"] = 3
+    outcome = seed_demo(n_stakeholders=40)
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == DEMO_SLUG))
+    moderator, organiser = (
+        db.session.scalar(sa.select(User).where(User.email == f"{role}@demo.consult.example"))
+        for role in ("moderator", "organiser")
+    )
+    working = ensure_working_version(moderator, consultation)
+    first = working.clauses[0]
+    save_clause(
+        moderator,
+        consultation,
+        first.lineage_key,
+        first.heading or {},
+        {lang: text + " Every region should have a voice." for lang, text in first.text.items()},
+    )
+    publish_version(moderator, consultation, "Clause 1 asks for every region.")
+    snapshot = run_analysis(consultation.id)
+    assert snapshot.result, snapshot.error
+    clause_statement = first.statement_id
+    statement = db.session.scalar(
+        sa.select(Statement.id)
+        .where(Statement.consultation_id == consultation.id)
+        .where(Statement.kind == StatementKind.PARTICIPANT)
+        .where(Statement.moderation_state == ModerationState.APPROVED)
+        .limit(1)
+    )
+    commented = db.session.scalar(
+        sa.select(Comment.statement_id)
+        .where(Comment.consultation_id == consultation.id)
+        .where(Comment.moderation_state == ModerationState.APPROVED)
+        .group_by(Comment.statement_id)
+        .order_by(sa.func.count().desc())
+        .limit(1)
+    )
+    db.session.add(
+        Statement(
+            consultation_id=consultation.id,
+            kind=StatementKind.PARTICIPANT,
+            text="https://example.org/a-very-long-address-that-does-not-break-on-its-own-at-all",
+            language="en",
+            moderation_state=ModerationState.PENDING,
+        )
+    )
+    db.session.add(
+        Comment(
+            consultation_id=consultation.id,
+            statement_id=clause_statement,
+            stance=Stance.OPPOSE,
+            body="Supercalifragilisticexpialidociousandevenlongerwordsthatneverwrap " * 2,
+            language="en",
+            moderation_state=ModerationState.PENDING,
+        )
+    )
+    db.session.commit()
+    report = publish_report(organiser, consultation, "What we heard", "First paragraph.")
+    participant = make_user("amina@example.org", display_name="Amina Diallo")
+    db.session.commit()
+    c = f"/c/{DEMO_SLUG}"
+    reading = [
+        c,
+        f"{c}/s/{commented}",
+        f"{c}/s/{statement}",
+        f"{c}/statements",
+        f"{c}/vote",
+        f"{c}/dashboard",
+        f"{c}/dashboard/method",
+        f"{c}/dashboard/history",
+        f"{c}/draft/versions",
+        f"{c}/draft/compare?from=1&to=2",
+        f"{c}/reports/{report.slug}",
+    ]
+    return {
+        "anonymous": (
+            None,
+            ["/", "/login", "/register", *reading[:2], f"{c}/vote", ("/c/no-such-thing", 404)],
+        ),
+        "participant": (
+            participant.email,
+            [*reading, f"{c}/me", "/account/password"],
+        ),
+        "moderator": (
+            moderator.email,
+            ["/moderation", f"{c}/moderate", f"{c}/moderate/responses", f"{c}/draft"],
+        ),
+        "organiser": (
+            organiser.email,
+            [
+                f"{c}/organise",
+                f"{c}/organise/team",
+                f"{c}/organise/verification",
+                f"{c}/organise/audit",
+                f"{c}/exports",
+            ],
+        ),
+        "admin": (
+            "admin@demo.consult.example",
+            ["/organise/new", "/verification", "/admin/verifiers", "/admin/audit"],
+        ),
+        "password": outcome.password,
+    }
+
+
+def _log_in(page, base, email, password):
+    page.goto(base + "/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, f"could not log in as {email}"
+
+
+def _switch_to(page, base, language):
+    page.goto(base + "/")
+    page.locator("#language-select").select_option(language)
+    page.locator(".language-switcher button").click()
+    page.wait_for_load_state()
+    expected = "zh-Hans" if language == "zh" else language
+    assert page.locator("html").get_attribute("lang") == expected
+
+
+def _check(page, base, path, language, status=200) -> list[str]:
+    """Problems on ``path`` (answered with ``status``) at both sizes, one line each."""
+    page.set_viewport_size(DESKTOP)
+    response = page.goto(base + path)
+    if response is None or response.status != status:
+        return [f"{language} {path}: HTTP {response.status if response else 'none'}, not {status}"]
+    return _problems_here(page, f"{language} {path}")
+
+
+def _problems_here(page, where) -> list[str]:
+    """axe-core and tap targets at both sizes, sideways scrolling on the phone."""
+    problems = []
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        problems += [f"{where} on {size}: {v}" for v in serious_violations(page)]
+        small = page.evaluate(SMALL_TARGETS)
+        if small:
+            problems.append(f"{where} on {size}, small targets: " + "; ".join(small))
+    wide = page.evaluate(SIDEWAYS)
+    if wide:
+        problems.append(f"{where} on phone scrolls sideways: " + "; ".join(wide))
+    page.set_viewport_size(DESKTOP)
+    return problems
+
+
+def _after_actions(page, base, role, language) -> list[str]:
+    """The states that actions leave: a login refused, a vote cast in place (htmx)."""
+    if role == "anonymous":
+        page.goto(base + "/login")
+        page.locator("#email").fill("nobody@example.org")
+        page.locator("#password").fill("not the password")
+        page.locator("main form button[type=submit]").click()
+        page.locator(".error-summary, .error-message, .error-panel").first.wait_for()
+        return _problems_here(page, f"{language} refused login")
+    if role == "participant":
+        page.goto(f"{base}/c/{DEMO_SLUG}/vote")
+        vote = page.locator(".vote-button").first
+        with page.expect_response(lambda r: r.request.method == "POST"):
+            vote.click()
+        page.wait_for_load_state("networkidle")
+        return _problems_here(page, f"{language} vote flow after a vote")
+    return []
+
+
+@pytest.mark.parametrize("role", ["anonymous", "participant", "moderator", "organiser", "admin"])
+def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, journeys, role):
+    email, paths = journeys[role]
+    password = (
+        journeys["password"] if email and email.endswith("demo.consult.example") else PASSWORD
+    )
+    problems = []
+    for language in ("en", "zh"):
+        context = browser.new_context(locale="en-GB", viewport=DESKTOP)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        try:
+            if email:
+                _log_in(page, live_server, email, password)
+            _switch_to(page, live_server, language)
+            for path in paths:
+                path, status = path if isinstance(path, tuple) else (path, 200)
+                problems += _check(page, live_server, path, language, status)
+            problems += _after_actions(page, live_server, role, language)
+        finally:
+            context.close()
+    assert not problems, f"{len(problems)} problems as {role}:\n" + "\n".join(problems)
