@@ -9,7 +9,10 @@
 
   function fold(root) {
     if (!small.matches) return;
+    // A section the address points into (#close-heading) stays open.
+    var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
     root.querySelectorAll("details.fold").forEach(function (details) {
+      if (target && details.contains(target)) opened.add(details.id);
       if (!opened.has(details.id)) details.open = false;
     });
   }
@@ -22,6 +25,17 @@
     var details = summary.parentNode;
     if (details.open) opened.delete(details.id);
     else opened.add(details.id);
+  });
+
+  // A link within the page (from the summary to the details) opens the section it names.
+  window.addEventListener("hashchange", function () {
+    var target = document.getElementById(window.location.hash.slice(1));
+    var details = target ? target.closest("details.fold") : null;
+    if (details && !details.open) {
+      details.open = true;
+      opened.add(details.id);
+      target.scrollIntoView();
+    }
   });
 
   function start() { fold(document); }

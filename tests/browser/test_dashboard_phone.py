@@ -65,8 +65,9 @@ def test_dashboard_fits_a_phone_summary_first(browser, live_server, analysed_dem
         page.goto(f"{live_server}/c/{analysed_demo}/dashboard")
         summary = page.locator("#agree-summary-heading")
         expect(summary).to_be_visible()
-        # The summary heading is on the first screen, and its first finding starts there.
-        assert summary.bounding_box()["y"] < PHONE["height"]
+        # The summary heading and the start of what it says are on the first screen.
+        first = page.locator("section.summary").first.locator("p").first
+        assert first.bounding_box()["y"] + 20 < PHONE["height"]
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert _sideways(page) == []
         # Long sections start folded on a phone, so the page is short; a tap opens one.
@@ -76,6 +77,9 @@ def test_dashboard_fits_a_phone_summary_first(browser, live_server, analysed_dem
         assert height < 6000, height
         fold.locator("summary").click()
         expect(fold).to_have_attribute("open", "")
+        # A link from the summary to a folded section opens it.
+        page.locator('section.summary a[href="#divisive-heading"]').click()
+        expect(page.locator("details#fold-divisive")).to_have_attribute("open", "")
         assert _sideways(page) == []
         # Open every section: still nothing wider than the phone.
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
