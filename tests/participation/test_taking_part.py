@@ -181,3 +181,48 @@ def test_a_duplicate_of_a_pending_statement_says_it_awaits_moderation(
     assert row_count(Statement) == 3
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Vote)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VoteEvent)) == 1
+
+
+def test_the_same_comment_sent_at_once_from_many_requests_is_written_once(
+    app, db, open_talk, make_user
+):
+    import threading
+
+    from consult.auth.models import User
+    from consult.consultations.models import Consultation
+    from consult.participation.comments import DuplicateComment, add_comment
+    from consult.participation.participants import Actor, participant_id_for
+
+    sid = first_clause(db, open_talk)
+    clicker = make_user("clicker@example.org")
+    # The participant row exists already (creating it would make the requests queue on
+    # its unique key), so only the duplicate check stands between the copies.
+    participant_id_for(open_talk, Actor(user=clicker))
+    db.session.commit()
+    threads, start = 12, threading.Barrier(12)
+    outcomes: list[str] = []
+
+    def post():
+        with app.app_context():
+            consultation = db.session.scalar(
+                sa.select(Consultation).where(Consultation.slug == "open-talk")
+            )
+            user = db.session.scalar(sa.select(User).where(User.email == "clicker@example.org"))
+            db.session.commit()
+            start.wait(timeout=60)
+            try:
+                add_comment(consultation, sid, Actor(user=user), body="Once.", stance="oppose")
+                outcomes.append("written")
+            except DuplicateComment:
+                outcomes.append("refused")
+            except BaseException as error:  # noqa: BLE001 - reported below
+                outcomes.append(repr(error))
+
+    workers = [threading.Thread(target=post) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert sorted(outcomes) == ["refused"] * (threads - 1) + ["written"]
+    with db.engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(Comment)) == 1
