@@ -98,3 +98,39 @@ def test_agree_disagree_pass_add_up_on_the_broad_list(client, voted, analysed):
     html = client.get("/c/camps/dashboard").get_data(as_text=True)
     for agree, disagree, passed in re.findall(r"(\d+)% agree, (\d+)% disagree, (\d+)% <a", html):
         assert int(agree) + int(disagree) + int(passed) == 100
+
+
+def test_close_lists_a_near_miss_and_states_its_rule(client, db, voted):
+    """A statement all 40 agree with but one: that voter's region (7 voters) falls short
+    of the bar, so it is close; clause 2 (everyone passes) is not."""
+    from consult.participation.models import ModerationState, Statement, StatementKind, Vote
+    from consult.reports import snapshots
+
+    near = Statement(
+        consultation_id=voted.consultation.id,
+        kind=StatementKind.PARTICIPANT,
+        text="Nearly everyone agrees with this one",
+        language="en",
+        moderation_state=ModerationState.APPROVED,
+    )
+    db.session.add(near)
+    db.session.flush()
+    for p, pid in enumerate(voted.participant_ids):
+        db.session.add(
+            Vote(
+                consultation_id=voted.consultation.id,
+                participant_id=pid,
+                statement_id=near.id,
+                value=-1 if p == 0 else 1,
+            )
+        )
+    db.session.commit()
+    assert snapshots.run_analysis(voted.consultation.id).result
+    html = client.get("/c/camps/dashboard").get_data(as_text=True)
+    start = html.index('id="close-heading"')
+    close = _text(html[start : html.index("</section>", start)])
+    assert "Nearly everyone agrees with this one" in close
+    assert "Clause 2" not in close
+    assert "at least 55% (no more than 5 points under the 60% bar)" in close
+    assert "at most 2 groups, sectors, regions or income groups" in close
+    assert 'href="/c/camps/dashboard/method#holdouts"' in html[start:]
