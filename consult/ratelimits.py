@@ -74,6 +74,9 @@ POLICY: dict[str, WriteLimit] = {
     "auth.login": LOGIN,
     "auth.register": REGISTER,
     "auth.change_password": PASSWORD,
+    # A profile change and a verification request each write to the site audit log.
+    "auth.edit_profile": CONTRIBUTE,
+    "auth.verification": CONTRIBUTE,
     # Reports and their publication.
     "reports.publish": PUBLISH,
     "reports.set_published": PUBLISH,
