@@ -114,12 +114,19 @@ def _edit_form(comment) -> EditCommentForm:
     return EditCommentForm(obj=comment)
 
 
-def _comment_fragment(consultation, comment, actor):
-    """One comment as its author sees it: what htmx swaps in after an edit."""
+def _comment_fragment(consultation, comment, actor, announce: str):
+    """One comment as its author sees it: what htmx swaps in after an edit, focused, with
+    what the live region says."""
     viewer = find_participant(consultation, actor)
     fragment = "participation/_comment.html"
     return render_page_or_fragment(
-        fragment, fragment, consultation=consultation, comment=comment, viewer=viewer
+        fragment,
+        fragment,
+        consultation=consultation,
+        comment=comment,
+        viewer=viewer,
+        focus_comment=comment.id,
+        comment_announce=announce,
     )
 
 
@@ -145,12 +152,13 @@ def edit_comment(slug: str, comment_id: int):
                     raise
                 add_form_error(form, error)
             else:
-                if wants_fragment():
-                    return _comment_fragment(consultation, comment, actor)
                 if comment.pending_at is not None:
-                    flash(_("Your edit is awaiting moderation."), "success")
+                    said = _("Your edit is awaiting moderation.")
                 else:
-                    flash(_("Your comment has been updated."), "success")
+                    said = _("Your comment has been updated.")
+                if wants_fragment():
+                    return _comment_fragment(consultation, comment, actor, said)
+                flash(said, "success")
                 return redirect(_comment_url(comment))
         status = 422
     return render_page_or_fragment(
@@ -169,7 +177,7 @@ def withdraw_edit(slug: str, comment_id: int):
     actor = actor_for(consultation)
     comment = comments.withdraw_edit(consultation, comment_id, actor)
     if wants_fragment():
-        return _comment_fragment(consultation, comment, actor)
+        return _comment_fragment(consultation, comment, actor, _("Your edit has been withdrawn."))
     flash(_("Your edit has been withdrawn."), "info")
     return redirect(_comment_url(comment))
 

@@ -84,6 +84,11 @@ def active_id(page):
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
+def expect_focus(page, selector):
+    """Wait (htmx settles, then the script moves the focus) until ``selector`` has it."""
+    page.wait_for_function("s => document.activeElement.matches(s)", arg=selector)
+
+
 def box(locator):
     found = locator.bounding_box()
     assert found is not None, "not displayed"
@@ -109,15 +114,37 @@ def test_a_comment_is_posted_once_and_the_form_clears(live_server, browser, db, 
     expect(page.get_by_label("Your comment")).to_have_value("")
     for label in ("I support this", "I oppose this", "I suggest a change"):
         expect(page.get_by_label(label)).not_to_be_checked()
-    assert active_id(page) == f"comment-{posted.id}", "focus moves to the new comment"
+    expect_focus(page, f"#comment-{posted.id}")
     # Sending the same text again at once is refused, in place, and nothing is written.
     page.get_by_label("I oppose this").check()
     page.get_by_label("Your comment").fill("Too vague to audit.")
     page.get_by_role("button", name="Post comment").click()
     expect(page.locator(".error-summary")).to_contain_text("You have just posted this comment")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect_focus(page, ".error-summary")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 1
+    page.context.close()
+
+
+def test_an_in_place_edit_keeps_the_place(live_server, browser, db, talk):
+    page = new_page(browser)
+    log_in(page, live_server)
+    sid = clause_statement(db, talk)
+    page.goto(f"{live_server}/c/{talk.slug}/s/{sid}")
+    page.get_by_label("I support this").check()
+    page.get_by_label("Your comment").fill("Fine as it is.")
+    page.get_by_role("button", name="Post comment").click()
+    expect(live_text(page)).to_have_text("Comment posted.")
+    expect_focus(page, "article.comment")
+    comment_id = active_id(page)
+    page.locator(f"#{comment_id}").get_by_role("link", name="Edit").click()
+    expect(page.locator(f"#{comment_id} textarea")).to_be_visible()
+    expect_focus(page, f"#{comment_id}")  # the edit form
+    page.locator(f"#{comment_id} textarea").fill("Fine as it is, mostly.")
+    page.locator(f"#{comment_id}").get_by_role("button", name="Save").click()
+    expect(live_text(page)).to_have_text("Your comment has been updated.")
+    expect(page.locator(f"#{comment_id} .comment-body")).to_have_text("Fine as it is, mostly.")
+    expect_focus(page, f"#{comment_id}")
     page.context.close()
 
 
@@ -165,10 +192,10 @@ def test_a_vote_in_place_moves_focus_and_is_announced(live_server, browser, db, 
     assert box(discuss)["height"] >= 24, "the discussion link is a usable tap target"
     vote.get_by_role("button", name="Agree", exact=True).click()
     expect(live_text(page)).to_have_text("Your vote: agree. 100% agree of 1 voter.")
-    assert active_id(page) == f"vote-{sid}"
+    expect_focus(page, f"#vote-{sid}")
     page.locator(f"#vote-{sid}").get_by_role("button", name="Withdraw my vote").click()
     expect(live_text(page)).to_have_text("Your vote was withdrawn.")
-    assert active_id(page) == f"vote-{sid}"
+    expect_focus(page, f"#vote-{sid}")
     withdraw_gone = page.locator(f"#vote-{sid}").get_by_role("button", name="Withdraw my vote")
     expect(withdraw_gone).to_have_count(0)
     page.context.close()
@@ -181,7 +208,7 @@ def test_a_vote_is_announced_in_chinese(live_server, browser, db, talk):
     page.goto(f"{live_server}/c/{talk.slug}")
     page.locator(f"#vote-{sid} .vote-agree").click()
     expect(live_text(page)).not_to_have_text("")
-    assert active_id(page) == f"vote-{sid}"
+    expect_focus(page, f"#vote-{sid}")
     page.context.close()
 
 
@@ -269,16 +296,16 @@ def test_keyboard_only_journey(live_server, browser, db, talk):
     tab_to(page, f"#vote-{first} .vote-agree")
     page.keyboard.press("Enter")
     expect(live_text(page)).to_have_text("Your vote: agree. 100% agree of 1 voter.")
-    assert active_id(page) == f"vote-{first}"
+    expect_focus(page, f"#vote-{first}")
     tab_to(page, f"#vote-{second} .vote-disagree")
     page.keyboard.press("Space")
     expect(live_text(page)).to_have_text("Your vote: disagree. 0% agree of 1 voter.")
-    assert active_id(page) == f"vote-{second}"
+    expect_focus(page, f"#vote-{second}")
     # Back up to the first clause's box with Shift+Tab and change the vote.
     tab_to(page, f"#vote-{first} .vote-pass", backwards=True)
     page.keyboard.press("Enter")
     expect(live_text(page)).to_have_text("Your vote: pass. 0% agree of 1 voter.")
-    assert active_id(page) == f"vote-{first}"
+    expect_focus(page, f"#vote-{first}")
 
     # Open the discussion and comment.
     tab_to(page, f'.clause-links a[href$="/s/{first}"]')
@@ -294,7 +321,7 @@ def test_keyboard_only_journey(live_server, browser, db, talk):
     expect(live_text(page)).to_have_text("Comment posted.")
     db.session.rollback()
     posted = db.session.scalar(sa.select(Comment.id))
-    assert active_id(page) == f"comment-{posted}"
+    expect_focus(page, f"#comment-{posted}")
 
     # Add a statement (a plain form: the page reloads and says so).
     page.goto(f"{live_server}/c/{talk.slug}/statements")
