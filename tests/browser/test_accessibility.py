@@ -25,6 +25,9 @@ PHONE = {"width": 390, "height": 844}
 CHECKS = Path(__file__).parent / "js"
 SIDEWAYS = (CHECKS / "sideways.js").read_text()
 SMALL_TARGETS = (CHECKS / "small_targets.js").read_text()
+OPEN_DISCLOSURES = (
+    "() => document.querySelectorAll('main details').forEach(d => { d.open = true; })"
+)
 
 
 @pytest.fixture
@@ -176,7 +179,9 @@ def _check(page, base, path, language, status=200) -> list[str]:
 
 
 def _problems_here(page, where) -> list[str]:
-    """axe-core and tap targets at both sizes, sideways scrolling on the phone."""
+    """axe-core and tap targets at both sizes, sideways scrolling on the phone; with every
+    disclosure (tables behind charts, folded sections) open, so what it hides is checked."""
+    page.evaluate(OPEN_DISCLOSURES)
     problems = []
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
@@ -192,7 +197,8 @@ def _problems_here(page, where) -> list[str]:
 
 
 def _after_actions(page, base, role, language) -> list[str]:
-    """The states that actions leave: a login refused, a vote cast in place (htmx)."""
+    """The states that actions leave: a login refused, a vote cast in place (htmx), a
+    moderator's decision refused in place."""
     if role == "anonymous":
         page.goto(base + "/login")
         page.locator("#email").fill("nobody@example.org")
@@ -207,6 +213,13 @@ def _after_actions(page, base, role, language) -> list[str]:
             vote.click()
         page.wait_for_load_state("networkidle")
         return _problems_here(page, f"{language} vote flow after a vote")
+    if role == "moderator":
+        page.goto(f"{base}/c/{DEMO_SLUG}/moderate")
+        item = page.locator("ol.queue > li").first
+        item.locator("button[value=reject]").click()  # without the reason it needs
+        item = page.locator("ol.queue > li").first
+        item.locator(".error-message, [role=alert]").first.wait_for()
+        return _problems_here(page, f"{language} moderation item refused")
     return []
 
 
