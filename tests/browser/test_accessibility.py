@@ -245,3 +245,25 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, journeys, 
         finally:
             context.close()
     assert not problems, f"{len(problems)} problems as {role}:\n" + "\n".join(problems)
+
+
+def test_the_layout_checks_find_small_targets_and_sideways_scrolling(page):
+    """The checks above report what they look for (so a pass means something)."""
+    page.set_viewport_size(PHONE)
+    page.set_content(
+        "<main><p><input type=checkbox id=c><label for=c>Tiny box</label></p>"
+        "<p><a href='#x' style='font-size:10px'>Tiny link</a></p>"
+        "<p>A <a href='#y' style='font-size:10px'>link in a sentence</a> is exempt.</p>"
+        "<form><button type=submit style='height:30px'>Send</button></form>"
+        "<p style='overflow-wrap:normal'>" + "unbreakable" * 20 + "</p>"
+        "<div style='overflow-x:auto'><p style='width:900px'>Scrolls in its box</p></div></main>"
+    )
+    small = " ".join(page.evaluate(SMALL_TARGETS))
+    assert "input#c" in small
+    assert '"Tiny link"' in small
+    assert "link in a sentence" not in small
+    assert 'primary action button "Send"' in small
+    wide = page.evaluate(SIDEWAYS)
+    assert wide[0].startswith("scrollWidth")
+    assert any("unbreakable" in line for line in wide[1:])
+    assert not any("Scrolls in its box" in line for line in wide)

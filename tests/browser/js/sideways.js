@@ -7,14 +7,18 @@
   const wide = [];
   for (const el of document.body.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
-    if (box.right <= limit + 1 || box.width === 0) continue;
+    // What reaches past the window: the element's box, or text overflowing it.
+    // (A box that scrolls keeps its overflow inside.)
+    const spills = getComputedStyle(el).overflowX === "visible" ? el.scrollWidth : 0;
+    const reach = Math.max(box.right, box.left + spills);
+    if (reach <= limit + 1 || box.width === 0) continue;
     let inside = el.parentElement;
     let scrolls = false;
     while (inside && inside !== document.body) {
       if (getComputedStyle(inside).overflowX !== "visible") { scrolls = true; break; }
       inside = inside.parentElement;
     }
-    if (!scrolls) wide.push(`${describe(el)} reaches ${Math.round(box.right)} px`);
+    if (!scrolls) wide.push(`${describe(el)} reaches ${Math.round(reach)} px`);
   }
   return [`scrollWidth ${width} > ${limit}`, ...wide.slice(-5)];
 
