@@ -64,6 +64,7 @@ POLICY: dict[str, WriteLimit] = {
     "participation.vote": VOTE,
     "participation.vote_flow": VOTE,
     "participation.skip_statement": VOTE,
+    "participation.vote_choices": VOTE,
     "participation.post_comment": CONTRIBUTE,
     "participation.edit_comment": CONTRIBUTE,
     "participation.delete_comment": CONTRIBUTE,

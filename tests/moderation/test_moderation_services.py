@@ -159,4 +159,3 @@ def test_removing_a_reported_item_that_moved_on_leaves_the_report_open(
     assert report.resolved_at is None and report.resolution is None
     assert statement.moderation_state is ModerationState.APPROVED
     assert row_count(ModerationEvent) == 0
-

@@ -180,7 +180,11 @@ def test_comments_count_per_address_across_identities(limited, db, make_consulta
         for n in range(per_identity + 1):
             response = browser.post(
                 f"{page}/comments",
-                data={"csrf_token": token, "body": f"Comment {n} from browser {b}."},
+                data={
+                    "csrf_token": token,
+                    "stance": "support",
+                    "body": f"Comment {n} from browser {b}.",
+                },
             )
             assert response.status_code in (302, 429), response.status_code
             accepted += response.status_code == 302
