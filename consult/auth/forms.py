@@ -40,55 +40,6 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
-    email = EmailField(
-        _l("Email"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Length(max=EMAIL_MAX),
-            Email(
-                _l("Enter a valid email address, like name@example.org."),
-                check_deliverability=False,
-            ),
-        ],
-    )
-    display_name = StringField(
-        _l("Name shown to others"),
-        validators=[DataRequired(_l("Enter your name.")), Length(max=NAME_MAX)],
-    )
-    password = PasswordField(
-        _l("Password"),
-        description=_l(
-            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
-            n=PASSWORD_MIN,
-        ),
-        validators=[
-            DataRequired(_l("Choose a password.")),
-            Length(min=PASSWORD_MIN, max=PASSWORD_MAX),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
-    )
-    sector = SelectField(
-        _l("Stakeholder sector"),
-        choices=sector_choices,
-        validate_choice=True,
-        validators=[DataRequired(_l("Choose a stakeholder sector from the list."))],
-    )
-    country = SelectField(
-        _l("Country"),
-        choices=country_choices,
-        validators=[DataRequired(_l("Choose a country from the list."))],
-    )
-    organisation = StringField(
-        _l("Organisation (optional)"), validators=[Optional(), Length(max=ORGANISATION_MAX)]
-    )
-    next = HiddenField()
-
-
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
@@ -108,7 +59,8 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    """The account's own name and stakeholder profile (consult.auth.profile checks it)."""
+    """The account's own name and stakeholder profile (consult.auth.profile checks it);
+    registration asks for the same fields."""
 
     display_name = StringField(
         _l("Name shown to others"),
@@ -128,6 +80,37 @@ class ProfileForm(FlaskForm):
     organisation = StringField(
         _l("Organisation (optional)"), validators=[Optional(), Length(max=ORGANISATION_MAX)]
     )
+
+
+class RegisterForm(ProfileForm):
+    email = EmailField(
+        _l("Email"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=EMAIL_MAX),
+            Email(
+                _l("Enter a valid email address, like name@example.org."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        description=_l(
+            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
+            n=PASSWORD_MIN,
+        ),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+    )
+    next = HiddenField()
 
 
 class VerificationRequestForm(FlaskForm):

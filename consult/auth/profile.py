@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from consult import geo
 from consult.auth.models import (
     NAME_MAX,
     ORGANISATION_MAX,
@@ -25,6 +24,7 @@ from consult.auth.models import (
     User,
     Verification,
 )
+from consult.auth.services import checked_sector_and_country
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, checked_text
@@ -65,13 +65,7 @@ def update_profile(
         display_name, "display_name", NAME_MAX,
         _("Keep your name to %(n)d characters or fewer.", n=NAME_MAX), _("Enter your name."),
     )  # fmt: skip
-    try:
-        sector = Sector(sector)
-    except ValueError:
-        raise DomainError(_("Choose a stakeholder sector from the list."), field="sector") from None
-    country = (country or "").strip().upper()
-    if not geo.is_known_country(country):
-        raise DomainError(_("Choose a country from the list."), field="country")
+    sector, country = checked_sector_and_country(sector, country)
     organisation = checked_text(
         organisation, "organisation", ORGANISATION_MAX,
         _("Keep the organisation to %(n)d characters or fewer.", n=ORGANISATION_MAX),

@@ -39,6 +39,18 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+def checked_sector_and_country(sector: Sector | str | None, country: str | None):
+    """The sector as a Sector and the country as an ISO code, or a DomainError on the field."""
+    try:
+        sector = Sector(sector)
+    except ValueError:
+        raise DomainError(_("Choose a stakeholder sector from the list."), field="sector") from None
+    country = (country or "").strip().upper()
+    if not geo.is_known_country(country):
+        raise DomainError(_("Choose a country from the list."), field="country")
+    return sector, country
+
+
 def register_user(
     *,
     email: str,
@@ -60,13 +72,7 @@ def register_user(
     if not display_name:
         raise DomainError(_("Enter your name."), field="display_name")
     check_password(password, email=email, display_name=display_name, field="password")
-    try:
-        sector = Sector(sector)
-    except ValueError:
-        raise DomainError(_("Choose a stakeholder sector from the list."), field="sector") from None
-    country = (country or "").strip().upper()
-    if not geo.is_known_country(country):
-        raise DomainError(_("Choose a country from the list."), field="country")
+    sector, country = checked_sector_and_country(sector, country)
     # Hashed before looking the email up, so a taken email answers no faster.
     password_hash = hash_password(password)
     # Until accounts can be told by email, one message for every reason this address

@@ -69,3 +69,32 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def analysed_demo(app):
+    """The demo consultation with 60 stakeholders, analysed; its slug."""
+    import sqlalchemy as sa
+
+    from consult.consultations.models import Consultation
+    from consult.demo.seed import DEMO_SLUG, seed_demo
+    from consult.extensions import db
+    from consult.reports.models import SnapshotStatus
+    from consult.reports.snapshots import run_analysis
+
+    app.config["ANALYSIS_BOOTSTRAP"] = 3
+    seed_demo(n_stakeholders=60)
+    cid = db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == DEMO_SLUG))
+    assert run_analysis(cid).status is SnapshotStatus.OK
+    db.session.commit()
+    return DEMO_SLUG
+
+
+def switch_language(page, base: str, language: str) -> None:
+    """Choose the interface language with the site's own switcher, from the home page."""
+    page.goto(base + "/")
+    page.locator("#language-select").select_option(language)
+    page.locator(".language-switcher button").click()
+    page.wait_for_load_state()
+    expected = "zh-Hans" if language == "zh" else language
+    assert page.locator("html").get_attribute("lang") == expected

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from consult.demo.seed import DEMO_SLUG
 from tests.browser.axe import serious_violations
+from tests.browser.conftest import switch_language
 from tests.conftest import PASSWORD
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -160,15 +161,6 @@ def _log_in(page, base, email, password):
     assert "/login" not in page.url, f"could not log in as {email}"
 
 
-def _switch_to(page, base, language):
-    page.goto(base + "/")
-    page.locator("#language-select").select_option(language)
-    page.locator(".language-switcher button").click()
-    page.wait_for_load_state()
-    expected = "zh-Hans" if language == "zh" else language
-    assert page.locator("html").get_attribute("lang") == expected
-
-
 def _check(page, base, path, language, status=200) -> list[str]:
     """Problems on ``path`` (answered with ``status``) at both sizes, one line each."""
     page.set_viewport_size(DESKTOP)
@@ -237,7 +229,7 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, journeys, 
         try:
             if email:
                 _log_in(page, live_server, email, password)
-            _switch_to(page, live_server, language)
+            switch_language(page, live_server, language)
             for path in paths:
                 path, status = path if isinstance(path, tuple) else (path, 200)
                 problems += _check(page, live_server, path, language, status)

@@ -3,26 +3,7 @@ JavaScript; the htmx poll leaves the page alone until a newer analysis exists.""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
-
-
-@pytest.fixture
-def analysed_demo(app):
-    import sqlalchemy as sa
-
-    from consult.consultations.models import Consultation
-    from consult.demo.seed import DEMO_SLUG, seed_demo
-    from consult.extensions import db
-    from consult.reports.models import SnapshotStatus
-    from consult.reports.snapshots import run_analysis
-
-    app.config["ANALYSIS_BOOTSTRAP"] = 3
-    seed_demo(n_stakeholders=60)
-    cid = db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == DEMO_SLUG))
-    assert run_analysis(cid).status is SnapshotStatus.OK
-    db.session.commit()
-    return DEMO_SLUG
 
 
 def _check_dashboard(page, base, slug):

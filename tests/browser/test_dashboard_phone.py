@@ -6,35 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.conftest import switch_language
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def analysed_demo(app):
-    import sqlalchemy as sa
-
-    from consult.consultations.models import Consultation
-    from consult.demo.seed import DEMO_SLUG, seed_demo
-    from consult.extensions import db
-    from consult.reports.models import SnapshotStatus
-    from consult.reports.snapshots import run_analysis
-
-    app.config["ANALYSIS_BOOTSTRAP"] = 3
-    seed_demo(n_stakeholders=60)
-    cid = db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == DEMO_SLUG))
-    assert run_analysis(cid).status is SnapshotStatus.OK
-    db.session.commit()
-    return DEMO_SLUG
-
-
-def _switch_to(page, base, language):
-    page.goto(base + "/")
-    page.locator("#language-select").select_option(language)
-    page.locator(".language-switcher button").click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == ("zh-Hans" if language == "zh" else "en")
 
 
 def _sideways(page) -> list[str]:
@@ -61,7 +36,7 @@ def test_dashboard_fits_a_phone_summary_first(browser, live_server, analysed_dem
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
-        _switch_to(page, live_server, language)
+        switch_language(page, live_server, language)
         page.goto(f"{live_server}/c/{analysed_demo}/dashboard")
         summary = page.locator("#agree-summary-heading")
         expect(summary).to_be_visible()
