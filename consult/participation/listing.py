@@ -193,10 +193,9 @@ def list_statements(
             from_participants, Statement.text.icontains(filters.query, autoescape=True)
         )
     of_clauses = Statement.id.in_(clause_ids) if clause_ids else sa.false()
-    conditions = [
-        Statement.consultation_id == consultation.id,
-        Statement.moderation_state == ModerationState.APPROVED,
-    ]
+    conditions = [Statement.consultation_id == consultation.id]
+    if filters.show is not Show.MINE:  # one's own statements show in every state
+        conditions.append(Statement.moderation_state == ModerationState.APPROVED)
     if filters.show is Show.PARTICIPANTS:
         conditions.append(from_participants)
     elif filters.show is Show.CLAUSES:

@@ -42,7 +42,9 @@ class DuplicateStatement(Conflict):
 
 
 def _normalised(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """The wording alone: case, spacing and punctuation (in any script) do not count."""
+    kept = "".join(ch if ch.isalnum() else " " for ch in text.casefold())
+    return " ".join(kept.split())
 
 
 def submit_statement(

@@ -59,9 +59,13 @@ def vote(slug: str, statement_id: int):
     if as_fragment:
         box = reading.VoteBox(statement_id=statement_id, tally=tally, my_vote=value)
         return vote_box_response(consultation, box, announce=vote_announcement(value, tally))
-    default = url_for("consultations.show", slug=slug, _anchor=f"s-{statement_id}")
+    # Without JavaScript: back to the page, at the box voted in, saying what was recorded.
+    flash(vote_announcement(value, tally), "success")
     target = request.form.get("next")
-    return redirect(safe_next_url(target) if target else default)
+    if not target:
+        return redirect(url_for("consultations.show", slug=slug, _anchor=f"s-{statement_id}"))
+    back = safe_next_url(target)
+    return redirect(back if "#" in back else f"{back}#vote-{statement_id}")
 
 
 @blueprint.get("/c/<slug>/me")

@@ -68,6 +68,24 @@ def test_duplicate_statement_is_refused(client, participant, consultation, row_c
     assert row_count(Statement) == 3
 
 
+def test_a_copy_without_its_punctuation_is_a_duplicate(
+    client, participant, consultation, row_count
+):
+    submit(client, consultation, "Audits should be public.")
+    assert submit(client, consultation, "audits, should be public").status_code == 409
+    assert submit(client, consultation, "审计应当公开。").status_code == 302
+    assert submit(client, consultation, "审计应当公开").status_code == 409
+    assert row_count(Statement) == 4
+
+
+def test_my_statements_are_listed_while_they_await_moderation(client, participant, consultation):
+    submit(client, consultation, "Small countries need testing help.")
+    html = client.get(f"/c/{consultation.slug}/statements?show=mine").get_data(as_text=True)
+    assert "Small countries need testing help." in html and "Waiting for moderation" in html
+    everyone = client.get(f"/c/{consultation.slug}/statements").get_data(as_text=True)
+    assert "Small countries need testing help." not in everyone.split("statement-results")[1]
+
+
 def test_statements_switched_off(db, client, participant, make_consultation, row_count):
     consultation = make_consultation("no-statements", allow_statements=False)
     response = submit(client, consultation, "Anything.")

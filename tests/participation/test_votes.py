@@ -42,15 +42,21 @@ def test_a_history_restore_request_is_answered_like_a_plain_one(
     # htmx restoring a page from history wants the whole page, never a lone fragment.
     restore = {**HX, "HX-History-Restore-Request": "true"}
     response = vote(clause_ids[0], "agree", headers=restore, next="/c/test-consultation")
-    assert response.status_code == 302 and response.headers["Location"] == "/c/test-consultation"
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/c/test-consultation#vote-{clause_ids[0]}"
     assert stored_votes() == ([(clause_ids[0], 1)], 1)
 
 
-def test_vote_without_javascript_redirects_back(participant, vote, clause_ids, stored_votes):
+def test_vote_without_javascript_redirects_back(
+    client, participant, vote, clause_ids, stored_votes
+):
     response = vote(clause_ids[1], "disagree", next="/c/test-consultation")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/c/test-consultation"
+    # Back at the box voted in, with what was recorded said on the page.
+    assert response.headers["Location"] == f"/c/test-consultation#vote-{clause_ids[1]}"
     assert stored_votes() == ([(clause_ids[1], -1)], 1)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your vote: disagree." in page
 
 
 def test_change_repeat_and_withdraw(participant, vote, clause_ids, stored_votes):

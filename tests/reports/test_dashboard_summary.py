@@ -27,6 +27,11 @@ def test_summary_comes_first_and_says_what_is_agreed(client, voted, analysed):
     assert re.search(r"Agreed by 100% of 40 voters \(at least \d+% with 90% confidence", summary)
     assert "in every opinion group, sector, region and income group" in summary
     assert "100% agree, 0% disagree, 0% passed" in summary
+    # The headline share is the one the shares line gives (not a differently rounded one).
+    pairs = re.findall(
+        r"Agreed by (\d+)% of [\d,]+ voters.*?Of [\d,]+ voters: (\d+)% agree", summary
+    )
+    assert pairs and all(headline == line for headline, line in pairs)
 
 
 def test_summary_names_the_groups_that_differ(client, voted, analysed):
