@@ -80,6 +80,7 @@ def test_an_organiser_cannot_verify_their_participants(app, db, team, people, re
         assert "site's verifiers" in unescape(response.get_data(as_text=True))
     assert organiser.get("/verification").status_code == 403
     assert ">Verification</a>" not in html, "no header link for organisers"
+    assert team.participant.email not in html, "participants' emails are for verifiers only"
     profile = reload(db.session.get(StakeholderProfile, team.participant.id))
     assert profile.verification is Verification.UNVERIFIED and profile.verified_by_id is None
     assert _events(db) == []
@@ -91,6 +92,7 @@ def test_a_verifier_decides_and_each_log_where_the_person_takes_part_shows_it(
     third, pid = people, team.participant.id
     client = _client(app, verifier)
     assert ">Verification</a>" in client.get("/").get_data(as_text=True)
+    assert team.participant.email in client.get("/verification").get_data(as_text=True)
     declined = _post(client, f"/verification/{pid}", {"decision": "declined"}, "/verification")
     assert declined.status_code == 422
     assert "Say why the profile is declined" in declined.get_data(as_text=True)
