@@ -143,9 +143,12 @@ def queue(user, *, consultation_id=None, kind=None, state="pending", limit=QUEUE
     return items[:limit]
 
 
-def waiting_count(user) -> int | None:
-    """How many items wait in this user's queue; None for someone who moderates nothing."""
+def waiting_count(user, consultation_id: int | None = None) -> int | None:
+    """How many items wait in this user's queue (of one consultation if given); None for
+    someone who moderates nothing (there)."""
     ids = team_consultation_ids(user, *TEAM)
+    if consultation_id is not None:
+        ids = [consultation_id] if ids is None or consultation_id in ids else []
     if ids == []:
         return None
 

@@ -13,7 +13,7 @@ from consult.drafts.forms import CsrfOnlyForm
 from consult.errors import DomainError, Forbidden
 from consult.moderation.access import team_consultation
 from consult.moderation.audit import actor_names, audit_facets, audit_log
-from consult.organise import services
+from consult.organise import home, services
 from consult.organise.forms import AppointForm, VerifyForm, settings_form
 from consult.verification import services as site_verification
 from consult.web import add_form_error
@@ -21,6 +21,25 @@ from consult.web import add_form_error
 blueprint = Blueprint("organise", __name__)
 
 INVALID = 422
+
+
+@blueprint.app_context_processor
+def organise_links():
+    """The header's "My consultations" and "New consultation" links, asked for when drawn."""
+    return {"organise_links": lambda: home.header_links(current_user)}
+
+
+@blueprint.get("/organise")
+@login_required
+def my_consultations():
+    grouped = home.my_consultations(current_user)
+    if grouped is None:
+        raise Forbidden(_("You organise or moderate no consultation."))
+    return render_template(
+        "organise/home.html",
+        grouped=grouped,
+        may_create=services.can_create_consultation(current_user),
+    )
 
 
 def _organised(slug: str):

@@ -83,6 +83,7 @@ def world(db, team, contribute, quick_user):
     s = "/c/test-consultation"
     endpoints = [
         ("GET", "/moderation", None, ANY_TEAM),
+        ("GET", "/organise", None, ANY_TEAM),
         ("GET", f"{s}/moderate", None, TEAM),
         ("POST", f"{s}/moderate/statements/{approved.id}", lambda: flip(approved), TEAM),
         ("POST", f"{s}/moderate/comments/{comment.id}", lambda: flip(comment), TEAM),
