@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.consultations.schedule import Phase, Schedule, phase_of, schedule_of
 from consult.db_types import UTCDateTime, enum_type, utcnow
 from consult.enums import LabelledEnum
 from consult.extensions import db
@@ -75,6 +76,19 @@ class Consultation(db.Model):
         if self.opens_at and now < self.opens_at:
             return False
         return not (self.closes_at and now >= self.closes_at)
+
+    def phase(self, now: datetime | None = None) -> Phase:
+        """Draft, scheduled, open, closed or imported at ``now``, from the status and the
+        dates (see consult/consultations/schedule.py); badges and sentences read this."""
+        return phase_of(
+            self.status.value, self.opens_at, self.closes_at, self.imported_from, now or utcnow()
+        )
+
+    def schedule(self, now: datetime | None = None) -> Schedule:
+        """The phase at ``now`` and the date to show with it ("Opens on ...")."""
+        return schedule_of(
+            self.status.value, self.opens_at, self.closes_at, self.imported_from, now or utcnow()
+        )
 
     def __repr__(self) -> str:
         return f"<Consultation {self.slug}>"

@@ -8,21 +8,24 @@ from sqlalchemy.orm import selectinload
 
 from consult.auth.services import has_role
 from consult.consultations.models import Consultation, Role, Status
+from consult.consultations.schedule import Phase
 from consult.drafts.models import DraftVersion
 from consult.errors import NotFound
 from consult.extensions import db
 
 
 def listed_consultations() -> dict[str, list[Consultation]]:
-    """Consultations for the home page: open ones first, then closed ones."""
+    """Consultations for the home page: open ones, scheduled ones ("upcoming"), closed ones."""
     rows = db.session.scalars(
         sa.select(Consultation)
         .where(Consultation.status.in_([Status.OPEN, Status.CLOSED]))
         .order_by(Consultation.closes_at.is_(None), Consultation.closes_at, Consultation.id)
     ).all()
-    listing: dict[str, list[Consultation]] = {"open": [], "closed": []}
+    listing: dict[str, list[Consultation]] = {"open": [], "upcoming": [], "closed": []}
     for consultation in rows:
-        listing["open" if consultation.accepts_input() else "closed"].append(consultation)
+        phase = consultation.phase()
+        key = {Phase.OPEN: "open", Phase.SCHEDULED: "upcoming"}.get(phase, "closed")
+        listing[key].append(consultation)
     return listing
 
 
