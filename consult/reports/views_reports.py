@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.auth.permissions import login_required
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, NotFound
 from consult.i18n import current_language
@@ -94,6 +95,18 @@ def export_file(slug: str, name: str):
         f"{consultation.slug}-{name}",
         media_type(name),
     )
+
+
+@blueprint.get("/c/<slug>/exports/participant-profiles.csv")
+@login_required
+def export_profiles(slug: str):
+    """Participants' profiles, numbered as in the Polis files: organisers only, never part
+    of a published report's data."""
+    from consult.reports.profiles_export import PROFILES_FILE, profiles_csv
+
+    consultation = services.organiser_consultation(slug, current_user)
+    cid = consultation.id
+    return _download(lambda: profiles_csv(cid), f"{consultation.slug}-{PROFILES_FILE}", "text/csv")
 
 
 @blueprint.post("/c/<slug>/reports")
