@@ -169,23 +169,6 @@ def update_settings(user, consultation: Consultation, settings: Settings) -> Con
     return consultation
 
 
-def set_status(user, consultation: Consultation, status: Status | str) -> Consultation:
-    """Open, close, archive or return a consultation to draft by hand."""
-    ensure_role(user, consultation, Role.ORGANISER)
-    try:
-        status = Status(getattr(status, "value", status))
-    except ValueError:
-        raise DomainError(_("Choose a status from the list.")) from None
-    if status is consultation.status:
-        raise Conflict(_("The consultation already has this status."))
-    before = consultation.status.value
-    with write_transaction():
-        consultation.status = status
-        record_event(user, consultation.id, "set_status", "consultation", consultation.id,
-                     **{"from": before, "to": status.value})  # fmt: skip
-    return consultation
-
-
 def team_members(consultation: Consultation) -> list[ConsultationRole]:
     return list(
         db.session.scalars(

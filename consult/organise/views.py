@@ -15,6 +15,7 @@ from consult.moderation.access import team_consultation
 from consult.moderation.audit import actor_names, audit_facets, audit_log
 from consult.organise import home, services
 from consult.organise.forms import AppointForm, VerifyForm, settings_form
+from consult.organise.status import set_status
 from consult.verification import services as site_verification
 from consult.web import add_form_error
 
@@ -67,13 +68,14 @@ def new():
     return render_template("organise/new.html", form=form)
 
 
-def _settings_page(consultation, form, status=200):
+def _settings_page(consultation, form, status=200, status_error=None):
     return render_template(
         "organise/settings.html",
         consultation=consultation,
         form=form,
         statuses=[s for s in Status if s is not consultation.status],
         button_form=CsrfOnlyForm(),
+        status_error=status_error,
     ), status
 
 
@@ -99,17 +101,24 @@ def settings(slug: str):
 @login_required
 def status(slug: str):
     consultation = _organised(slug)
-    services.set_status(current_user, consultation, request.form.get("status", ""))
+    try:
+        set_status(current_user, consultation, request.form.get("status", ""))
+    except DomainError as error:  # shown with the status buttons, the settings kept
+        if error.status == 403:
+            raise
+        code = INVALID if error.status == 400 else error.status
+        return _settings_page(consultation, settings_form(consultation), code, error.message)
     flash(_("The status is changed."), "success")
     return redirect(url_for(".settings", slug=slug))
 
 
-def _team_page(consultation, form, status=200):
+def _team_page(consultation, form, status=200, removal_error=None):
     return render_template(
         "organise/team.html",
         consultation=consultation,
         members=services.team_members(consultation),
         form=form,
+        removal_error=removal_error,
     ), status
 
 
@@ -135,7 +144,12 @@ def team(slug: str):
 @login_required
 def remove_member(slug: str, role_id: int):
     consultation = _organised(slug)
-    services.remove_member(current_user, consultation, role_id)
+    try:
+        services.remove_member(current_user, consultation, role_id)
+    except DomainError as error:  # e.g. the last organiser: said on the team page
+        if error.status == 403:
+            raise
+        return _team_page(consultation, AppointForm(formdata=None), error.status, error.message)
     flash(_("The role is taken away."), "success")
     return redirect(url_for(".team", slug=slug))
 

@@ -8,6 +8,7 @@ from consult.auth.models import Verification
 from consult.consultations.models import ConsultationRole, Role, Status
 from consult.errors import Conflict, DomainError, Forbidden, NotFound
 from consult.organise import services
+from consult.organise.status import set_status
 from tests.conftest import post_form
 
 SETTINGS = "/c/test-consultation/organise"
@@ -54,11 +55,11 @@ def test_settings_validate_schedule_languages_and_title(db, team):
 
 def test_status_by_hand(db, team):
     c = team.consultation
-    services.set_status(team.organiser, c, "closed")
+    set_status(team.organiser, c, "closed")
     assert not c.accepts_input()
     with pytest.raises(Conflict):
-        services.set_status(team.organiser, c, "closed")
-    services.set_status(team.organiser, c, Status.OPEN)
+        set_status(team.organiser, c, "closed")
+    set_status(team.organiser, c, Status.OPEN)
     assert c.accepts_input()
 
 
