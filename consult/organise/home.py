@@ -7,39 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
-from consult.consultations.models import Consultation, ConsultationRole, Role, Status
+from consult.consultations.models import Consultation, ConsultationRole, Role
+from consult.consultations.schedule import Phase
 from consult.db_types import utcnow
-from consult.enums import LabelledEnum
 from consult.extensions import db
 from consult.moderation.access import team_consultation_ids, team_consultations
 from consult.moderation.services import waiting_count
 from consult.organise.services import can_create_consultation
 from consult.reports.snapshots import latest_ok
-
-
-class HomeState(LabelledEnum):
-    """Where a consultation stands, as its team sees it (in this order on the page)."""
-
-    DRAFT = "draft", _l("Drafts")
-    SCHEDULED = "scheduled", _l("Scheduled")
-    OPEN = "open", _l("Open")
-    CLOSED = "closed", _l("Closed")
-    IMPORTED = "imported", _l("Imported")
-
-
-def home_state(consultation: Consultation, now: datetime | None = None) -> HomeState:
-    """Derived from the status and the schedule: open with an opening time still ahead is
-    scheduled; open past its closing time is closed; an import closed for input is imported."""
-    now = now or utcnow()
-    if consultation.status is Status.DRAFT:
-        return HomeState.DRAFT
-    if consultation.imported_from and not consultation.accepts_input(now):
-        return HomeState.IMPORTED
-    if consultation.status is Status.OPEN and consultation.opens_at and now < consultation.opens_at:
-        return HomeState.SCHEDULED
-    return HomeState.OPEN if consultation.accepts_input(now) else HomeState.CLOSED
 
 
 @dataclass(frozen=True)
@@ -82,14 +58,15 @@ def _roles(user) -> dict[int, tuple[Role, ...]]:
     return roles
 
 
-def my_consultations(user) -> dict[HomeState, list[HomeRow]] | None:
+def my_consultations(user) -> dict[Phase, list[HomeRow]] | None:
     """The consultations ``user`` organises or moderates (every one for a site admin) by
-    state, in :class:`HomeState` order, newest first; None for someone on no team."""
+    phase (:meth:`Consultation.phase`, in :class:`Phase` order), newest first; None for
+    someone on no team."""
     if team_consultation_ids(user) == []:
         return None
     roles = _roles(user)
     now = utcnow()
-    grouped: dict[HomeState, list[HomeRow]] = {state: [] for state in HomeState}
+    grouped: dict[Phase, list[HomeRow]] = {phase: [] for phase in Phase}
     for consultation in reversed(team_consultations(user)):
         snapshot = latest_ok(consultation.id, with_result=False)
         row = HomeRow(
@@ -98,5 +75,5 @@ def my_consultations(user) -> dict[HomeState, list[HomeRow]] | None:
             waiting_count(user, consultation.id) or 0,
             snapshot.created_at if snapshot else None,
         )
-        grouped[home_state(consultation, now)].append(row)
+        grouped[consultation.phase(now)].append(row)
     return grouped

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from consult.auth.services import grant_role
-from consult.consultations.models import Role, Status
+from consult.consultations.models import Role
+from consult.consultations.schedule import Phase
 from consult.db_types import utcnow
 from consult.organise import services
-from consult.organise.home import HomeState, home_state, my_consultations
+from consult.organise.home import my_consultations
 from consult.participation.models import ModerationState
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 
@@ -62,20 +63,6 @@ def world(db, team, contribute, make_consultation):
     return draft
 
 
-def test_states_derive_from_status_and_dates(db, make_consultation):
-    now = datetime(2030, 6, 1, tzinfo=UTC)
-    c = make_consultation(opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=9))
-    assert home_state(c, now) is HomeState.SCHEDULED
-    assert home_state(c, now + timedelta(days=2)) is HomeState.OPEN
-    assert home_state(c, now + timedelta(days=9)) is HomeState.CLOSED
-    c.status = Status.CLOSED
-    assert home_state(c, now + timedelta(days=2)) is HomeState.CLOSED
-    c.status = Status.DRAFT
-    assert home_state(c, now + timedelta(days=2)) is HomeState.DRAFT
-    c.status, c.imported_from = Status.CLOSED, "Polis export x"
-    assert home_state(c, now) is HomeState.IMPORTED
-
-
 def test_organiser_sees_each_state_with_counts_and_roles(client, login, team, world):
     login(team.organiser)
     html = client.get(HOME).get_data(as_text=True)
@@ -83,7 +70,9 @@ def test_organiser_sees_each_state_with_counts_and_roles(client, login, team, wo
     assert groups == ["draft", "scheduled", "open", "closed"]  # no empty "imported" group
     assert 'data-state="draft"' in _card(html, "a-draft")
     assert 'data-state="scheduled"' in _card(html, "soon")
+    assert "Opens on" in _card(html, "soon")
     assert 'data-state="closed"' in _card(html, "past")
+    assert "Closed on" in _card(html, "past")
     mine = _card(html, "test-consultation")
     assert 'data-state="open"' in mine
     # pending statement + pending comment + pending edit + unresolved report
@@ -166,4 +155,4 @@ def test_last_analysis_is_latest_ok_run_of_everyone(db, client, login, team):
     card = _card(client.get(HOME).get_data(as_text=True), "test-consultation")
     assert "Last analysis: 2030-01-05 06:07 UTC" in card
     rows = my_consultations(team.organiser)
-    assert [r.analysed_at for r in rows[HomeState.OPEN]] == [datetime(2030, 1, 5, 6, 7, tzinfo=UTC)]
+    assert [r.analysed_at for r in rows[Phase.OPEN]] == [datetime(2030, 1, 5, 6, 7, tzinfo=UTC)]
