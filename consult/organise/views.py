@@ -12,7 +12,9 @@ from consult.consultations.models import Role, Status
 from consult.drafts.forms import CsrfOnlyForm
 from consult.errors import DomainError, Forbidden
 from consult.moderation.access import team_consultation
-from consult.moderation.audit import actor_names, audit_facets, audit_log
+from consult.moderation.audit import EXPORT_LIMIT, audit_facets, audit_log, parse_filters
+from consult.moderation.audit_export import audit_rows, csv_download
+from consult.moderation.audit_sentences import describe_events
 from consult.organise import home, services
 from consult.organise.forms import AppointForm, VerifyForm, settings_form
 from consult.organise.status import set_status
@@ -198,24 +200,28 @@ def verify(slug: str, user_id: int):
     )
 
 
+# The audit tables (this log and the site's) read their events in words through this.
+blueprint.add_app_template_global(describe_events, "audit_lines")
+
+
 @blueprint.get("/c/<slug>/organise/audit")
 @login_required
 def audit(slug: str):
     consultation = _organised(slug)
-    filters = {
-        "action": request.args.get("action", ""),
-        "target_kind": request.args.get("target_kind", ""),
-    }
-    events = audit_log(
-        consultation.id,
-        action=filters["action"] or None,
-        target_kind=filters["target_kind"] or None,
-    )
+    filters = parse_filters(request.args)
     return render_template(
         "organise/audit.html",
         consultation=consultation,
-        events=events,
-        actors=actor_names(events),
+        events=audit_log(consultation.id, filters),
         facets=audit_facets(consultation.id),
         filters=filters,
     )
+
+
+@blueprint.get("/c/<slug>/organise/audit.csv")
+@login_required
+def audit_csv(slug: str):
+    """The filtered log as a CSV file, in the reader's language: organisers only."""
+    consultation = _organised(slug)
+    events = audit_log(consultation.id, parse_filters(request.args), limit=EXPORT_LIMIT)
+    return csv_download(audit_rows(events), f"{consultation.slug}-audit.csv")

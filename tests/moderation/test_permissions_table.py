@@ -124,6 +124,7 @@ def world(db, team, contribute, quick_user):
         ("POST", f"{s}/organise/verification/{team.participant.id}",
          lambda: {"decision": "verified"}, VERIFIER),
         ("GET", f"{s}/organise/audit", None, ORGANISER),
+        ("GET", f"{s}/organise/audit.csv", None, ORGANISER),
         ("GET", f"{s}/exports/participant-profiles.csv", None, ORGANISER),
     ]  # fmt: skip
     return endpoints, {"statement": statement, "comment": comment, "lineage": lineage}
