@@ -111,6 +111,30 @@ class ConsultationRole(db.Model):
     user = relationship("User", foreign_keys=[user_id])
 
 
+class Invitation(db.Model):
+    """An appointment by email before the person has an account: the role is granted when
+    that address registers or logs in, unless the invitation expired or was revoked."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "invitation_role"))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    consultation: Mapped[Consultation] = relationship()
+
+
 class Participant(db.Model):
     """One person's presence in one consultation: the row votes point at.
 
