@@ -11,8 +11,9 @@ from consult.auth.services import has_role
 from consult.consultations.services import current_version, get_visible_consultation
 from consult.drafts import compare, promote, publishing, services
 from consult.drafts.forms import CsrfOnlyForm, PromoteForm, PublishForm, clause_form
-from consult.errors import DomainError
+from consult.errors import DomainError, render_error
 from consult.moderation.access import TEAM, team_consultation
+from consult.moderation.services import get_item
 from consult.web import add_form_error
 
 blueprint = Blueprint("drafts", __name__)
@@ -161,8 +162,14 @@ def promote_contribution(slug: str, plural: str, item_id: int):
     form = PromoteForm()
     if not form.validate():
         raise DomainError(_("Your form expired. Please send it again."))
+    get_item(consultation, plural[:-1], item_id)  # no such item: 404 before the form's checks
+    if not form.into.data:  # no default target: the moderator chooses ("new" or a clause)
+        return render_error(
+            422, _("Choose where the wording goes: a new clause or the clause it replaces.")
+        )
+    into = "" if form.into.data == "new" else form.into.data
     clause = promote.promote(
-        current_user, consultation, plural[:-1], item_id, form.language.data, form.into.data
+        current_user, consultation, plural[:-1], item_id, form.language.data, into
     )
     flash(_("The wording is in the working version; publish it when ready."), "success")
     return redirect(url_for(".edit", slug=slug) + f"#clause-{clause.lineage_key}")

@@ -59,7 +59,7 @@ class ResponseForm(FlaskForm):
     outcome = SelectField(
         _l("Answer"),
         choices=[SelectChoice(o.value, o.label) for o in Outcome],
-        validators=[InputRequired()],
+        validators=[InputRequired(_l("Choose an answer: there is no default."))],
     )
     reason = TextAreaField(
         _l("Reason (shown to the author)"),

@@ -10,6 +10,7 @@ from consult.auth.permissions import login_required
 from consult.errors import Conflict, DomainError, Forbidden
 from consult.moderation import edits, reports, responses, services
 from consult.moderation.access import team_consultation, team_consultations
+from consult.moderation.context import queue_context
 from consult.moderation.forms import BulkForm, ModerateForm, ResponseForm
 from consult.participation.models import ModerationState
 from consult.web import render_page_or_fragment, safe_next_url, wants_fragment
@@ -59,6 +60,7 @@ def _render_queue(consultations, filters, status=200, **extra):
         "moderation/_queue.html",
         status=status,
         items=items,
+        contexts=queue_context(items),
         consultations=consultations,
         titles={c.id: c.title for c in consultations},
         slugs=slugs,
@@ -94,6 +96,7 @@ def _render_item(consultation, item, status=200, form=None, **context):
         "moderation/_item.html",
         status=status,
         item=item,
+        contexts=queue_context([item]),
         consultation=consultation,
         titles={consultation.id: consultation.title},
         slugs={consultation.id: consultation.slug},

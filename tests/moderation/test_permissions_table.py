@@ -72,6 +72,11 @@ def world(db, team, contribute, quick_user):
         user = quick_user(f"member{next(counter)}@example.org")
         return appoint(team.organiser, c, user.email, Role.MODERATOR).id
 
+    def fresh_invitation():
+        from consult.organise.invitations import invite
+
+        return invite(team.organiser, c, f"guest{next(counter)}@example.org", Role.MODERATOR).id
+
     def status():
         db.session.refresh(c)
         return {"status": "closed" if c.status.value == "open" else "open"}
@@ -107,7 +112,7 @@ def world(db, team, contribute, quick_user):
          lambda: fresh_clause() and {"change_summary": "More."}, TEAM),
         ("POST", f"{s}/draft/discard", lambda: fresh_clause() and {}, TEAM),
         ("POST", lambda: f"{s}/draft/promote/comments/{fresh_comment()}",
-         lambda: {"language": "en", "into": ""}, TEAM),
+         lambda: {"language": "en", "into": "new"}, TEAM),
         ("GET", f"{s}/draft/versions", None, PUBLIC),
         ("GET", f"{s}/draft/compare?from=1&to=1", None, PUBLIC),
         ("GET", "/organise/new", None, ORGANISER),
@@ -120,6 +125,10 @@ def world(db, team, contribute, quick_user):
          lambda: {"email": quick_user(f"new{next(counter)}@example.org").email,
                   "role": "moderator"}, ORGANISER),
         ("POST", lambda: f"{s}/organise/team/{fresh_role()}/remove", None, ORGANISER),
+        ("POST", f"{s}/organise/team",
+         lambda: {"email": f"invitee{next(counter)}@example.org", "role": "moderator"}, ORGANISER),
+        ("POST", lambda: f"{s}/organise/team/invitations/{fresh_invitation()}/revoke", None,
+         ORGANISER),
         ("GET", f"{s}/organise/verification", None, ORGANISER),
         ("POST", f"{s}/organise/verification/{team.participant.id}",
          lambda: {"decision": "verified"}, VERIFIER),
@@ -127,7 +136,10 @@ def world(db, team, contribute, quick_user):
         ("GET", f"{s}/organise/audit.csv", None, ORGANISER),
         ("GET", f"{s}/exports/participant-profiles.csv", None, ORGANISER),
     ]  # fmt: skip
-    return endpoints, {"statement": statement, "comment": comment, "lineage": lineage}
+    return endpoints, {
+        "statement": statement, "comment": comment, "lineage": lineage,
+        "invitation": fresh_invitation,
+    }  # fmt: skip
 
 
 def _client(app):
@@ -198,6 +210,7 @@ def test_objects_cannot_be_reached_through_another_consultation(app, team, world
     client = _client(app)
     _login(client, admin)
     statement, comment = things["statement"](), things["comment"]
+    invitation = things["invitation"]()
     o = "/c/other"
     attempts = [
         ("POST", f"{o}/moderate/statements/{statement.id}",
@@ -211,6 +224,7 @@ def test_objects_cannot_be_reached_through_another_consultation(app, team, world
         ("POST", f"{o}/draft/clauses/{things['lineage']}", {"text_en": "Hijacked."}),
         ("POST", f"{o}/draft/clauses/{things['lineage']}/remove", {}),
         ("POST", f"{o}/organise/verification/{team.participant.id}", {"decision": "verified"}),
+        ("POST", f"{o}/organise/team/invitations/{invitation}/revoke", {}),
     ]  # fmt: skip
     for method, url, data in attempts:
         _, response = _call(client, method, url, data)

@@ -1,0 +1,108 @@
+"""What a moderator needs beside each queue item: the clause it is on, the thread of a
+reply, proposed wording as a diff against the clause, and who the author is (sector and
+verification). Everything is loaded in a few batched queries for the whole queue page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from consult.auth.models import StakeholderProfile
+from consult.consultations.models import Participant
+from consult.drafts.models import Clause, DraftVersion
+from consult.extensions import db
+from consult.participation.models import Comment, Statement, StatementKind
+from consult.textdiff import Piece, diff
+
+
+@dataclass(frozen=True)
+class ItemContext:
+    """Context of one queue item; every field may be empty."""
+
+    clause: Clause | None = None  # the clause a comment (or the reported comment) is on
+    thread_statement_id: int | None = None  # a reply: the statement whose thread holds it
+    thread_anchor: str | None = None  # the parent comment's element id in that thread
+    proposal_diff: list[Piece] = field(default_factory=list)  # clause text -> proposal
+    profile: StakeholderProfile | None = None  # the author's stakeholder profile
+
+
+def _subject(item):
+    """The statement or comment the item is about (a report's target)."""
+    return item.target if item.kind == "report" else item.obj
+
+
+def _latest_clauses(statement_ids: set[int]) -> dict[int, Clause]:
+    """For each clause statement, its clause in the latest version that holds it."""
+    if not statement_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Clause)
+        .join(DraftVersion, DraftVersion.id == Clause.version_id)
+        .where(Clause.statement_id.in_(statement_ids))
+        .order_by(DraftVersion.number)
+    ).scalars()
+    return {clause.statement_id: clause for clause in rows}  # the last (newest) wins
+
+
+def _profiles(author_ids: set[int]) -> dict[int, StakeholderProfile]:
+    if not author_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Participant.id, StakeholderProfile)
+        .join(StakeholderProfile, StakeholderProfile.user_id == Participant.user_id)
+        .where(Participant.id.in_(author_ids))
+    ).all()
+    return dict(rows)
+
+
+def queue_context(items) -> dict[str, ItemContext]:
+    """Context for each item key (``QueueItem.key``), in a fixed number of queries."""
+    subjects = {item.key: _subject(item) for item in items}
+    comments = {key: s for key, s in subjects.items() if isinstance(s, Comment)}
+    statement_ids = {c.statement_id for c in comments.values()}
+    statements = {}
+    if statement_ids:
+        statements = {
+            s.id: s
+            for s in db.session.scalars(sa.select(Statement).where(Statement.id.in_(statement_ids)))
+        }
+    clause_statement_ids = {
+        sid for sid, s in statements.items() if s.kind is StatementKind.CLAUSE
+    }  # fmt: skip
+    exact_ids = {c.clause_id for c in comments.values() if c.clause_id}
+    exact = {}
+    if exact_ids:
+        exact = {
+            c.id: c for c in db.session.scalars(sa.select(Clause).where(Clause.id.in_(exact_ids)))
+        }
+    latest = _latest_clauses(clause_statement_ids)
+    author_ids = {s.author_id for s in subjects.values() if s is not None and s.author_id}
+    profiles = _profiles(author_ids)
+    contexts = {}
+    for key, subject in subjects.items():
+        if subject is None:
+            contexts[key] = ItemContext()
+            continue
+        clause = None
+        proposal = []
+        thread_statement_id = anchor = None
+        if isinstance(subject, Comment):
+            clause = exact.get(subject.clause_id) or latest.get(subject.statement_id)
+            if subject.parent_id:
+                thread_statement_id = subject.statement_id
+                anchor = f"comment-{subject.parent_id}"
+            proposed = subject.pending_proposed_text or subject.proposed_text
+            if clause is not None and proposed:
+                base = clause.text.get(subject.language or "") or next(
+                    iter(clause.text.values()), ""
+                )
+                proposal = diff(base, proposed, subject.language)
+        contexts[key] = ItemContext(
+            clause=clause,
+            thread_statement_id=thread_statement_id,
+            thread_anchor=anchor,
+            proposal_diff=proposal,
+            profile=profiles.get(subject.author_id),
+        )
+    return contexts

@@ -1,0 +1,142 @@
+"""The moderation queue in context: the clause an item is on, the thread of a reply, the
+proposed wording as a diff, the author's sector and verification; no default outcome."""
+
+import re
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from consult.auth.models import Verification
+from consult.drafts.models import Clause
+from consult.moderation.models import ContributionResponse
+from consult.participation.models import ModerationState, Statement
+from tests.conftest import post_form
+
+QUEUE = "/c/test-consultation/moderate"
+RESPONSES = "/c/test-consultation/moderate/responses"
+
+
+def _first_clause(db, consultation):
+    return db.session.scalar(
+        sa.select(Clause)
+        .join(Clause.version)
+        .where(Clause.position == 1, Clause.version.has(consultation_id=consultation.id))
+    )
+
+
+@contextmanager
+def _counted_queries(db):
+    counted = []
+
+    def count(*_args):
+        counted.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield counted
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_queue_item_shows_clause_thread_diff_and_author(client, db, team, contribute, login):
+    c = team.consultation
+    clause = _first_clause(db, c)
+    clause_statement = db.session.get(Statement, clause.statement_id)
+    author = contribute.participant(c, team.participant)
+    team.participant.profile.verification = Verification.VERIFIED
+    db.session.commit()
+    parent = contribute.comment(
+        c, clause_statement, "Tighten it.", author=author, clause_id=clause.id,
+        proposed_text="First clause, tightened.", moderation_state=ModerationState.APPROVED,
+    )  # fmt: skip
+    reply = contribute.comment(c, clause_statement, "Yes, tighten.", parent_id=parent.id)
+    login(team.moderator)
+    html = client.get(f"{QUEUE}?state=pending").get_data(as_text=True)
+    reply_item = html[html.index(f'id="item-comment-{reply.id}"') :]
+    assert "On clause 1" in reply_item
+    thread = f"/c/test-consultation/s/{clause_statement.id}#comment-{parent.id}"
+    assert f'href="{thread}"' in reply_item
+    assert client.get(thread.split("#")[0]).status_code == 200
+
+    approved = client.get(f"{QUEUE}?state=approved").get_data(as_text=True)
+    item = approved[approved.index(f'id="item-comment-{parent.id}"') :]
+    assert "On clause 1" in item and "Government" in item
+    assert 'class="badge verification-verified">Verified<' in item
+    diff = item[
+        item.index("proposal-diff") : item.index("</blockquote>", item.index("proposal-diff"))
+    ]
+    assert diff.count("<ins>") == 1 and "<del>" not in diff
+    assert re.search(r"First clause<ins>.*, tightened.*</ins>\.", diff)
+
+
+def test_queue_context_is_loaded_in_batches(client, db, team, contribute, login):
+    """Ten items cost the same number of queries as two: no query per item."""
+    c = team.consultation
+    clause = _first_clause(db, c)
+    statement = contribute.statement(c, "Some statement.")
+    author = contribute.participant(c, team.participant)
+    login(team.moderator)
+
+    def add_items(n):
+        for i in range(n):
+            contribute.comment(
+                c, statement, f"Comment {i}.", author=author, clause_id=clause.id,
+                proposed_text=f"Wording {i}.",
+            )  # fmt: skip
+            contribute.statement(c, f"Statement {i}.", author=author)
+
+    add_items(1)
+    client.get(QUEUE)  # warm caches (translations, templates)
+    with _counted_queries(db) as few:
+        assert client.get(QUEUE).status_code == 200
+    add_items(5)
+    with _counted_queries(db) as many:
+        html = client.get(QUEUE).get_data(as_text=True)
+    assert html.count("proposal-diff") == 6
+    assert len(many) == len(few)
+
+
+def test_answer_needs_a_chosen_outcome(client, db, team, contribute, login):
+    c = team.consultation
+    statement = contribute.statement(
+        c, "Answer me.", moderation_state=ModerationState.APPROVED, needs_response=True
+    )
+    login(team.moderator)
+    page = client.get(RESPONSES).get_data(as_text=True)
+    select = page[page.index(f'id="outcome-statement-{statement.id}"') :]
+    select = select[: select.index("</select>")]
+    assert "required" in select.split(">")[0]
+    first_option = re.search(r'<option value="([^"]*)"[^>]*>([^<]*)<', select)
+    assert first_option.groups() == ("", "Choose...")
+    assert "selected" not in select
+    url = f"{RESPONSES}/statements/{statement.id}"
+    refused = post_form(client, url, {"outcome": "", "reason": "Because."}, page=RESPONSES)
+    assert refused.status_code == 422
+    assert "Choose an answer" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ContributionResponse)) == 0
+
+
+def test_promotion_needs_a_chosen_target(client, db, team, contribute, login):
+    c = team.consultation
+    statement = contribute.statement(
+        c, "Promote me.", moderation_state=ModerationState.APPROVED, needs_response=True
+    )
+    login(team.moderator)
+    page = client.get(RESPONSES).get_data(as_text=True)
+    select = page[page.index(f'id="into-statement-{statement.id}"') :]
+    select = select[: select.index("</select>")]
+    assert "required" in select.split(">")[0]
+    assert re.search(r'<option value="([^"]*)"[^>]*>([^<]*)<', select).groups() == (
+        "",
+        "Choose...",
+    )
+    url = f"/c/test-consultation/draft/promote/statements/{statement.id}"
+    refused = post_form(client, url, {"language": "en", "into": ""}, page=RESPONSES)
+    assert refused.status_code == 422
+    assert "Choose where the wording goes" in refused.get_data(as_text=True)
+    done = post_form(client, url, {"language": "en", "into": "new"}, page=RESPONSES)
+    assert done.status_code == 302
+    promoted = db.session.scalar(
+        sa.select(Clause).where(Clause.source_statement_id == statement.id)
+    )
+    assert promoted is not None and promoted.text["en"] == "Promote me."
