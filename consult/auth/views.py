@@ -86,6 +86,7 @@ def login():
 def _start_session(user) -> None:
     """Log in on a fresh session (no fixation), keeping the language, and move what the
     visitor did pseudonymously to the account."""
+    from consult.organise.invitations import accept_invitations, announce_accepted
     from consult.participation.participants import claim_pseudonymous, pseudonymous_keys
     from consult.participation.views import announce_claim
 
@@ -95,6 +96,7 @@ def _start_session(user) -> None:
     if language:
         session["lang"] = language
     login_user(user)
+    announce_accepted(accept_invitations(user))  # roles waiting for this address
     if pseudonymous:
         # Say what moved, and keep any differing votes for the person to choose between.
         announce_claim(claim_pseudonymous(user, pseudonymous))

@@ -114,6 +114,21 @@ class AuditAction(LabelledEnum):
         _l("Removed from the team"),
         _l("%(actor)s removed %(target)s as %(role)s"),
     )
+    INVITE = (
+        "invite",
+        _l("Invited by email"),
+        _l("%(actor)s invited %(email)s as %(role)s"),
+    )
+    REVOKE_INVITATION = (
+        "revoke_invitation",
+        _l("Withdrew an invitation"),
+        _l("%(actor)s withdrew the invitation of %(email)s as %(role)s"),
+    )
+    ACCEPT_INVITATION = (
+        "accept_invitation",
+        _l("Accepted an invitation"),
+        _l("%(actor)s joined as %(role)s, invited as %(email)s"),
+    )
     PROFILE_VERIFIED = (
         "profile_verified",
         _l("Verified a profile"),

@@ -131,7 +131,11 @@ def settings_form(consultation=None, *, with_slug: bool = False, **kwargs) -> Se
 
 class AppointForm(FlaskForm):
     email = EmailField(
-        _l("Email of their account"),
+        _l("Their email address"),
+        description=_l(
+            "If no account uses it yet, they get the role when they register or log in with it "
+            "within 30 days."
+        ),
         validators=[InputRequired(_l("Enter an email address.")), Length(max=EMAIL_MAX)],
     )
     role = SelectField(

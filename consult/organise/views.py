@@ -8,14 +8,14 @@ from flask_login import current_user
 
 from consult.auth.models import Verification
 from consult.auth.permissions import login_required
-from consult.consultations.models import Role, Status
+from consult.consultations.models import Invitation, Role, Status
 from consult.drafts.forms import CsrfOnlyForm
 from consult.errors import DomainError, Forbidden
 from consult.moderation.access import team_consultation
 from consult.moderation.audit import EXPORT_LIMIT, audit_facets, audit_log, parse_filters
 from consult.moderation.audit_export import audit_rows, csv_download
 from consult.moderation.audit_sentences import describe_events
-from consult.organise import home, services
+from consult.organise import home, invitations, services
 from consult.organise.forms import AppointForm, VerifyForm, settings_form
 from consult.organise.status import set_status
 from consult.verification import services as site_verification
@@ -119,6 +119,7 @@ def _team_page(consultation, form, status=200, removal_error=None):
         "organise/team.html",
         consultation=consultation,
         members=services.team_members(consultation),
+        invitations=invitations.pending_invitations(consultation),
         form=form,
         removal_error=removal_error,
     ), status
@@ -133,12 +134,25 @@ def team(slug: str):
         return _team_page(consultation, form)
     if form.validate():
         try:
-            services.appoint(current_user, consultation, form.email.data, form.role.data)
+            given = invitations.appoint_or_invite(
+                current_user, consultation, form.email.data, form.role.data
+            )
         except DomainError as error:
+            if error.status == 403:
+                raise
             add_form_error(form, error)
+            return _team_page(consultation, form, 409 if error.status == 409 else INVALID)
+        if isinstance(given, Invitation):
+            flash(
+                _(
+                    "No account uses this email yet: an invitation is waiting for it for "
+                    "30 days, and gives the role when they register or log in."
+                ),
+                "success",
+            )
         else:
             flash(_("The role is given."), "success")
-            return redirect(url_for(".team", slug=slug))
+        return redirect(url_for(".team", slug=slug))
     return _team_page(consultation, form, INVALID)
 
 
@@ -153,6 +167,20 @@ def remove_member(slug: str, role_id: int):
             raise
         return _team_page(consultation, AppointForm(formdata=None), error.status, error.message)
     flash(_("The role is taken away."), "success")
+    return redirect(url_for(".team", slug=slug))
+
+
+@blueprint.post("/c/<slug>/organise/team/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(slug: str, invitation_id: int):
+    consultation = _organised(slug)
+    try:
+        invitations.revoke(current_user, consultation, invitation_id)
+    except DomainError as error:  # already accepted or withdrawn: said on the team page
+        if error.status in (403, 404):
+            raise
+        return _team_page(consultation, AppointForm(formdata=None), error.status, error.message)
+    flash(_("The invitation is withdrawn."), "success")
     return redirect(url_for(".team", slug=slug))
 
 

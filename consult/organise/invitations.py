@@ -1,0 +1,180 @@
+"""Appointing by email before the person has an account: an invitation, pending for
+:data:`VALID_FOR`, that grants its role when that address registers or logs in.
+
+Accounts are not confirmed by email yet, so whoever registers with the invited address
+receives the role; an organiser who appointed the wrong address revokes the invitation,
+or removes the role from the team page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import flash
+from flask_babel import gettext as _
+
+from consult.auth.models import User
+from consult.auth.services import ensure_role, find_user_by_email, normalise_email
+from consult.consultations.models import Consultation, ConsultationRole, Invitation, Role
+from consult.database import write_transaction
+from consult.db_types import utcnow
+from consult.errors import Conflict, DomainError, NotFound
+from consult.extensions import db
+from consult.i18n import localized
+from consult.moderation.audit import record_event
+from consult.organise import services
+
+VALID_FOR = timedelta(days=30)
+EMAIL_MAX = 254
+# Enough to catch a typo in the form; whether the address works, only a sent email tells.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A role an invitation gave on logging in: where, and which."""
+
+    consultation: Consultation
+    role: Role
+
+
+def _checked_role(role: Role | str) -> Role:
+    try:
+        return Role(getattr(role, "value", role))
+    except ValueError:
+        raise DomainError(_("Choose a role from the list."), field="role") from None
+
+
+def _pending(now=None):
+    """The condition of an invitation still waiting: not accepted, revoked nor expired."""
+    return sa.and_(
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > (now or utcnow()),
+    )
+
+
+def appoint_or_invite(user, consultation: Consultation, email: str, role: Role | str):
+    """Appoint the account using ``email``, or invite the address if no account uses it.
+
+    Returns the :class:`ConsultationRole` given, or the :class:`Invitation` made."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    if find_user_by_email(email or "") is not None:
+        return services.appoint(user, consultation, email, role)
+    return invite(user, consultation, email, role)
+
+
+def invite(user, consultation: Consultation, email: str, role: Role | str) -> Invitation:
+    """Invite ``email`` to ``role`` for 30 days; one pending invitation per address and role."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    role = _checked_role(role)
+    email = normalise_email(email or "")
+    if len(email) > EMAIL_MAX or not EMAIL_RE.fullmatch(email):
+        raise DomainError(_("Enter a valid email address, like name@example.org."), "email")
+    with write_transaction():
+        waiting = db.session.scalar(
+            sa.select(Invitation.id).where(
+                Invitation.consultation_id == consultation.id,
+                Invitation.email == email,
+                Invitation.role == role,
+                _pending(),
+            )
+        )
+        if waiting:
+            raise Conflict(_("This address is already invited to this role."), field="email")
+        invitation = Invitation(
+            consultation_id=consultation.id,
+            email=email,
+            role=role,
+            invited_by_id=user.id,
+            expires_at=utcnow() + VALID_FOR,
+        )
+        db.session.add(invitation)
+        db.session.flush()
+        record_event(
+            user, consultation.id, "invite", "invitation", invitation.id,
+            email=email, role=role.value,
+        )  # fmt: skip
+    return invitation
+
+
+def pending_invitations(consultation: Consultation) -> list[Invitation]:
+    """The invitations of ``consultation`` still waiting, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.consultation_id == consultation.id, _pending())
+            .order_by(Invitation.created_at, Invitation.id)
+        )
+    )
+
+
+def revoke(user, consultation: Consultation, invitation_id: int) -> Invitation:
+    """Withdraw a pending invitation; one accepted, revoked or expired cannot be."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    with write_transaction():
+        invitation = db.session.get(Invitation, invitation_id)
+        if invitation is None or invitation.consultation_id != consultation.id:
+            raise NotFound(_("This consultation has no such invitation."))
+        still = db.session.scalar(
+            sa.select(Invitation.id).where(Invitation.id == invitation.id, _pending())
+        )
+        if not still:
+            raise Conflict(_("This invitation was already accepted, withdrawn or has expired."))
+        invitation.revoked_at = utcnow()
+        record_event(
+            user, consultation.id, "revoke_invitation", "invitation", invitation.id,
+            email=invitation.email, role=invitation.role.value,
+        )  # fmt: skip
+    return invitation
+
+
+def accept_invitations(user: User) -> list[Accepted]:
+    """Give ``user`` the roles of every pending invitation to their address (once each:
+    an invitation accepted is marked so). Expired and revoked invitations give nothing."""
+    now = utcnow()
+    accepted = []
+    with write_transaction():
+        invitations = db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.email == normalise_email(user.email), _pending(now))
+            .order_by(Invitation.id)
+        ).all()
+        for invitation in invitations:
+            held = db.session.scalar(
+                sa.select(ConsultationRole.id).where(
+                    ConsultationRole.consultation_id == invitation.consultation_id,
+                    ConsultationRole.user_id == user.id,
+                    ConsultationRole.role == invitation.role,
+                )
+            )
+            if not held:
+                db.session.add(
+                    ConsultationRole(
+                        consultation_id=invitation.consultation_id, user_id=user.id,
+                        role=invitation.role, granted_by_id=invitation.invited_by_id,
+                    )
+                )  # fmt: skip
+            invitation.accepted_at, invitation.accepted_by_id = now, user.id
+            record_event(
+                user, invitation.consultation_id, "accept_invitation", "invitation",
+                invitation.id, email=invitation.email, role=invitation.role.value,
+            )  # fmt: skip
+            accepted.append(Accepted(invitation.consultation, invitation.role))
+    return accepted
+
+
+def announce_accepted(accepted: list[Accepted]) -> None:
+    """Say at login which roles the invitations gave."""
+    for item in accepted:
+        flash(
+            _(
+                "You were invited to “%(title)s” as %(role)s: the role is yours now.",
+                role=item.role.label,
+                title=localized(item.consultation.title),
+            ),
+            "success",
+        )
