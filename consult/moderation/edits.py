@@ -34,10 +34,12 @@ def _waiting():
     )
 
 
-def pending_edits(ids: list[int] | None, limit: int) -> list[Comment]:
-    """Comments with an edit waiting, oldest edit first; ``ids`` None means every
-    consultation."""
-    query = sa.select(Comment).where(_waiting()).order_by(Comment.pending_at, Comment.id)
+def pending_edits(ids: list[int] | None, limit: int, *conditions) -> list[Comment]:
+    """Comments with an edit waiting (and meeting ``conditions``), oldest edit first;
+    ``ids`` None means every consultation."""
+    query = (
+        sa.select(Comment).where(_waiting(), *conditions).order_by(Comment.pending_at, Comment.id)
+    )
     if ids is not None:
         query = query.where(Comment.consultation_id.in_(ids))
     return list(db.session.scalars(query.limit(limit)))

@@ -12,7 +12,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation
@@ -94,53 +93,6 @@ def get_item(consultation: Consultation, kind: str, item_id: int) -> Statement |
     ):
         raise NotFound(_("There is no such item in this consultation."))
     return item
-
-
-def queue(user, *, consultation_id=None, kind=None, state="pending", limit=QUEUE_LIMIT):
-    """Items waiting for this user, oldest first: pending statements and comments, edits
-    of approved comments, unresolved reports; another ``state`` lists moderated items."""
-    ids = team_consultation_ids(user, *TEAM)
-    if consultation_id is not None:
-        if ids is not None and consultation_id not in ids:
-            return []
-        ids = [consultation_id]
-    moderation_state = parse_state(state)
-    items: list[QueueItem] = []
-    for name in ("statement", "comment"):
-        if kind and kind != name:
-            continue
-        model = MODELS[name]
-        query = (
-            sa.select(model)
-            .where(model.moderation_state == moderation_state)
-            .order_by(model.created_at, model.id)
-            .limit(limit)
-            .options(selectinload(model.author))
-        )
-        if name == "statement":
-            query = query.where(Statement.kind != StatementKind.CLAUSE)
-        else:
-            query = query.where(Comment.deleted_at.is_(None))
-        if ids is not None:
-            query = query.where(model.consultation_id.in_(ids))
-        items += [QueueItem(name, row, row.created_at) for row in db.session.scalars(query)]
-    if kind in (None, "", "report") and moderation_state is ModerationState.PENDING:
-        query = (
-            sa.select(AbuseReport)
-            .where(AbuseReport.resolved_at.is_(None))
-            .order_by(AbuseReport.created_at, AbuseReport.id)
-            .limit(limit)
-        )
-        if ids is not None:
-            query = query.where(AbuseReport.consultation_id.in_(ids))
-        items += [
-            QueueItem("report", row, row.created_at, report_target(row)[1])
-            for row in db.session.scalars(query)
-        ]
-    if kind in (None, "", "edit") and moderation_state is ModerationState.PENDING:
-        items += [QueueItem("edit", c, c.pending_at) for c in edits.pending_edits(ids, limit)]
-    items.sort(key=lambda item: (item.created_at, item.kind, item.obj.id))
-    return items[:limit]
 
 
 def waiting_count(user, consultation_id: int | None = None) -> int | None:

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.auth.permissions import login_required
+from consult.consultations.services import current_version
 from consult.errors import Conflict, DomainError, Forbidden
 from consult.moderation import edits, reports, responses, services
+from consult.moderation import queue as moderation_queue
 from consult.moderation.access import team_consultation, team_consultations
 from consult.moderation.context import queue_context
 from consult.moderation.forms import BulkForm, ModerateForm, ResponseForm
+from consult.moderation.queue import QueueFilters
 from consult.participation.models import ModerationState
 from consult.web import render_page_or_fragment, safe_next_url, wants_fragment
 
 blueprint = Blueprint("moderation", __name__)
 
 INVALID = 422
-KINDS = ("statement", "comment", "edit", "report")
-STATES = tuple(state.value for state in ModerationState)
 
 
 @blueprint.app_context_processor
@@ -31,30 +34,28 @@ def navigation_count():
     }
 
 
-def _filters(args) -> dict:
-    kind = args.get("kind", "")
-    state = args.get("state", "pending")
-    return {
-        "consultation": args.get("consultation", ""),
-        "kind": kind if kind in KINDS else "",
-        "state": state if state in STATES else "pending",
-    }
-
-
-def _render_queue(consultations, filters, status=200, **extra):
+def _render_queue(consultations, filters: QueueFilters, status=200, **extra):
     slugs = {c.id: c.slug for c in consultations}
     by_slug = {c.slug: c for c in consultations}
-    chosen = by_slug.get(filters["consultation"])
+    chosen = by_slug.get(filters.consultation)
     items = []
-    if chosen or not filters["consultation"]:
-        items = services.queue(
+    if chosen or not filters.consultation:
+        scope = [chosen.id] if chosen else list(slugs)
+        items = moderation_queue.queue(
             current_user,
             consultation_id=chosen.id if chosen else None,
-            kind=filters["kind"] or None,
-            state=filters["state"],
+            kind=filters.kind or None,
+            state=filters.state,
+            on_statements=(
+                moderation_queue.clause_statement_ids(scope, filters.clause)
+                if filters.clause
+                else None
+            ),
+            older_than=moderation_queue.AGES.get(filters.age),
         )
         if not chosen:
             items = [item for item in items if item.obj.consultation_id in slugs]
+    shown = current_version(chosen) if chosen else None
     return render_page_or_fragment(
         "moderation/queue.html",
         "moderation/_queue.html",
@@ -65,6 +66,7 @@ def _render_queue(consultations, filters, status=200, **extra):
         titles={c.id: c.title for c in consultations},
         slugs=slugs,
         filters=filters,
+        clauses=shown.clauses if shown else [],
         bulk_form=BulkForm(),
         edit_diff=edits.edit_diff,
         next_url=request.full_path.rstrip("?") if request.method == "GET" else extra.get("next"),
@@ -78,14 +80,14 @@ def queue():
     consultations = team_consultations(current_user)
     if not consultations:
         raise Forbidden(_("You do not moderate any consultation."))
-    return _render_queue(consultations, _filters(request.args))
+    return _render_queue(consultations, moderation_queue.parse_filters(request.args))
 
 
 @blueprint.get("/c/<slug>/moderate")
 @login_required
 def consultation_queue(slug: str):
     consultation = team_consultation(slug, current_user)
-    filters = {**_filters(request.args), "consultation": consultation.slug}
+    filters = replace(moderation_queue.parse_filters(request.args), consultation=consultation.slug)
     return _render_queue([consultation], filters, consultation=consultation)
 
 
@@ -200,7 +202,7 @@ def bulk():
     if not consultations:
         raise Forbidden(_("You do not moderate any consultation."))
     form = BulkForm()
-    filters = _filters(request.form)
+    filters = moderation_queue.parse_filters(request.form)
     next_url = safe_next_url(form.next.data or url_for(".queue"))
     selections = form.selections()
     error = None
@@ -261,7 +263,6 @@ def _render_contribution(consultation, contribution, form, status=200, **context
 
 
 def _draft_clauses(consultation):
-    from consult.consultations.services import current_version
     from consult.drafts.services import working_version
 
     shown = working_version(consultation) or current_version(consultation)

@@ -3,7 +3,7 @@
 import pytest
 
 from consult.errors import Conflict, DomainError, Forbidden, NotFound
-from consult.moderation import reports, services
+from consult.moderation import queue, reports, services
 from consult.moderation.audit import audit_log
 from consult.moderation.models import ModerationEvent
 from consult.participation.models import ModerationState
@@ -16,16 +16,16 @@ def test_queue_lists_pending_items_and_reports_oldest_first(team, contribute):
     approved = contribute.statement(c, "Approved.", moderation_state=ModerationState.APPROVED)
     report = contribute.report(c, team.participant, statement=approved)
     elsewhere = contribute.statement(team.other, "In the other consultation.")
-    items = services.queue(team.moderator)
+    items = queue.queue(team.moderator)
     assert [(i.kind, i.obj.id) for i in items] == [
         ("statement", first.id),
         ("comment", comment.id),
         ("report", report.id),
     ]
     assert items[2].target.id == approved.id
-    assert [i.obj.id for i in services.queue(team.other_moderator)] == [elsewhere.id]
-    assert [i.kind for i in services.queue(team.moderator, kind="comment")] == ["comment"]
-    assert [i.obj.id for i in services.queue(team.moderator, state="approved")] == [approved.id]
+    assert [i.obj.id for i in queue.queue(team.other_moderator)] == [elsewhere.id]
+    assert [i.kind for i in queue.queue(team.moderator, kind="comment")] == ["comment"]
+    assert [i.obj.id for i in queue.queue(team.moderator, state="approved")] == [approved.id]
     assert services.waiting_count(team.moderator) == 3
     assert services.waiting_count(team.participant) is None
 

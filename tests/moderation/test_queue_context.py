@@ -140,3 +140,58 @@ def test_promotion_needs_a_chosen_target(client, db, team, contribute, login):
         sa.select(Clause).where(Clause.source_statement_id == statement.id)
     )
     assert promoted is not None and promoted.text["en"] == "Promote me."
+
+
+def test_filters_by_state_kind_clause_and_age(client, db, team, contribute, login):
+    from datetime import timedelta
+
+    from consult.db_types import utcnow
+
+    c = team.consultation
+    clause = _first_clause(db, c)
+    on_clause = db.session.get(Statement, clause.statement_id)
+    statement = contribute.statement(c, "A fresh statement.")
+    old = contribute.statement(c, "An old statement.", created_at=utcnow() - timedelta(days=3))
+    clause_comment = contribute.comment(c, on_clause, "On the first clause.")
+    other_comment = contribute.comment(c, statement, "On a statement.")
+    approved = contribute.statement(c, "Approved.", moderation_state=ModerationState.APPROVED)
+    login(team.moderator)
+
+    def shown(query):
+        response = client.get(f"{QUEUE}?{query}")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return set(re.findall(r'id="item-(\w+-\d+)"', response.get_data(as_text=True)))
+
+    everything = {
+        f"statement-{statement.id}", f"statement-{old.id}",
+        f"comment-{clause_comment.id}", f"comment-{other_comment.id}",
+    }  # fmt: skip
+    assert shown("") == everything
+    assert shown("state=approved") == {f"statement-{approved.id}"}
+    assert shown("kind=comment") == {f"comment-{clause_comment.id}", f"comment-{other_comment.id}"}
+    assert shown(f"clause={clause.lineage_key}") == {f"comment-{clause_comment.id}"}
+    assert shown("age=1d") == {f"statement-{old.id}"}
+    assert shown("age=1w") == set()
+    assert shown(f"kind=statement&age=1d&clause={clause.lineage_key}") == set()
+    page = client.get(QUEUE).get_data(as_text=True)
+    assert f'<option value="{clause.lineage_key}"' in page and 'id="filter-age"' in page
+    # the cross-consultation queue takes the same filters
+    assert client.get("/moderation?kind=comment&age=1d").status_code == 200
+
+
+def test_bad_filter_values_are_a_400_with_a_message(client, db, team, login):
+    login(team.moderator)
+    for query, message in [
+        ("kind=everything", "Unknown kind"),
+        ("state=lost", "Unknown state"),
+        ("age=2d", "Unknown age"),
+        ("clause=not-a-clause", "There is no such clause"),
+        ("clause=" + "x" * 500, "There is no such clause"),
+    ]:
+        for url in (f"{QUEUE}?{query}", f"/moderation?{query}"):
+            response = client.get(url)
+            assert response.status_code == 400, url
+            assert message in response.get_data(as_text=True), url
+    other_clause = _first_clause(db, team.other)
+    response = client.get(f"{QUEUE}?clause={other_clause.lineage_key}")
+    assert response.status_code == 400
