@@ -100,6 +100,7 @@ POLICY: dict[str, WriteLimit] = {
     "organise.status": STAFF,
     "organise.team": STAFF,
     "organise.remove_member": STAFF,
+    "organise.revoke_invitation": STAFF,
     "organise.verify": STAFF,
     "verification.decide": STAFF,
     "verification.verifiers": STAFF,

@@ -24,6 +24,7 @@ ARGUMENTS = {
     "item_id": 1,
     "report_id": 1,
     "role_id": 1,
+    "invitation_id": 1,
     "user_id": 1,
     "plural": "statements",
     "key": "no-such-clause",
