@@ -12,7 +12,8 @@ from consult.auth.models import StakeholderProfile
 from consult.consultations.models import Participant
 from consult.drafts.models import Clause, DraftVersion
 from consult.extensions import db
-from consult.participation.models import Comment, Statement, StatementKind
+from consult.moderation.duplicates import Similar, suggestions
+from consult.participation.models import Comment, ModerationState, Statement, StatementKind
 from consult.textdiff import Piece, diff
 
 
@@ -25,6 +26,7 @@ class ItemContext:
     thread_anchor: str | None = None  # the parent comment's element id in that thread
     proposal_diff: list[Piece] = field(default_factory=list)  # clause text -> proposal
     profile: StakeholderProfile | None = None  # the author's stakeholder profile
+    similar: list[Similar] = field(default_factory=list)  # near-duplicates of a statement
 
 
 def _subject(item):
@@ -79,6 +81,13 @@ def queue_context(items) -> dict[str, ItemContext]:
     latest = _latest_clauses(clause_statement_ids)
     author_ids = {s.author_id for s in subjects.values() if s is not None and s.author_id}
     profiles = _profiles(author_ids)
+    similar = suggestions(
+        [
+            item.obj
+            for item in items
+            if item.kind == "statement" and item.obj.moderation_state is ModerationState.PENDING
+        ]
+    )
     contexts = {}
     for key, subject in subjects.items():
         if subject is None:
@@ -104,5 +113,6 @@ def queue_context(items) -> dict[str, ItemContext]:
             thread_anchor=anchor,
             proposal_diff=proposal,
             profile=profiles.get(subject.author_id),
+            similar=similar.get(subject.id, []) if key.startswith("statement-") else [],
         )
     return contexts

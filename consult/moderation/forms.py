@@ -6,15 +6,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from consult.input_guard import MAX_ID, optional_id
+from consult.input_guard import optional_id
+from consult.moderation.duplicates import SEARCH_MAX
 from consult.moderation.models import Outcome
 from consult.moderation.services import REASON_MAX
 
@@ -27,8 +28,10 @@ class ModerateForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (shown to the author)"), validators=[Optional(), Length(max=REASON_MAX)]
     )
-    duplicate_of = IntegerField(
-        _l("Duplicate of statement number"), validators=[Optional(), NumberRange(1, MAX_ID)]
+    # A statement number, or words from the text of the statement this one repeats.
+    duplicate_of = StringField(
+        _l("Duplicate of statement (number or words from it)"),
+        validators=[Optional(), Length(max=SEARCH_MAX)],
     )
     next = HiddenField()
 

@@ -10,8 +10,9 @@ from flask_login import current_user
 
 from consult.auth.permissions import login_required
 from consult.consultations.services import current_version
+from consult.drafts.services import working_version
 from consult.errors import Conflict, DomainError, Forbidden
-from consult.moderation import edits, reports, responses, services
+from consult.moderation import duplicates, edits, reports, responses, services
 from consult.moderation import queue as moderation_queue
 from consult.moderation.access import team_consultation, team_consultations
 from consult.moderation.context import queue_context
@@ -143,9 +144,11 @@ def act(slug: str, plural: str, item_id: int):
     obj = services.get_item(consultation, kind, item_id)
 
     def decide(form):
+        wanted = form.duplicate_of.data if form.action.data == "duplicate" else None
+        duplicate_of = duplicates.resolve_duplicate(consultation, obj, wanted)
         moderated = services.moderate(
             current_user, consultation, kind, obj.id, form.action.data, form.seen_state.data,
-            form.reason.data, form.duplicate_of.data,
+            form.reason.data, duplicate_of,
         )  # fmt: skip
         message = _("Done: the item is now %(state)s.", state=moderated.moderation_state.label)
         return services.QueueItem(kind, moderated, moderated.created_at), message
@@ -263,8 +266,6 @@ def _render_contribution(consultation, contribution, form, status=200, **context
 
 
 def _draft_clauses(consultation):
-    from consult.drafts.services import working_version
-
     shown = working_version(consultation) or current_version(consultation)
     return shown.clauses if shown else []
 

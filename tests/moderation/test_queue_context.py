@@ -195,3 +195,78 @@ def test_bad_filter_values_are_a_400_with_a_message(client, db, team, login):
     other_clause = _first_clause(db, team.other)
     response = client.get(f"{QUEUE}?clause={other_clause.lineage_key}")
     assert response.status_code == 400
+
+
+def test_trigram_similarity_in_english_and_chinese():
+    from consult.moderation.duplicates import normalise, similarity, trigrams
+
+    assert normalise("Share, the DATA!") == "sharethedata"
+    assert trigrams("ab") == {"ab"} and trigrams("数据共享") == {"数据共", "据共享"}
+    assert similarity("Share the data.", "share the DATA") == 1.0
+    assert similarity("应当公开评估结果。", "应当公开评估结果") == 1.0
+    assert similarity("应当公开评估结果", "应当公开评估结果报告") == 0.75
+    assert similarity("应当公开评估结果", "我们需要更多资金") == 0.0
+    assert similarity("Publish every evaluation", "Fund more research") < 0.2
+
+
+def test_near_duplicates_are_suggested_and_marked_in_one_click(
+    client, team, contribute, login, reload
+):
+    c = team.consultation
+    approved = ModerationState.APPROVED
+    same = contribute.statement(
+        c, "Evaluations should be published openly.", moderation_state=approved
+    )
+    chinese = contribute.statement(c, "应当公开所有评估结果。", moderation_state=approved)
+    unrelated = contribute.statement(c, "Fund more research.", moderation_state=approved)
+    pending = contribute.statement(c, "Evaluations should be published, openly!")
+    pending_zh = contribute.statement(c, "应当公开所有评估结果和数据")
+    login(team.moderator)
+    html = client.get(QUEUE).get_data(as_text=True)
+
+    def item(statement):
+        start = html.index(f'id="item-statement-{statement.id}"')
+        return html[start : html.index("</li>\n", html.index('class="similar-statements"', start))]
+
+    english = item(pending)
+    assert f'name="duplicate_of" value="{same.number}"' in english
+    assert f'value="{unrelated.number}"' not in english and chinese.text not in english
+    assert f'value="{chinese.number}"' in item(pending_zh)
+    done = post_form(
+        client, f"{QUEUE}/statements/{pending.id}",
+        {"action": "duplicate", "seen_state": "pending", "duplicate_of": str(same.number)},
+        page=QUEUE, headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert done.status_code == 200
+    assert reload(pending).duplicate_of_id == same.id
+
+
+def test_duplicate_found_by_words_from_its_text(client, team, contribute, login, reload):
+    c = team.consultation
+    approved = ModerationState.APPROVED
+    target = contribute.statement(c, "Publish the 50% evaluation data.", moderation_state=approved)
+    contribute.statement(c, "Publish the budget.", moderation_state=approved)
+    one, two = contribute.statement(c, "Open data now."), contribute.statement(c, "Data please.")
+    login(team.moderator)
+
+    def mark(statement, words):
+        return post_form(
+            client, f"{QUEUE}/statements/{statement.id}",
+            {"action": "duplicate", "seen_state": "pending", "duplicate_of": words},
+            page=QUEUE, headers={"HX-Request": "true"},
+        )  # fmt: skip
+
+    several = mark(one, "publish the")
+    assert several.status_code == 422
+    body = several.get_data(as_text=True)
+    assert "Several statements contain" in body and f"#{target.number}" in body
+    assert 'value="publish the"' in body  # the search box keeps what was typed
+    none = mark(one, "nothing like this")
+    assert none.status_code == 422 and "No approved statement contains" in none.get_data(
+        as_text=True
+    )
+    assert mark(one, "50%").status_code == 200  # % is a character, not a wildcard
+    assert reload(one).duplicate_of_id == target.id
+    assert mark(two, "EVALUATION data").status_code == 200
+    assert reload(two).moderation_state is ModerationState.REJECTED
+    assert mark(contribute.statement(c, "Long."), "x" * 201).status_code == 422
