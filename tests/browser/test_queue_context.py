@@ -1,0 +1,79 @@
+"""The moderation queue in context (clause, thread, author, proposal diff, near-duplicates,
+filters) passes axe-core in English and Chinese on a desktop and a 390 px phone; marking a
+suggested near-duplicate works without JavaScript."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consult.auth.models import Verification
+from consult.drafts.models import Clause
+from consult.participation.models import ModerationState, Statement
+from tests.browser.conftest import switch_language
+from tests.browser.test_accessibility import _check, _log_in
+from tests.conftest import PASSWORD
+from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
+
+QUEUE = "/c/test-consultation/moderate"
+
+
+def _queue_in_context(db, team, contribute):  # noqa: F811
+    c = team.consultation
+    clause = db.session.scalar(
+        sa.select(Clause).where(Clause.position == 1, Clause.version.has(consultation_id=c.id))
+    )
+    on_clause = db.session.get(Statement, clause.statement_id)
+    author = contribute.participant(c, team.participant)
+    team.participant.profile.verification = Verification.VERIFIED
+    db.session.commit()
+    parent = contribute.comment(
+        c, on_clause, "Tighten it.", author=author, clause_id=clause.id,
+        proposed_text="First clause, tightened.",
+    )  # fmt: skip
+    contribute.comment(
+        c, on_clause, "Yes.", parent_id=parent.id, moderation_state=ModerationState.PENDING
+    )
+    original = contribute.statement(
+        c, "应当公开所有评估结果。", moderation_state=ModerationState.APPROVED
+    )
+    repeat = contribute.statement(c, "应当公开所有评估结果和数据", author=author)
+    return clause, original, repeat
+
+
+def test_queue_in_context_passes_axe(browser, live_server, db, team, contribute):  # noqa: F811
+    clause, _, _ = _queue_in_context(db, team, contribute)
+    problems = []
+    for language in ("en", "zh"):
+        context = browser.new_context(locale="en-GB")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        try:
+            _log_in(page, live_server, team.moderator.email, PASSWORD)
+            switch_language(page, live_server, language)
+            for path in (QUEUE, f"{QUEUE}?clause={clause.lineage_key}&age=1d", "/moderation"):
+                problems += _check(page, live_server, path, language)
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_suggested_duplicate_without_js(browser, live_server, db, team, contribute, reload):  # noqa: F811
+    _, original, repeat = _queue_in_context(db, team, contribute)
+    context = browser.new_context(locale="en-GB", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        _log_in(page, live_server, team.moderator.email, PASSWORD)
+        page.goto(live_server + QUEUE)
+        item = page.locator(f"#item-statement-{repeat.id}")
+        assert "On clause" not in item.inner_text()
+        item.get_by_role("button", name=f"Duplicate of #{original.number}").click()
+        page.wait_for_load_state()
+        assert reload(repeat).duplicate_of_id == original.id
+        page.get_by_label("Kind").select_option("comment")
+        page.get_by_role("button", name="Filter").click()
+        page.wait_for_load_state()
+        assert "kind=comment" in page.url
+        assert ", tightened" in page.locator(".proposal-diff ins").first.inner_text()
+    finally:
+        context.close()
