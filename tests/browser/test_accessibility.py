@@ -10,25 +10,21 @@ One browser context per role and language; each page is checked at both sizes.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
 from consult.demo.seed import DEMO_SLUG
-from tests.browser.axe import serious_violations
 from tests.browser.conftest import switch_language
-from tests.conftest import PASSWORD
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-
-CHECKS = Path(__file__).parent / "js"
-SIDEWAYS = (CHECKS / "sideways.js").read_text()
-SMALL_TARGETS = (CHECKS / "small_targets.js").read_text()
-OPEN_DISCLOSURES = (
-    "() => document.querySelectorAll('main details').forEach(d => { d.open = true; })"
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    SIDEWAYS,
+    SMALL_TARGETS,
+    check_page,
+    log_in,
+    problems_here,
 )
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -152,42 +148,6 @@ def journeys(app, db, make_user):
     }
 
 
-def _log_in(page, base, email, password):
-    page.goto(base + "/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "/login" not in page.url, f"could not log in as {email}"
-
-
-def _check(page, base, path, language, status=200) -> list[str]:
-    """Problems on ``path`` (answered with ``status``) at both sizes, one line each."""
-    page.set_viewport_size(DESKTOP)
-    response = page.goto(base + path)
-    if response is None or response.status != status:
-        return [f"{language} {path}: HTTP {response.status if response else 'none'}, not {status}"]
-    return _problems_here(page, f"{language} {path}")
-
-
-def _problems_here(page, where) -> list[str]:
-    """axe-core and tap targets at both sizes, sideways scrolling on the phone; with every
-    disclosure (tables behind charts, folded sections) open, so what it hides is checked."""
-    page.evaluate(OPEN_DISCLOSURES)
-    problems = []
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        problems += [f"{where} on {size}: {v}" for v in serious_violations(page)]
-        small = page.evaluate(SMALL_TARGETS)
-        if small:
-            problems.append(f"{where} on {size}, small targets: " + "; ".join(small))
-    wide = page.evaluate(SIDEWAYS)
-    if wide:
-        problems.append(f"{where} on phone scrolls sideways: " + "; ".join(wide))
-    page.set_viewport_size(DESKTOP)
-    return problems
-
-
 def _after_actions(page, base, role, language) -> list[str]:
     """The states that actions leave: a login refused, a vote cast in place (htmx), a
     moderator's decision refused in place."""
@@ -197,21 +157,21 @@ def _after_actions(page, base, role, language) -> list[str]:
         page.locator("#password").fill("not the password")
         page.locator("main form button[type=submit]").click()
         page.locator(".error-summary, .error-message, .error-panel").first.wait_for()
-        return _problems_here(page, f"{language} refused login")
+        return problems_here(page, f"{language} refused login")
     if role == "participant":
         page.goto(f"{base}/c/{DEMO_SLUG}/vote")
         vote = page.locator(".vote-button").first
         with page.expect_response(lambda r: r.request.method == "POST"):
             vote.click()
         page.wait_for_load_state("networkidle")
-        return _problems_here(page, f"{language} vote flow after a vote")
+        return problems_here(page, f"{language} vote flow after a vote")
     if role == "moderator":
         page.goto(f"{base}/c/{DEMO_SLUG}/moderate")
         item = page.locator("ol.queue > li").first
         item.locator("button[value=reject]").click()  # without the reason it needs
         item = page.locator("ol.queue > li").first
         item.locator(".error-message, [role=alert]").first.wait_for()
-        return _problems_here(page, f"{language} moderation item refused")
+        return problems_here(page, f"{language} moderation item refused")
     return []
 
 
@@ -228,11 +188,11 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, journeys, 
         page = context.new_page()
         try:
             if email:
-                _log_in(page, live_server, email, password)
+                log_in(page, live_server, email, password)
             switch_language(page, live_server, language)
             for path in paths:
                 path, status = path if isinstance(path, tuple) else (path, 200)
-                problems += _check(page, live_server, path, language, status)
+                problems += check_page(page, live_server, path, language, status)
             problems += _after_actions(page, live_server, role, language)
         finally:
             context.close()

@@ -9,8 +9,7 @@ import io
 from pathlib import Path
 
 from consult.moderation.services import moderate
-from tests.browser.conftest import switch_language
-from tests.browser.test_accessibility import _check, _log_in
+from tests.browser.pages import check_page, log_in, signed_in
 from tests.conftest import PASSWORD
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
 
@@ -32,7 +31,7 @@ def test_filter_and_download_without_javascript(browser, live_server, team, cont
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
-        _log_in(page, live_server, team.organiser.email, PASSWORD)
+        log_in(page, live_server, team.organiser.email, PASSWORD)
         page.goto(live_server + LOG)
         page.get_by_label("Person").select_option(label="Mod")
         page.get_by_role("button", name="Filter").click()
@@ -63,14 +62,7 @@ def test_audit_pages_pass_axe_in_both_languages(browser, live_server, team, cont
             (team.organiser, [LOG, f"{LOG}?action=reject"]),
             (admin, ["/admin/audit"]),
         ):
-            context = browser.new_context(locale="en-GB")
-            context.set_default_timeout(10_000)
-            page = context.new_page()
-            try:
-                _log_in(page, live_server, user.email, PASSWORD)
-                switch_language(page, live_server, language)
+            with signed_in(browser, live_server, user.email, PASSWORD, language) as page:
                 for path in paths:
-                    problems += _check(page, live_server, path, language)
-            finally:
-                context.close()
+                    problems += check_page(page, live_server, path, language)
     assert not problems, "\n".join(problems)

@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 
 from consult.consultations.models import Role
 from consult.organise.invitations import invite
-from tests.browser.conftest import switch_language
-from tests.browser.test_accessibility import _check, _log_in, _problems_here
+from tests.browser.pages import check_page, log_in, problems_here, signed_in
 from tests.conftest import PASSWORD
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
 
@@ -15,7 +14,7 @@ TEAM = "/c/test-consultation/organise/team"
 
 
 def test_organiser_invites_and_withdraws(live_server, page, team):  # noqa: F811
-    _log_in(page, live_server, team.organiser.email, PASSWORD)
+    log_in(page, live_server, team.organiser.email, PASSWORD)
     page.goto(live_server + TEAM)
     page.get_by_label("Their email address").fill("guest@example.org")
     page.locator("#role").select_option("moderator")
@@ -31,20 +30,13 @@ def test_team_page_with_invitations_passes_axe(browser, live_server, team):  # n
     invite(team.organiser, team.consultation, "waiting@example.org", Role.ORGANISER)
     problems = []
     for language in ("en", "zh"):
-        context = browser.new_context(locale="en-GB")
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        try:
-            _log_in(page, live_server, team.organiser.email, PASSWORD)
-            switch_language(page, live_server, language)
-            problems += _check(page, live_server, TEAM, language)
+        with signed_in(browser, live_server, team.organiser.email, PASSWORD, language) as page:
+            problems += check_page(page, live_server, TEAM, language)
             # the same address and role again: refused in the page (409)
             page.locator("#email").fill("waiting@example.org")
             page.locator("#role").select_option("organiser")
             page.locator("main form button.button").click()
             page.wait_for_load_state()
             expect(page.locator("#email-error")).to_be_visible()
-            problems += _problems_here(page, f"{language} {TEAM} duplicate refused")
-        finally:
-            context.close()
+            problems += problems_here(page, f"{language} {TEAM} duplicate refused")
     assert not problems, "\n".join(problems)

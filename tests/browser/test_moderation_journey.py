@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import log_in
+
 
 @pytest.fixture
 def demo(app, db):
@@ -30,16 +32,9 @@ def demo(app, db):
     return outcome, DEMO_SLUG
 
 
-def _log_in(page, live_server, email, password):
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_moderator_publishes_version_two_of_the_demo_draft(live_server, page, demo):
     outcome, slug = demo
-    _log_in(page, live_server, "moderator@demo.consult.example", outcome.password)
+    log_in(page, live_server, "moderator@demo.consult.example", outcome.password)
     page.goto(f"{live_server}/c/{slug}/draft")
     page.get_by_role("link", name="Edit clause 3").click()
     text = page.get_by_label("Text (English)")
@@ -69,7 +64,7 @@ def test_moderator_works_the_queue_in_place(live_server, page, demo):
     outcome, _ = demo
     # The demo itself leaves some statements and comments waiting, besides the three above.
     waiting = 3 + sum(not s[-1] for s in STATEMENTS) + sum(not c[-1] for c in COMMENTS)
-    _log_in(page, live_server, "moderator@demo.consult.example", outcome.password)
+    log_in(page, live_server, "moderator@demo.consult.example", outcome.password)
     expect(page.locator(".moderation-link")).to_contain_text(str(waiting))
     page.locator(".moderation-link").click()
     expect(page).to_have_url(re.compile(r"/moderation$"))

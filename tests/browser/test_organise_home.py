@@ -11,8 +11,7 @@ from consult.consultations.models import Role
 from consult.db_types import utcnow
 from consult.organise import services
 from tests.browser.axe import serious_violations
-from tests.browser.conftest import switch_language
-from tests.browser.test_accessibility import DESKTOP, _check, _log_in
+from tests.browser.pages import DESKTOP, check_page, log_in, signed_in
 from tests.conftest import PASSWORD
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
 
@@ -34,7 +33,7 @@ def consultations(team, contribute, make_consultation):  # noqa: F811
 
 
 def test_organiser_reaches_the_home_from_the_account_menu(live_server, page, consultations):
-    _log_in(page, live_server, consultations.organiser.email, PASSWORD)
+    log_in(page, live_server, consultations.organiser.email, PASSWORD)
     page.goto(live_server + "/")
     page.locator(".account-menu summary").click()
     page.get_by_role("link", name="My consultations").click()
@@ -54,19 +53,14 @@ def test_organiser_reaches_the_home_from_the_account_menu(live_server, page, con
 def test_home_passes_axe_and_fits_a_phone(browser, live_server, consultations, role):
     problems = []
     for language in ("en", "zh"):
-        context = browser.new_context(locale="en-GB")
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        try:
-            _log_in(page, live_server, getattr(consultations, role).email, PASSWORD)
-            switch_language(page, live_server, language)
-            problems += _check(page, live_server, "/organise", language)
+        with signed_in(
+            browser, live_server, getattr(consultations, role).email, PASSWORD, language
+        ) as page:
+            problems += check_page(page, live_server, "/organise", language)
             # The account menu with its new links, open: on a desktop only, since on a
             # phone the open menu covers the page (axe then counts the covered targets).
             page.set_viewport_size(DESKTOP)
             page.locator(".account-menu summary").click()
             expect(page.locator(".account-menu a[href='/organise']")).to_be_visible()
             problems += [f"{language} menu open: {v}" for v in serious_violations(page)]
-        finally:
-            context.close()
     assert not problems, "\n".join(problems)

@@ -7,8 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from tests.browser.conftest import switch_language
-from tests.browser.test_accessibility import _check, _log_in
+from tests.browser.pages import check_page, log_in, signed_in
 from tests.conftest import PASSWORD
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
 
@@ -17,7 +16,7 @@ EXPORTS = "/c/test-consultation/exports"
 
 def test_the_link_downloads_the_profiles(live_server, page, team, contribute):  # noqa: F811
     contribute.participant(team.consultation, team.participant)
-    _log_in(page, live_server, team.organiser.email, PASSWORD)
+    log_in(page, live_server, team.organiser.email, PASSWORD)
     page.goto(live_server + EXPORTS)
     with page.expect_download() as download:
         page.get_by_role("link", name="participant-profiles.csv").click()
@@ -31,13 +30,6 @@ def test_the_link_downloads_the_profiles(live_server, page, team, contribute):  
 def test_exports_page_passes_axe_in_both_languages(browser, live_server, team):  # noqa: F811
     problems = []
     for language in ("en", "zh"):
-        context = browser.new_context(locale="en-GB")
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        try:
-            _log_in(page, live_server, team.organiser.email, PASSWORD)
-            switch_language(page, live_server, language)
-            problems += _check(page, live_server, EXPORTS, language)
-        finally:
-            context.close()
+        with signed_in(browser, live_server, team.organiser.email, PASSWORD, language) as page:
+            problems += check_page(page, live_server, EXPORTS, language)
     assert not problems, "\n".join(problems)

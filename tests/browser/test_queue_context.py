@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from consult.auth.models import Verification
 from consult.drafts.models import Clause
 from consult.participation.models import ModerationState, Statement
-from tests.browser.conftest import switch_language
-from tests.browser.test_accessibility import _check, _log_in
+from tests.browser.pages import check_page, log_in, signed_in
 from tests.conftest import PASSWORD
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
 
@@ -44,16 +43,9 @@ def test_queue_in_context_passes_axe(browser, live_server, db, team, contribute)
     clause, _, _ = _queue_in_context(db, team, contribute)
     problems = []
     for language in ("en", "zh"):
-        context = browser.new_context(locale="en-GB")
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        try:
-            _log_in(page, live_server, team.moderator.email, PASSWORD)
-            switch_language(page, live_server, language)
+        with signed_in(browser, live_server, team.moderator.email, PASSWORD, language) as page:
             for path in (QUEUE, f"{QUEUE}?clause={clause.lineage_key}&age=1d", "/moderation"):
-                problems += _check(page, live_server, path, language)
-        finally:
-            context.close()
+                problems += check_page(page, live_server, path, language)
     assert not problems, "\n".join(problems)
 
 
@@ -63,7 +55,7 @@ def test_suggested_duplicate_without_js(browser, live_server, db, team, contribu
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
-        _log_in(page, live_server, team.moderator.email, PASSWORD)
+        log_in(page, live_server, team.moderator.email, PASSWORD)
         page.goto(live_server + QUEUE)
         item = page.locator(f"#item-statement-{repeat.id}")
         assert "On clause" not in item.inner_text()

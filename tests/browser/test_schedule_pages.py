@@ -11,7 +11,7 @@ from consult.consultations.models import Role
 from consult.db_types import utcnow
 from consult.organise import services
 from tests.browser.conftest import switch_language
-from tests.browser.test_accessibility import _check, _log_in, _problems_here
+from tests.browser.pages import check_page, log_in, problems_here
 from tests.conftest import PASSWORD
 from tests.team import quick_user, team  # noqa: F401  (shared fixtures)
 
@@ -40,10 +40,10 @@ def test_phase_pages_and_refusals_pass_axe(browser, live_server, schedule, langu
     page = context.new_page()
     problems = []
     try:
-        _log_in(page, live_server, schedule.organiser.email, PASSWORD)
+        log_in(page, live_server, schedule.organiser.email, PASSWORD)
         switch_language(page, live_server, language)
         for path in ("/", "/c/soon", "/c/over", "/c/soon/organise"):
-            problems += _check(page, live_server, path, language)
+            problems += check_page(page, live_server, path, language)
         # Opening with no published draft: refused on the settings page itself.
         page.goto(live_server + "/c/unpublished/organise")
         with page.expect_response(lambda r: r.url.endswith("/organise/status")) as answer:
@@ -51,7 +51,7 @@ def test_phase_pages_and_refusals_pass_axe(browser, live_server, schedule, langu
         assert answer.value.status == 409
         expect(page.locator("#status-error")).to_be_visible()
         expect(page.locator("#title_en")).to_be_visible()
-        problems += _problems_here(page, f"{language} refused opening")
+        problems += problems_here(page, f"{language} refused opening")
         # Removing the only organiser: refused on the team page itself.
         page.goto(live_server + "/c/unpublished/organise/team")
         with page.expect_response(lambda r: r.url.endswith("/remove")) as answer:
@@ -59,7 +59,7 @@ def test_phase_pages_and_refusals_pass_axe(browser, live_server, schedule, langu
         assert answer.value.status == 409
         expect(page.locator("#removal-error")).to_be_visible()
         expect(page.locator("#email")).to_be_visible()
-        problems += _problems_here(page, f"{language} refused removal")
+        problems += problems_here(page, f"{language} refused removal")
         if language == "en":
             expect(page.locator("#removal-error")).to_contain_text("at least one organiser")
             page.goto(live_server + "/")
