@@ -25,6 +25,7 @@ from consult.auth.forms import (
 )
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
+from consult.i18n import localized
 from consult.web import add_form_error, safe_next_url
 
 blueprint = Blueprint("auth", __name__)
@@ -86,7 +87,7 @@ def login():
 def _start_session(user) -> None:
     """Log in on a fresh session (no fixation), keeping the language, and move what the
     visitor did pseudonymously to the account."""
-    from consult.organise.invitations import accept_invitations, announce_accepted
+    from consult.organise.invitations import accept_invitations
     from consult.participation.participants import claim_pseudonymous, pseudonymous_keys
     from consult.participation.views import announce_claim
 
@@ -96,7 +97,7 @@ def _start_session(user) -> None:
     if language:
         session["lang"] = language
     login_user(user)
-    announce_accepted(accept_invitations(user))  # roles waiting for this address
+    _announce_roles(accept_invitations(user))  # roles waiting for this address
     if pseudonymous:
         # Say what moved, and keep any differing votes for the person to choose between.
         announce_claim(claim_pseudonymous(user, pseudonymous))
@@ -227,3 +228,16 @@ def verification():
         profile=user.profile,
         open_request=profile.has_open_request(user.profile),
     ), status
+
+
+def _announce_roles(accepted) -> None:
+    """Say at login which roles the invitations gave."""
+    for item in accepted:
+        flash(
+            _(
+                "You were invited to “%(title)s” as %(role)s: the role is yours now.",
+                role=item.role.label,
+                title=localized(item.consultation.title),
+            ),
+            "success",
+        )

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import flash
 from flask_babel import gettext as _
 
 from consult.auth.models import User
@@ -23,7 +22,6 @@ from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, NotFound
 from consult.extensions import db
-from consult.i18n import localized
 from consult.moderation.audit import record_event
 from consult.organise import services
 
@@ -165,16 +163,3 @@ def accept_invitations(user: User) -> list[Accepted]:
             )  # fmt: skip
             accepted.append(Accepted(invitation.consultation, invitation.role))
     return accepted
-
-
-def announce_accepted(accepted: list[Accepted]) -> None:
-    """Say at login which roles the invitations gave."""
-    for item in accepted:
-        flash(
-            _(
-                "You were invited to “%(title)s” as %(role)s: the role is yours now.",
-                role=item.role.label,
-                title=localized(item.consultation.title),
-            ),
-            "success",
-        )
