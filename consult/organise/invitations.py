@@ -15,9 +15,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from consult.auth.models import User
-from consult.auth.services import ensure_role, find_user_by_email, normalise_email
-from consult.consultations.models import Consultation, ConsultationRole, Invitation, Role
+from consult.auth.models import EMAIL_MAX, User
+from consult.auth.services import ensure_role, find_user_by_email, grant_role, normalise_email
+from consult.consultations.models import Consultation, Invitation, Role
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, NotFound
@@ -26,7 +26,6 @@ from consult.moderation.audit import record_event
 from consult.organise import services
 
 VALID_FOR = timedelta(days=30)
-EMAIL_MAX = 254
 # Enough to catch a typo in the form; whether the address works, only a sent email tells.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -37,13 +36,6 @@ class Accepted:
 
     consultation: Consultation
     role: Role
-
-
-def _checked_role(role: Role | str) -> Role:
-    try:
-        return Role(getattr(role, "value", role))
-    except ValueError:
-        raise DomainError(_("Choose a role from the list."), field="role") from None
 
 
 def _pending(now=None):
@@ -68,7 +60,7 @@ def appoint_or_invite(user, consultation: Consultation, email: str, role: Role |
 def invite(user, consultation: Consultation, email: str, role: Role | str) -> Invitation:
     """Invite ``email`` to ``role`` for 30 days; one pending invitation per address and role."""
     ensure_role(user, consultation, Role.ORGANISER)
-    role = _checked_role(role)
+    role = services.checked_role(role)
     email = normalise_email(email or "")
     if len(email) > EMAIL_MAX or not EMAIL_RE.fullmatch(email):
         raise DomainError(_("Enter a valid email address, like name@example.org."), "email")
@@ -142,20 +134,9 @@ def accept_invitations(user: User) -> list[Accepted]:
             .order_by(Invitation.id)
         ).all()
         for invitation in invitations:
-            held = db.session.scalar(
-                sa.select(ConsultationRole.id).where(
-                    ConsultationRole.consultation_id == invitation.consultation_id,
-                    ConsultationRole.user_id == user.id,
-                    ConsultationRole.role == invitation.role,
-                )
-            )
-            if not held:
-                db.session.add(
-                    ConsultationRole(
-                        consultation_id=invitation.consultation_id, user_id=user.id,
-                        role=invitation.role, granted_by_id=invitation.invited_by_id,
-                    )
-                )  # fmt: skip
+            inviter_id = invitation.invited_by_id
+            inviter = db.session.get(User, inviter_id) if inviter_id else None
+            grant_role(user, invitation.consultation, invitation.role, granted_by=inviter)
             invitation.accepted_at, invitation.accepted_by_id = now, user.id
             record_event(
                 user, invitation.consultation_id, "accept_invitation", "invitation",

@@ -179,13 +179,18 @@ def team_members(consultation: Consultation) -> list[ConsultationRole]:
     )
 
 
+def checked_role(role: Role | str) -> Role:
+    """A team role from a form value, or a DomainError on the role field."""
+    try:
+        return Role(getattr(role, "value", role))
+    except ValueError:
+        raise DomainError(_("Choose a role from the list."), field="role") from None
+
+
 def appoint(user, consultation: Consultation, email: str, role: Role | str) -> ConsultationRole:
     """Make the account with ``email`` a moderator or co-organiser."""
     ensure_role(user, consultation, Role.ORGANISER)
-    try:
-        role = Role(getattr(role, "value", role))
-    except ValueError:
-        raise DomainError(_("Choose a role from the list."), field="role") from None
+    role = checked_role(role)
     member = find_user_by_email(email or "")
     if member is None:
         raise DomainError(_("No account uses this email. Ask them to register first."), "email")
