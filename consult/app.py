@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_errors(app)
     register_security_headers(app)
     register_cli(app)
+    register_accounts_email(app)
     register_template_helpers(app)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
     return app
@@ -129,6 +130,14 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", hsts)
         return response
+
+
+def register_accounts_email(app: Flask) -> None:
+    """Email, notifications and single sign-on: each package registers its own parts."""
+    from consult import mail, notifications, sso
+
+    for package in (mail, notifications, sso):
+        package.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

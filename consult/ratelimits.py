@@ -105,6 +105,9 @@ POLICY: dict[str, WriteLimit] = {
     "verification.decide": STAFF,
     "verification.verifiers": STAFF,
     "verification.remove_verifier": STAFF,
+    # Email and accounts (consult/mail, consult/auth: confirmation, reset, change of email).
+    # Notifications (consult/notifications: preferences, unsubscribe).
+    # Single sign-on (consult/sso: the admin's providers, the sign-in callback).
 }
 
 EXEMPT: dict[str, str] = {

@@ -43,6 +43,9 @@ class Consultation(db.Model):
     title: Mapped[dict[str, str]] = mapped_column(sa.JSON)
     summary: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["en"])
+    # The language whose clause text is authoritative (null: the first of ``languages``):
+    # only a change to it asks earlier voters to look at a clause again.
+    authoritative_language: Mapped[str | None] = mapped_column(sa.String(8))
     status: Mapped[Status] = mapped_column(
         enum_type(Status, "consultation_status"), default=Status.DRAFT
     )
@@ -66,6 +69,13 @@ class Consultation(db.Model):
     roles: Mapped[list[ConsultationRole]] = relationship(
         back_populates="consultation", cascade="all, delete-orphan"
     )
+
+    @property
+    def authoritative(self) -> str:
+        """The authoritative language's code."""
+        if self.authoritative_language in (self.languages or []):
+            return self.authoritative_language
+        return (self.languages or ["en"])[0]
 
     def accepts_input(self, now: datetime | None = None) -> bool:
         """Open by status and inside its schedule: a consultation past its closing

@@ -69,6 +69,10 @@ class Clause(db.Model):
         sa.ForeignKey("comment.id", ondelete="SET NULL", use_alter=True)
     )
 
+    # Set in the working version when the organiser asks earlier voters to look again
+    # although the authoritative text is unchanged (a translation changed the meaning).
+    ask_voters_again: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
     version: Mapped[DraftVersion] = relationship(back_populates="clauses")
     statement = relationship("Statement", foreign_keys=[statement_id])
     source_statement = relationship("Statement", foreign_keys=[source_statement_id])
