@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the owner proved they read mail at ``email`` (a link, or an institution's
+    # provider vouching for it); null: not confirmed yet.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped to end every copy of the account's sessions (logout everywhere, password
     # change, deactivation): a session remembers the generation it was issued under.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
