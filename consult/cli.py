@@ -177,16 +177,18 @@ def export_polis(slug: str, folder: str) -> None:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an RQ worker for the analysis queue (needs REDIS_URL)."""
+    """Run an RQ worker for the analysis and mail queues (needs REDIS_URL)."""
     from flask import current_app
     from rq import Queue, Worker
 
     from consult.jobs import QUEUE, redis_connection
+    from consult.mail.delivery import QUEUE as MAIL_QUEUE
 
     if not current_app.config.get("REDIS_URL"):
         raise CommandError("Set REDIS_URL to run a worker.")
     redis = redis_connection(current_app)
-    Worker([Queue(QUEUE, connection=redis)], connection=redis).work(burst=burst)
+    queues = [Queue(name, connection=redis) for name in (QUEUE, MAIL_QUEUE)]
+    Worker(queues, connection=redis).work(burst=burst)
 
 
 @click.command("grant-verifier")
