@@ -165,6 +165,7 @@ def register_template_helpers(app: Flask) -> None:
         outcome_label=outcome_label,
     )
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["format_date_utc"] = lambda value: (
         format_date(value, "long") if value else ""
     )

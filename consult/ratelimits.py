@@ -85,6 +85,8 @@ POLICY: dict[str, WriteLimit] = {
     # a stolen or scripted staff session.
     "drafts.new_clause": STAFF,
     "drafts.edit_clause": STAFF,
+    "drafts.edit_preamble": STAFF,
+    "drafts.set_authoritative": STAFF,
     "drafts.remove_clause": STAFF,
     "drafts.reorder": STAFF,
     "drafts.publish": PUBLISH,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX
+from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX, PREAMBLE_MAX
 from consult.drafts.publishing import SUMMARY_MAX
 from consult.i18n import language_name
 
@@ -18,6 +18,13 @@ class CsrfOnlyForm(FlaskForm):
 
 class ClauseFormBase(FlaskForm):
     languages: list[str] = []
+    ask_voters_again = BooleanField(
+        _l("Ask earlier voters to look at this clause again"),
+        description=_l(
+            "They are asked anyway when the authoritative text changes. Tick this when a "
+            "change to a translation changes what the clause means."
+        ),
+    )
 
     def texts(self, prefix: str) -> dict[str, str]:
         return {lang: self[f"{prefix}_{lang}"].data or "" for lang in self.languages}
@@ -53,7 +60,43 @@ def clause_form(languages: list[str], clause=None, **kwargs) -> ClauseFormBase:
         for lang in languages:
             kwargs.setdefault(f"heading_{lang}", (clause.heading or {}).get(lang, ""))
             kwargs.setdefault(f"text_{lang}", clause.text.get(lang, ""))
+        kwargs.setdefault("ask_voters_again", clause.ask_voters_again)
     return ClauseForm(**kwargs)
+
+
+class PreambleFormBase(FlaskForm):
+    languages: list[str] = []
+
+    def texts(self) -> dict[str, str]:
+        return {lang: self[f"preamble_{lang}"].data or "" for lang in self.languages}
+
+
+def preamble_form(languages: list[str], version=None, **kwargs) -> PreambleFormBase:
+    """A text box for the preamble in each of ``languages`` (blank lines part paragraphs)."""
+
+    class PreambleForm(PreambleFormBase):
+        pass
+
+    PreambleForm.languages = list(languages)
+    for lang in languages:
+        setattr(
+            PreambleForm,
+            f"preamble_{lang}",
+            TextAreaField(
+                _l("Preamble (%(language)s)", language=language_name(lang)),
+                validators=[Length(max=PREAMBLE_MAX)],
+                render_kw={"rows": 12, "lang": lang},
+            ),
+        )
+    if version is not None:
+        for lang in languages:
+            paragraphs = (version.preamble or {}).get(lang, [])
+            kwargs.setdefault(f"preamble_{lang}", "\n\n".join(paragraphs))
+    return PreambleForm(**kwargs)
+
+
+class AuthoritativeForm(FlaskForm):
+    language = SelectField(_l("Authoritative language"), validate_choice=False)
 
 
 class PublishForm(FlaskForm):

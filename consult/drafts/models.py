@@ -12,6 +12,7 @@ from consult.extensions import db
 
 HEADING_MAX = 200
 CLAUSE_TEXT_MAX = 5000
+PREAMBLE_MAX = 20000  # per language
 
 
 class DraftVersion(db.Model):

@@ -1,5 +1,7 @@
-"""Publishing the working version: it becomes the current draft, changed clauses get new
-statements to vote on, and contributions adopted into them are tied to the new version.
+"""Publishing the working version: it becomes the current draft, clauses whose
+authoritative text changed get new statements to vote on (a translation-only change keeps
+the statement and its votes), and contributions adopted into them are tied to the new
+version.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from consult.auth.services import ensure_role
 from consult.consultations.services import current_version
 from consult.database import write_transaction
 from consult.db_types import utcnow
+from consult.drafts.languages import authoritative_changed
 from consult.drafts.models import Clause, DraftVersion
 from consult.drafts.provenance import clause_adoption
 from consult.drafts.services import working_version
@@ -57,11 +60,17 @@ def publish_version(user, consultation, change_summary: str) -> DraftVersion:
         if working is None or not has_changes(previous, working):
             raise DomainError(_("Nothing has changed since the last published version."))
         before = {c.lineage_key: c for c in previous.clauses} if previous else {}
-        changed = []
+        changed, translated = [], []  # voted on afresh; changed in a translation only
         for clause in working.clauses:
             old = before.get(clause.lineage_key)
-            if old is not None and old.statement_id and _texts(old.text) == _texts(clause.text):
-                clause.statement_id = old.statement_id
+            if (
+                old is not None
+                and old.statement_id
+                and not authoritative_changed(old, clause, consultation.authoritative)
+            ):
+                clause.statement_id = old.statement_id  # its votes carry over
+                if _texts(old.text) != _texts(clause.text):
+                    translated.append(clause)
                 continue
             statement = Statement.for_clause(consultation.id, clause.lineage_key)
             db.session.add(statement)
@@ -70,11 +79,12 @@ def publish_version(user, consultation, change_summary: str) -> DraftVersion:
             changed.append(clause)
         working.published_at, working.published_by_id = utcnow(), user.id
         working.change_summary = summary
-        _link_adopted_contributions(user, consultation, working, changed)
+        _link_adopted_contributions(user, consultation, working, changed + translated)
         kept = {c.lineage_key for c in working.clauses}
         record_event(
             user, consultation.id, "publish", "version", working.id, summary,
             number=working.number, changed=[c.lineage_key for c in changed],
+            translated=[c.lineage_key for c in translated],
             removed=[key for key in before if key not in kept],
         )  # fmt: skip
     return working

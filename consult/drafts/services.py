@@ -9,6 +9,7 @@ earlier votes stay attached to the wording they were cast on.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import sqlalchemy as sa
@@ -20,7 +21,13 @@ from consult.consultations.models import Consultation
 from consult.consultations.services import current_version
 from consult.database import write_transaction
 from consult.db_types import utcnow
-from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX, Clause, DraftVersion
+from consult.drafts.models import (
+    CLAUSE_TEXT_MAX,
+    HEADING_MAX,
+    PREAMBLE_MAX,
+    Clause,
+    DraftVersion,
+)
 from consult.errors import DomainError, NotFound
 from consult.extensions import db
 from consult.moderation.access import TEAM
@@ -107,8 +114,42 @@ def clean_texts(consultation, texts: dict[str, str], *, heading: bool = False) -
     return cleaned
 
 
-def save_clause(user, consultation, lineage_key: str, heading: dict, text: dict) -> Clause:
-    """Change one clause's heading and text (per language) in the working version."""
+def paragraphs(text: str) -> list[str]:
+    """A preamble typed in a text box: paragraphs separated by blank lines."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return [" ".join(line.strip() for line in b.splitlines()) for b in blocks if b.strip()]
+
+
+def save_preamble(user, consultation, texts: dict[str, str]) -> DraftVersion:
+    """Change the preamble (per language; paragraphs separated by blank lines)."""
+    ensure_role(user, consultation, *TEAM)
+    preamble = {}
+    for language in consultation.languages:
+        value = (texts.get(language) or "").strip()
+        if len(value) > PREAMBLE_MAX:
+            raise DomainError(
+                _("Keep this under %(n)d characters.", n=PREAMBLE_MAX), field=f"preamble_{language}"
+            )
+        if value:
+            preamble[language] = paragraphs(value)
+    with write_transaction():
+        working = ensure_working_version(user, consultation)
+        before = working.preamble or {}
+        working.preamble = preamble
+        changed = sorted(k for k in set(preamble) | set(before) if preamble.get(k) != before.get(k))
+        record_event(
+            user, consultation.id, "edit_preamble", "version", working.id,
+            number=working.number, languages=changed,
+        )  # fmt: skip
+    return working
+
+
+def save_clause(
+    user, consultation, lineage_key: str, heading: dict, text: dict, ask_voters_again: bool = False
+) -> Clause:
+    """Change one clause's heading and text (per language) in the working version;
+    ``ask_voters_again`` asks earlier voters to look again even if only a translation
+    changed (see consult/drafts/languages.py)."""
     ensure_role(user, consultation, *TEAM)
     find_clause(working_version(consultation) or current_version(consultation), lineage_key)
     heading, text = (
@@ -119,9 +160,12 @@ def save_clause(user, consultation, lineage_key: str, heading: dict, text: dict)
         clause = find_clause(ensure_working_version(user, consultation), lineage_key)
         before = dict(clause.text)
         clause.heading, clause.text = heading, text
+        clause.ask_voters_again = ask_voters_again
+        changed = set(text) | set(before)
         record_event(
             user, consultation.id, "edit_clause", "clause", clause.id,
-            lineage_key=lineage_key, languages=sorted(k for k in text if text[k] != before.get(k)),
+            lineage_key=lineage_key,
+            languages=sorted(k for k in changed if text.get(k) != before.get(k)),
         )  # fmt: skip
     return clause
 

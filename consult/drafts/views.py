@@ -8,10 +8,19 @@ from flask_login import current_user
 
 from consult.auth.permissions import login_required
 from consult.auth.services import has_role
+from consult.consultations.models import Role
 from consult.consultations.services import current_version, get_visible_consultation
-from consult.drafts import compare, promote, publishing, services
-from consult.drafts.forms import CsrfOnlyForm, PromoteForm, PublishForm, clause_form
+from consult.drafts import compare, languages, promote, publishing, services
+from consult.drafts.forms import (
+    AuthoritativeForm,
+    CsrfOnlyForm,
+    PromoteForm,
+    PublishForm,
+    clause_form,
+    preamble_form,
+)
 from consult.errors import DomainError, render_error
+from consult.i18n import language_name
 from consult.moderation.access import TEAM, team_consultation
 from consult.moderation.services import get_item
 from consult.web import add_form_error
@@ -21,20 +30,48 @@ blueprint = Blueprint("drafts", __name__)
 INVALID = 422
 
 
-def _draft_page(consultation, status=200, publish_form=None):
+def _draft_page(consultation, status=200, publish_form=None, authoritative_form=None):
     working = services.working_version(consultation)
+    published = current_version(consultation)
+    authoritative_form = authoritative_form or AuthoritativeForm(
+        language=consultation.authoritative
+    )
+    authoritative_form.language.choices = [
+        (lang, language_name(lang)) for lang in consultation.languages
+    ]
     return (
         render_template(
             "drafts/edit.html",
             consultation=consultation,
             working=working,
-            published=current_version(consultation),
-            shown=working or current_version(consultation),
+            published=published,
+            shown=working or published,
+            changes=languages.changes_by_clause(published, working, consultation),
             publish_form=publish_form or PublishForm(),
+            authoritative_form=authoritative_form,
+            is_organiser=has_role(current_user, consultation, Role.ORGANISER),
             button_form=CsrfOnlyForm(),
         ),
         status,
     )
+
+
+def _flash_out_of_step(consultation, lineage_key: str) -> None:
+    """Warn when a clause now differs from its published wording in one language only."""
+    working = services.working_version(consultation)
+    change = languages.changes_by_clause(current_version(consultation), working, consultation).get(
+        lineage_key
+    )
+    if change is not None and change.out_of_step:
+        flash(
+            _(
+                "The %(changed)s text changed but the %(unchanged)s text did not: check that "
+                "the translations still say the same.",
+                changed=", ".join(language_name(lang) for lang in change.changed),
+                unchanged=", ".join(language_name(lang) for lang in change.unchanged),
+            ),
+            "warning",
+        )
 
 
 @blueprint.get("/c/<slug>/draft")
@@ -82,12 +119,18 @@ def edit_clause(slug: str, key: str):
     if form.validate():
         try:
             services.save_clause(
-                current_user, consultation, key, form.texts("heading"), form.texts("text")
+                current_user,
+                consultation,
+                key,
+                form.texts("heading"),
+                form.texts("text"),
+                ask_voters_again=form.ask_voters_again.data,
             )
         except DomainError as error:
             add_form_error(form, error)
         else:
             flash(_("The clause is saved in the working version."), "success")
+            _flash_out_of_step(consultation, key)
             return redirect(url_for(".edit", slug=slug) + f"#clause-{key}")
     return _clause_page(consultation, form, clause, INVALID)
 
@@ -99,6 +142,50 @@ def remove_clause(slug: str, key: str):
     services.remove_clause(current_user, consultation, key)
     flash(_("The clause is removed from the working version."), "success")
     return redirect(url_for(".edit", slug=slug))
+
+
+@blueprint.route("/c/<slug>/draft/preamble", methods=["GET", "POST"])
+@login_required
+def edit_preamble(slug: str):
+    consultation = team_consultation(slug, current_user)
+    shown = services.working_version(consultation) or current_version(consultation)
+    status = 200
+    if request.method == "GET":
+        form = preamble_form(consultation.languages, shown)
+    else:
+        form = preamble_form(consultation.languages)
+        if form.validate():
+            try:
+                services.save_preamble(current_user, consultation, form.texts())
+            except DomainError as error:
+                add_form_error(form, error)
+            else:
+                flash(_("The preamble is saved in the working version."), "success")
+                return redirect(url_for(".edit", slug=slug))
+        status = INVALID
+    return render_template("drafts/preamble.html", consultation=consultation, form=form), status
+
+
+@blueprint.post("/c/<slug>/draft/authoritative")
+@login_required
+def set_authoritative(slug: str):
+    consultation = team_consultation(slug, current_user)
+    form = AuthoritativeForm()
+    if form.validate():
+        try:
+            languages.set_authoritative_language(current_user, consultation, form.language.data)
+        except DomainError as error:
+            add_form_error(form, error)
+        else:
+            flash(
+                _(
+                    "%(language)s is the authoritative language.",
+                    language=language_name(consultation.authoritative),
+                ),
+                "success",
+            )
+            return redirect(url_for(".edit", slug=slug))
+    return _draft_page(consultation, INVALID, authoritative_form=form)
 
 
 @blueprint.route("/c/<slug>/draft/reorder", methods=["GET", "POST"])
@@ -172,6 +259,7 @@ def promote_contribution(slug: str, plural: str, item_id: int):
         current_user, consultation, plural[:-1], item_id, form.language.data, into
     )
     flash(_("The wording is in the working version; publish it when ready."), "success")
+    _flash_out_of_step(consultation, clause.lineage_key)
     return redirect(url_for(".edit", slug=slug) + f"#clause-{clause.lineage_key}")
 
 

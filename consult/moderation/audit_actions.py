@@ -56,6 +56,16 @@ class AuditAction(LabelledEnum):
         _l("Started a version"),
         _l("%(actor)s started version %(number)s of the draft"),
     )
+    EDIT_PREAMBLE = (
+        "edit_preamble",
+        _l("Edited the preamble"),
+        _l("%(actor)s edited the preamble of version %(number)s of the draft (%(languages)s)"),
+    )
+    SET_AUTHORITATIVE_LANGUAGE = (
+        "set_authoritative_language",
+        _l("Named the authoritative language"),
+        _l("%(actor)s made %(language)s the authoritative language of the draft"),
+    )
     ADD_CLAUSE = "add_clause", _l("Added a clause"), _l("%(actor)s added %(target)s to the draft")
     EDIT_CLAUSE = "edit_clause", _l("Edited a clause"), _l("%(actor)s edited %(target)s")
     REMOVE_CLAUSE = (
@@ -158,6 +168,32 @@ class AuditAction(LabelledEnum):
         "verification_requested",
         _l("Asked for verification"),
         _l("%(actor)s asked for their profile to be verified"),
+    )
+    # Single sign-on (consult/sso): the institution's vouch, and the admin's providers.
+    PROFILE_VOUCHED = (
+        "profile_vouched",
+        _l("Verified by an institution"),
+        _l("%(institution)s vouched, through its sign-in, that %(target)s belongs to it"),
+    )
+    SSO_PROVIDER_ADDED = (
+        "sso_provider_added",
+        _l("Added an institution's sign-in"),
+        _l("%(actor)s added signing in with %(name)s (%(domains)s)"),
+    )
+    SSO_PROVIDER_CHANGED = (
+        "sso_provider_changed",
+        _l("Changed an institution's sign-in"),
+        _l("%(actor)s changed signing in with %(name)s (%(changed)s)"),
+    )
+    SSO_PROVIDER_ENABLED = (
+        "sso_provider_enabled",
+        _l("Switched an institution's sign-in on"),
+        _l("%(actor)s switched signing in with %(name)s on"),
+    )
+    SSO_PROVIDER_DISABLED = (
+        "sso_provider_disabled",
+        _l("Switched an institution's sign-in off"),
+        _l("%(actor)s switched signing in with %(name)s off"),
     )
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from consult.extensions import db
-from consult.i18n import localized
+from consult.i18n import language_name, localized
 from consult.moderation.audit_actions import GENERIC, KNOWN
 from consult.moderation.models import ModerationEvent
 
@@ -71,6 +71,11 @@ def _labels(event: ModerationEvent, fill: _Fill) -> None:
         except ValueError:
             continue
         fill[key] = str(getattr(member, "label", member.value))
+    for key in ("language", "languages"):  # language codes read as language names
+        value = (event.details or {}).get(key)
+        codes = value if isinstance(value, list) else [value] if value else []
+        if codes:
+            fill[key] = ", ".join(language_name(str(code)) for code in codes)
 
 
 def _actor(event: ModerationEvent, names: dict[int, str]) -> str:
