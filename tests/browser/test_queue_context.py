@@ -69,3 +69,36 @@ def test_suggested_duplicate_without_js(browser, live_server, db, team, contribu
         assert ", tightened" in page.locator(".proposal-diff ins").first.inner_text()
     finally:
         context.close()
+
+
+def test_keyboard_shortcuts_act_on_the_focused_item_only(
+    page, live_server, db, team, contribute, reload  # noqa: F811
+):
+    c = team.consultation
+    first = contribute.statement(c, "First waiting statement.")
+    second = contribute.statement(c, "Second waiting statement.")
+    log_in(page, live_server, team.moderator.email, PASSWORD)
+    page.goto(live_server + QUEUE)
+    items = page.locator(".queue-item")
+    # Typing in a reason box is typing, not a shortcut.
+    reason = page.locator(f"#reason-statement-{second.id}")
+    reason.fill("ar")
+    assert reason.input_value() == "ar"
+    reason.press("a")
+    assert reason.input_value() == "ara"
+    assert reload(second).moderation_state is ModerationState.PENDING
+    # Focus an item, move with J and K, approve with A, reject with R (with its reason).
+    items.first.focus()
+    page.keyboard.press("j")
+    focused = page.evaluate("document.activeElement.id")
+    page.keyboard.press("k")
+    assert page.evaluate("document.activeElement.id") != focused
+    first_id = page.evaluate("document.activeElement.id")
+    page.keyboard.press("a")
+    page.locator(f"#{first_id} .flash-success").wait_for()
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.id") == focused
+    page.keyboard.press("r")
+    page.locator(f"#{focused} .flash-success").wait_for()
+    states = {reload(s).moderation_state for s in (first, second)}
+    assert states == {ModerationState.APPROVED, ModerationState.REJECTED}
