@@ -109,6 +109,12 @@ POLICY: dict[str, WriteLimit] = {
     "verification.remove_verifier": STAFF,
     # Email and accounts (consult/mail, consult/auth: confirmation, reset, change of email).
     # Notifications (consult/notifications: preferences, unsubscribe).
+    "notifications.preferences": CONTRIBUTE,
+    "notifications.set_following": CONTRIBUTE,
+    # Mail clients post one-click unsubscribes from their providers' few addresses.
+    "notifications.unsubscribe": WriteLimit(
+        "unsubscribe", identity="30/minute", address="600/minute;20000/day"
+    ),
     # Single sign-on (consult/sso: the admin's providers, the sign-in callback).
 }
 

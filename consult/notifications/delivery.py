@@ -1,0 +1,277 @@
+"""Sending what :mod:`consult.notifications.detect` found: claim first, then send.
+
+Every notice is inserted into ``notification_sent`` before anything is sent (``INSERT ...
+ON CONFLICT DO NOTHING RETURNING`` on SQLite and PostgreSQL); only the scan whose insert
+went in sends it, so two scans running at once (two web workers, cron and a worker) never
+send one notice twice. A notice whose kind the person turned off is recorded as such and
+never sent later; a digest notice waits (``sent_at`` null) until the day's digest claims it
+with a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context
+from flask_babel import force_locale
+from sqlalchemy.dialects import postgresql, sqlite
+
+from consult.auth.models import User
+from consult.database import write_transaction
+from consult.db_types import utcnow
+from consult.extensions import db
+from consult.notifications import detect
+from consult.notifications.messages import Entry, entry_for
+from consult.notifications.models import Delivery, NotificationKind, NotificationSent
+from consult.notifications.preferences import preferences_for, unsubscribe_token
+
+log = logging.getLogger(__name__)
+
+# How far back a scan looks for things that happened: longer than the longest gap
+# between two runs of `flask send-notifications` (cron), short enough that turning a
+# kind back on does not bring old news.
+DEFAULT_LOOKBACK_HOURS = 72
+CHUNK = 500
+LOCAL_SITE = "http://localhost:5000"
+DEFAULT_DIGEST_HOUR = 6  # UTC: early morning in Europe and Africa, afternoon in East Asia
+
+
+@dataclass
+class ScanResult:
+    found: int = 0
+    claimed: int = 0
+    sent: int = 0
+    digests: int = 0
+
+
+def lookback() -> timedelta:
+    hours = current_app.config.get("NOTIFICATIONS_LOOKBACK_HOURS") or os.environ.get(
+        "NOTIFICATIONS_LOOKBACK_HOURS", DEFAULT_LOOKBACK_HOURS
+    )
+    return timedelta(hours=float(hours))
+
+
+def site_url(fallback: str | None = None) -> str:
+    """Where links in mails point: ``SITE_URL``, else the address of the request that
+    caused the scan, else (a command without ``SITE_URL``) what ``make run`` serves."""
+    from consult.mail.settings import site_url as configured
+
+    found = configured(current_app) or fallback
+    if not found:
+        log.warning("SITE_URL is not set: links in notifications point at %s", LOCAL_SITE)
+    return (found or LOCAL_SITE).rstrip("/")
+
+
+def run_scan(now: datetime | None = None, base_url: str | None = None) -> ScanResult:
+    """Find what happened in the look-back window up to ``now``, send each notice due at
+    once, and each daily digest due; safe to run any number of times, concurrently."""
+    now = now or utcnow()
+    notices = detect.collect(now - lookback(), now)
+    result = ScanResult(found=len(notices))
+    db.session.rollback()  # end the reads before taking the write lock
+    with _links(base_url):
+        claimed = claim(notices, now)
+        result.claimed = len(claimed)
+        users = _users({n.user_id for n in claimed})
+        for notice in claimed:
+            user = users.get(notice.user_id)
+            if user and send_notice(user, notice.kind, notice.payload, now):
+                result.sent += 1
+        result.digests = send_digests(now)
+    return result
+
+
+@contextmanager
+def _links(base_url: str | None) -> Iterator[None]:
+    """``url_for(..., _external=True)`` outside a request builds links to the site."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context("/", base_url=site_url(base_url)):
+        yield
+
+
+def _users(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+
+
+def can_receive(user: User) -> bool:
+    """Mail goes only to active accounts whose owner proved the address is theirs."""
+    return bool(user.is_active_account and user.email_confirmed_at is not None)
+
+
+def _insert():
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(NotificationSent)
+
+
+def claim(notices: list[detect.Notice], now: datetime) -> list[detect.Notice]:
+    """Record every notice (insert-first); the ones this call inserted and that are due
+    at once are returned for sending. Rows go in a fixed order so concurrent scans wait
+    on each other instead of deadlocking."""
+    users = _users({n.user_id for n in notices})
+    choices = preferences_for(users)
+    rows = []
+    for notice in notices:
+        user = users.get(notice.user_id)
+        if user is None:
+            continue
+        delivery = choices[user.id][notice.kind] if can_receive(user) else Delivery.OFF
+        rows.append(
+            {
+                "user_id": user.id,
+                "kind": notice.kind,
+                "subject": notice.subject,
+                "delivery": delivery,
+                "payload": notice.payload,
+                "created_at": now,
+                "sent_at": None if delivery is Delivery.DIGEST else now,
+            }
+        )
+    rows.sort(key=lambda r: (r["user_id"], r["kind"].value, r["subject"]))
+    by_key = {(n.user_id, n.kind, n.subject): n for n in notices}
+    due = []
+    for start in range(0, len(rows), CHUNK):
+        statement = (
+            _insert()
+            .values(rows[start : start + CHUNK])
+            .on_conflict_do_nothing(index_elements=["user_id", "kind", "subject"])
+            .returning(
+                NotificationSent.user_id,
+                NotificationSent.kind,
+                NotificationSent.subject,
+                NotificationSent.delivery,
+            )
+        )
+        with write_transaction():
+            inserted = db.session.execute(statement).all()
+        due += [
+            by_key[(row.user_id, row.kind, row.subject)]
+            for row in inserted
+            if row.delivery is Delivery.IMMEDIATE
+        ]
+    return due
+
+
+def language_of(user: User) -> str:
+    languages = current_app.config.get("LANGUAGES") or ["en"]
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    return user.locale if user.locale in languages else default
+
+
+def send_notice(user: User, kind: NotificationKind, payload: dict, now: datetime) -> bool:
+    """Write one notice in the person's language and send it; False if its subject is gone."""
+    language = language_of(user)
+    with _in_language(language):
+        entry = entry_for(kind, payload, user.id, language, now)
+        if entry is None:
+            return False
+        _send(user, language, [entry], template="notifications/notice")
+    return True
+
+
+def digest_hour() -> int:
+    value = current_app.config.get("NOTIFICATIONS_DIGEST_HOUR")
+    if value is None:
+        value = os.environ.get("NOTIFICATIONS_DIGEST_HOUR", DEFAULT_DIGEST_HOUR)
+    return int(value) % 24
+
+
+def digest_slot(now: datetime) -> datetime:
+    """The latest daily digest moment at or before ``now`` (``NOTIFICATIONS_DIGEST_HOUR``
+    o'clock UTC): a digest gathers what waited since before it."""
+    slot = now.replace(hour=digest_hour(), minute=0, second=0, microsecond=0)
+    return slot if slot <= now else slot - timedelta(days=1)
+
+
+def send_digests(now: datetime) -> int:
+    """Send each person with notices waiting since before the day's digest moment one mail
+    with all of them; returns how many digests went. What comes in after the moment waits
+    for the next day's digest, so a person gets at most one digest a day."""
+    slot = digest_slot(now)
+    waiting = set(
+        db.session.scalars(
+            sa.select(NotificationSent.user_id).where(
+                NotificationSent.delivery == Delivery.DIGEST,
+                NotificationSent.sent_at.is_(None),
+                NotificationSent.created_at < slot,
+            )
+        )
+    )
+    if not waiting:
+        return 0
+    users = _users(waiting)
+    choices = preferences_for(users)
+    sent = 0
+    for user_id in sorted(users):
+        user = users[user_id]
+        with write_transaction():
+            # The conditional UPDATE claims the waiting notices: of two scans at once,
+            # each notice goes to one, so none is in two digests.
+            claimed = db.session.execute(
+                sa.update(NotificationSent)
+                .where(
+                    NotificationSent.user_id == user_id,
+                    NotificationSent.delivery == Delivery.DIGEST,
+                    NotificationSent.sent_at.is_(None),
+                    NotificationSent.created_at < slot,
+                )
+                .values(sent_at=now)
+                .returning(NotificationSent.kind, NotificationSent.payload, NotificationSent.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+        # A kind turned off since the notice waited is left out.
+        claimed = sorted(claimed, key=lambda r: r.id)
+        wanted = [r for r in claimed if choices[user_id][r.kind] is not Delivery.OFF]
+        if not wanted or not can_receive(user):
+            continue
+        language = language_of(user)
+        with _in_language(language):
+            entries = [entry_for(r.kind, r.payload, user_id, language, now) for r in wanted]
+            entries = [e for e in entries if e is not None]
+            if entries:
+                _send(user, language, entries, template="notifications/digest")
+                sent += 1
+    return sent
+
+
+@contextmanager
+def _in_language(language: str) -> Iterator[None]:
+    """Write the Python-side strings in ``language`` (send_email renders the templates
+    in it too, setting aside the catalogue consult.i18n caches in ``g``)."""
+    with force_locale(language):
+        yield
+
+
+def _send(user: User, language: str, entries: list[Entry], *, template: str) -> None:
+    from consult.mail import absolute_url, send_email
+
+    kinds = sorted({e.kind for e in entries}, key=lambda k: k.value)
+    token = unsubscribe_token(user.id, kinds)
+    unsubscribe_url = absolute_url("notifications.unsubscribe", token=token)
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    try:
+        send_email(
+            user.email,
+            template,
+            language=language,
+            headers=headers,
+            user=user,
+            entries=entries,
+            kinds=kinds,
+            unsubscribe_url=unsubscribe_url,
+            preferences_url=absolute_url("notifications.preferences"),
+        )
+    except Exception:  # noqa: BLE001 - one bad mail must not stop the others
+        log.exception("notification to user %s could not be sent", user.id)
