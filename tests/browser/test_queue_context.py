@@ -71,9 +71,7 @@ def test_suggested_duplicate_without_js(browser, live_server, db, team, contribu
         context.close()
 
 
-def test_keyboard_shortcuts_act_on_the_focused_item_only(
-    page, live_server, db, team, contribute, reload  # noqa: F811
-):
+def test_shortcuts_act_on_the_focused_item(page, live_server, team, contribute, reload):  # noqa: F811
     c = team.consultation
     first = contribute.statement(c, "First waiting statement.")
     second = contribute.statement(c, "Second waiting statement.")

@@ -27,9 +27,7 @@ def _vote_on_first_clause(client, login, user, statement_id):
     assert response.status_code in (200, 302)
 
 
-def test_a_translation_only_change_keeps_the_votes_and_asks_no_one_again(
-    client, db, team, login
-):
+def test_a_translation_only_change_keeps_the_votes_and_asks_no_one_again(client, db, team, login):
     c = team.consultation
     first = current_version(c).clauses[0]
     assert c.authoritative == "en"  # the first language until an organiser says otherwise
@@ -41,9 +39,7 @@ def test_a_translation_only_change_keeps_the_votes_and_asks_no_one_again(
     page = client.get("/c/test-consultation/me").get_data(as_text=True)
     assert "changed since" not in page  # no "look at it again" notice
     publish = db.session.query(ModerationEvent).filter_by(action="publish").one()
-    assert publish.details["changed"] == [] and publish.details["translated"] == [
-        first.lineage_key
-    ]
+    assert publish.details["changed"] == [] and publish.details["translated"] == [first.lineage_key]
     # Now the authoritative (English) text changes: a new statement, the voter asked again.
     services.save_clause(
         team.moderator, c, first.lineage_key, {}, {**CHINESE_FIX, "en": "First clause, amended."}
@@ -173,9 +169,7 @@ def test_the_preamble_is_edited_side_by_side_and_published(client, db, team, log
     assert "First paragraph goes on." in client.get("/c/test-consultation").get_data(as_text=True)
     event = db.session.query(ModerationEvent).filter_by(action="edit_preamble").one()
     (line,) = describe_events([event])
-    assert line.sentence == (
-        "Mod edited the preamble of version 2 of the draft (English, 中文)"
-    )
+    assert line.sentence == ("Mod edited the preamble of version 2 of the draft (English, 中文)")
 
 
 def test_participants_cannot_reach_the_new_draft_routes(client, db, team, login):
