@@ -116,6 +116,12 @@ POLICY: dict[str, WriteLimit] = {
         "unsubscribe", identity="30/minute", address="600/minute;20000/day"
     ),
     # Single sign-on (consult/sso: the admin's providers, the sign-in callback).
+    # A new account's missing profile, after the institution vouched for the address.
+    "sso.complete": REGISTER,
+    "sso_admin.index": STAFF,
+    "sso_admin.edit": STAFF,
+    "sso_admin.switch": STAFF,
+    # (Leaving for the provider and its answer are GETs: consult/sso/limits.py counts them.)
 }
 
 EXEMPT: dict[str, str] = {

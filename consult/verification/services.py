@@ -215,6 +215,26 @@ def decide(verifier, member_id: int, decision: str, note: str | None = None):
     return profile
 
 
+def record_institution_vouch(member: User, institution: str) -> StakeholderProfile:
+    """Within the caller's transaction: an institution's own sign-in (consult.sso) vouches
+    that ``member`` belongs to it. The profile's organisation becomes the institution,
+    verified with no verifier, and this is logged like a verifier's decision: in the site's
+    log and in that of every consultation the person takes part in."""
+    profile = member.profile
+    before = profile.verification.value
+    profile.organisation = institution
+    profile.verification = Verification.VERIFIED
+    profile.verification_note = None
+    profile.verified_by_id, profile.verified_at = None, utcnow()
+    consultation_ids = db.session.scalars(
+        sa.select(Participant.consultation_id).where(Participant.user_id == member.id).distinct()
+    ).all()
+    for consultation_id in (None, *sorted(consultation_ids)):
+        record_event(member, consultation_id, "profile_vouched", "user", member.id,
+                     institution=institution, before=before)  # fmt: skip
+    return profile
+
+
 def verifiers() -> list[User]:
     return list(
         db.session.scalars(sa.select(User).where(User.is_verifier).order_by(User.display_name))

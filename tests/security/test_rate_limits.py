@@ -25,6 +25,7 @@ ARGUMENTS = {
     "report_id": 1,
     "role_id": 1,
     "invitation_id": 1,
+    "provider_id": 1,
     "user_id": 1,
     "plural": "statements",
     "key": "no-such-clause",
