@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     from consult.sso import models  # noqa: F401  (in the metadata before any query)
     from consult.sso.admin_views import blueprint as admin_blueprint
     from consult.sso.providers import sign_in_choices
-    from consult.sso.signin import vouching_institution
+    from consult.sso.signup import vouching_institution
     from consult.sso.views import blueprint
 
     app.register_blueprint(blueprint)

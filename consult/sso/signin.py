@@ -22,11 +22,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from consult.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, StakeholderProfile, User
-from consult.auth.services import UNUSABLE_PASSWORD, checked_sector_and_country, find_user_by_email
+from consult.auth.models import EMAIL_MAX, NAME_MAX, User
+from consult.auth.services import find_user_by_email
 from consult.database import write_transaction
 from consult.db_types import utcnow
-from consult.errors import Conflict, DomainError, Forbidden, checked_text
+from consult.errors import Conflict, DomainError, Forbidden
 from consult.extensions import db
 from consult.input_guard import has_control_characters
 from consult.sso import oidc, sealing
@@ -35,7 +35,6 @@ from consult.sso.providers import enabled_provider
 from consult.verification.services import record_institution_vouch
 
 FLOW_SECONDS = 600  # from leaving for the provider to coming back
-PENDING_SECONDS = 1800  # to fill in the profile of a new account
 CODE_MAX = 2000
 
 
@@ -56,7 +55,7 @@ class NeedsProfile:
     vouches_for_organisation: bool
 
 
-def _expired() -> DomainError:
+def expired() -> DomainError:
     return oidc.UntrustedAnswer(
         _(
             "This sign-in has expired or was started in another browser. Nothing was changed; "
@@ -86,7 +85,7 @@ def _flow_of(kept, answer: Mapping[str, str]) -> tuple[int, oidc.Flow]:
     if not isinstance(kept, dict) or not all(
         isinstance(kept.get(key), str) for key in ("state", "nonce", "verifier")
     ):
-        raise _expired()
+        raise expired()
     state = answer.get("state") or ""
     if not hmac.compare_digest(state.encode(), kept["state"].encode()):
         raise oidc.UntrustedAnswer(
@@ -97,9 +96,9 @@ def _flow_of(kept, answer: Mapping[str, str]) -> tuple[int, oidc.Flow]:
         )
     started = kept.get("started")
     if not isinstance(started, int) or not 0 <= time.time() - started <= FLOW_SECONDS:
-        raise _expired()
+        raise expired()
     if not isinstance(kept.get("provider"), int):
-        raise _expired()
+        raise expired()
     return kept["provider"], oidc.Flow(kept["state"], kept["nonce"], kept["verifier"])
 
 
@@ -195,7 +194,7 @@ def _account_for(provider, subject: str, email: str, name: str) -> SignedIn | Ne
             raise _inactive()
         with write_transaction():
             identity.email = email
-            vouched = _signed_in(provider, identity, user)
+            vouched = note_sign_in(provider, identity, user)
         return SignedIn(user, provider.name, False, vouched)
     user = find_user_by_email(email)
     if user is None:
@@ -229,13 +228,13 @@ def _link(provider, subject: str, email: str, user: User) -> SignedIn:
                 provider_id=provider.id, subject=subject, user_id=user.id, email=email
             )
             db.session.add(identity)
-            vouched = _signed_in(provider, identity, user)
+            vouched = note_sign_in(provider, identity, user)
     except sa.exc.IntegrityError:  # the same identity linked a moment ago in another tab
         raise Conflict(_("This sign-in was just completed elsewhere. Log in again.")) from None
     return SignedIn(user, provider.name, True, vouched)
 
 
-def _signed_in(provider: IdentityProvider, identity: LinkedIdentity, user: User) -> bool:
+def note_sign_in(provider: IdentityProvider, identity: LinkedIdentity, user: User) -> bool:
     """Within the caller's transaction: note the sign-in, and let a provider that vouches
     for the organisation say so; whether the profile became verified by it now."""
     now = utcnow()
@@ -248,102 +247,3 @@ def _signed_in(provider: IdentityProvider, identity: LinkedIdentity, user: User)
         return False  # verified for this organisation already (by it, or by a verifier)
     record_institution_vouch(user, provider.name)
     return True
-
-
-@dataclass(frozen=True)
-class PendingSignUp:
-    """A vouched-for person without account, as the profile page shows them."""
-
-    provider: IdentityProvider
-    email: str
-    name: str
-
-    @property
-    def institution(self) -> str:
-        return self.provider.name
-
-    @property
-    def vouches_for_organisation(self) -> bool:
-        return self.provider.vouches_for_organisation
-
-
-def pending_sign_up(pending) -> PendingSignUp:
-    """What :func:`finish` kept for a person without account, while it is fresh and its
-    provider still switched on; a 400 (start again) otherwise."""
-    if (
-        not isinstance(pending, dict)
-        or not isinstance(pending.get("started"), int)
-        or not isinstance(pending.get("provider"), int)
-        or not all(isinstance(pending.get(key), str) for key in ("email", "subject", "name"))
-    ):
-        raise _expired()
-    if not 0 <= time.time() - pending["started"] <= PENDING_SECONDS:
-        raise _expired()
-    provider = enabled_provider(pending["provider"])
-    return PendingSignUp(provider, pending["email"], pending["name"])
-
-
-def complete_sign_up(
-    pending, *, display_name: str | None, sector, country: str | None, organisation: str | None
-) -> SignedIn:
-    """Make the account of a person the provider vouched for (``pending``, from
-    :func:`finish`), with the profile details they gave; the address is confirmed."""
-    provider = pending_sign_up(pending).provider
-    name = checked_text(
-        display_name, "display_name", NAME_MAX,
-        _("Keep your name to %(n)d characters or fewer.", n=NAME_MAX), _("Enter your name."),
-    )  # fmt: skip
-    sector, country = checked_sector_and_country(sector, country)
-    if not provider.vouches_for_organisation:
-        organisation = checked_text(
-            organisation, "organisation", ORGANISATION_MAX,
-            _("Keep the organisation to %(n)d characters or fewer.", n=ORGANISATION_MAX),
-        ) or None  # fmt: skip
-    else:
-        organisation = None  # the institution's vouch sets it
-    email, subject = pending["email"], pending["subject"]
-    taken = Conflict(
-        _("An account with this address was made a moment ago. Sign in again to use it.")
-    )
-    if find_user_by_email(email) is not None:
-        raise taken
-    now = utcnow()
-    try:
-        with write_transaction():
-            user = User(
-                email=email,
-                display_name=name,
-                password_hash=UNUSABLE_PASSWORD,  # signs in with the institution; a reset sets one
-                email_confirmed_at=now,
-            )
-            user.profile = StakeholderProfile(
-                sector=sector, country=country, organisation=organisation
-            )
-            db.session.add(user)
-            db.session.flush()
-            identity = LinkedIdentity(
-                provider_id=provider.id, subject=subject, user_id=user.id, email=email
-            )
-            db.session.add(identity)
-            vouched = _signed_in(provider, identity, user)
-    except sa.exc.IntegrityError:
-        raise taken from None
-    return SignedIn(user, provider.name, True, vouched)
-
-
-def vouching_institution(user) -> str | None:
-    """The institution whose sign-in verified ``user``'s organisation, while that holds
-    (the profile is still verified for that organisation, and no verifier decided since)."""
-    profile = getattr(user, "profile", None)
-    if profile is None or not profile.is_verified or profile.verified_by_id is not None:
-        return None
-    return db.session.scalar(
-        sa.select(IdentityProvider.name)
-        .join(LinkedIdentity, LinkedIdentity.provider_id == IdentityProvider.id)
-        .where(
-            LinkedIdentity.user_id == user.id,
-            LinkedIdentity.vouched_at.is_not(None),
-            IdentityProvider.name == profile.organisation,
-        )
-        .limit(1)
-    )

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from consult.auth.forms import ProfileForm
 from consult.errors import DomainError
-from consult.sso import signin
+from consult.sso import signin, signup
 from consult.sso.limits import count_sign_in_request
 from consult.web import add_form_error, safe_next_url
 
@@ -81,7 +81,7 @@ def _signed_in(outcome: signin.SignedIn, next_url: str | None):
 @blueprint.route("/sso/complete", methods=["GET", "POST"])
 def complete():
     pending = session.get(PENDING_KEY)
-    details = signin.pending_sign_up(pending)
+    details = signup.pending_sign_up(pending)
     form = ProfileForm(
         formdata=request.form if request.method == "POST" else None,
         display_name=details.name,
@@ -91,7 +91,7 @@ def complete():
     if request.method == "POST":
         if form.validate():
             try:
-                outcome = signin.complete_sign_up(
+                outcome = signup.complete_sign_up(
                     pending,
                     display_name=form.display_name.data,
                     sector=form.sector.data,
