@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 
 from consult.notifications.models import Delivery, NotificationKind
 
@@ -14,7 +15,7 @@ def preferences_form(current: dict[NotificationKind, Delivery], formdata=None) -
     class PreferencesForm(FlaskForm):
         pass
 
-    choices = [(delivery.value, delivery.label) for delivery in Delivery]
+    choices = [SelectChoice(delivery.value, delivery.label) for delivery in Delivery]
     for kind in NotificationKind:
         field = RadioField(kind.label, choices=choices, default=current[kind].value)
         setattr(PreferencesForm, kind.value, field)

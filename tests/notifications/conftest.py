@@ -7,6 +7,13 @@ from datetime import datetime
 
 import pytest
 
+from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, for test_browser)
+    browser,
+    chromium_path,
+    live_server,
+    page,
+    playwright_instance,
+)
 from tests.smtp import smtp_server  # noqa: F401  (shared fixture)
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
 
@@ -51,7 +58,7 @@ def scan(runner, db):
 
 
 @pytest.fixture
-def people(team, contribute, confirmed):
+def people(team, contribute, confirmed):  # noqa: F811  (the shared fixtures above)
     """The team's participant (an author and voter, address confirmed), with a participant
     row in the consultation; the moderator and organiser confirmed too."""
     confirmed(team.participant, team.moderator, team.organiser)

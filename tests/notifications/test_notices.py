@@ -127,7 +127,9 @@ def test_a_translation_only_change_does_not_notify_voters_an_authoritative_chang
     scan()
     assert inbox.messages == []
 
-    save_clause(moderator, consultation, key, heading, {"en": "The first clause.", "zh": "第一条款。"})
+    save_clause(
+        moderator, consultation, key, heading, {"en": "The first clause.", "zh": "第一条款。"}
+    )
     publish_version(moderator, consultation, "Clause 1 says more.")
     scan()
     (mail,) = inbox.wait_for(1)
@@ -173,9 +175,7 @@ def test_opens_and_closes_in_three_days_with_a_fixed_now(
     from consult.notifications.follow import set_following
 
     opens = utcnow() + timedelta(days=5)
-    consultation = make_consultation(
-        "soon", opens_at=opens, closes_at=opens + timedelta(days=10)
-    )
+    consultation = make_consultation("soon", opens_at=opens, closes_at=opens + timedelta(days=10))
     follower = confirmed(quick_user("follower@example.org"))
     bystander = confirmed(quick_user("bystander@example.org"))  # follows nothing
     set_following(follower, consultation.slug, True)
@@ -197,9 +197,7 @@ def test_opens_and_closes_in_three_days_with_a_fixed_now(
     assert len(inbox.messages) == 2
 
 
-def test_a_report_reaches_the_people_who_took_part(
-    db, people, inbox, scan, app, monkeypatch
-):
+def test_a_report_reaches_the_people_who_took_part(db, people, inbox, scan, app, monkeypatch):
     from consult.reports.models import AnalysisSnapshot, PublishedReport, SnapshotStatus
 
     snapshot = AnalysisSnapshot(
