@@ -197,7 +197,7 @@ def test_opens_and_closes_in_three_days_with_a_fixed_now(
     assert len(inbox.messages) == 2
 
 
-def test_a_report_reaches_the_people_who_took_part(db, people, inbox, scan, app, monkeypatch):
+def test_a_report_reaches_the_people_who_took_part(db, people, inbox, scan):
     from consult.reports.models import AnalysisSnapshot, PublishedReport, SnapshotStatus
 
     snapshot = AnalysisSnapshot(
