@@ -9,7 +9,6 @@ from flask_login import login_user
 
 from consult.notifications import runner
 from tests.notifications.test_notices import _answer
-from tests.reports.test_rq import redis_url  # noqa: F401  (a real redis-server)
 
 
 def test_answers_queue_one_rq_scan_that_a_worker_runs(
@@ -19,7 +18,7 @@ def test_answers_queue_one_rq_scan_that_a_worker_runs(
     contribute,
     inbox,
     redis_url,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     from redis import Redis
     from rq import Queue, SimpleWorker
