@@ -54,15 +54,25 @@ def callback():
     return _signed_in(outcome, next_url)
 
 
-def _signed_in(outcome: signin.SignedIn, next_url: str | None):
+def _signed_in(outcome: signin.SignedIn, next_url: str | None, *, new_account: bool = False):
     from consult.auth.views import _start_session  # the one way a session starts
 
-    _start_session(outcome.user)
-    if outcome.linked_now:
+    _start_session(outcome.user)  # a fresh session: what to say is flashed after it
+    name = outcome.institution
+    if new_account:
+        flash(
+            _(
+                "Welcome, %(name)s. Your account is ready; you sign in with %(institution)s.",
+                name=outcome.user.display_name,
+                institution=name,
+            ),
+            "success",
+        )
+    elif outcome.linked_now:
         flash(
             _(
                 "Your account is linked to %(name)s: from now on you can sign in with it.",
-                name=outcome.institution,
+                name=name,
             ),
             "success",
         )
@@ -71,7 +81,7 @@ def _signed_in(outcome: signin.SignedIn, next_url: str | None):
             _(
                 "%(name)s vouched for you: your profile shows you as a verified member of "
                 "%(name)s.",
-                name=outcome.institution,
+                name=name,
             ),
             "success",
         )
@@ -103,10 +113,6 @@ def complete():
                     raise
                 add_form_error(form, error)
             else:
-                flash(
-                    _("Welcome, %(name)s. Your account is ready.", name=outcome.user.display_name),
-                    "success",
-                )
-                return _signed_in(outcome, pending.get("next"))
+                return _signed_in(outcome, pending.get("next"), new_account=True)
         return render_template("sso/complete.html", form=form, details=details), INVALID
     return render_template("sso/complete.html", form=form, details=details)
