@@ -52,6 +52,6 @@ def send_notifications(now: str | None) -> None:
 
     result = run_scan(_parse_now(now))
     click.echo(
-        f"{result.found} notices found, {result.claimed} new sent at once "
-        f"({result.sent} written), {result.digests} digests sent."
+        f"{result.found} notices found, {result.sent} sent now, "
+        f"{result.digests} daily digests sent."
     )

@@ -117,6 +117,7 @@ def claim(notices: list[detect.Notice], now: datetime) -> list[detect.Notice]:
     """Record every notice (insert-first); the ones this call inserted and that are due
     at once are returned for sending. Rows go in a fixed order so concurrent scans wait
     on each other instead of deadlocking."""
+    notices = _not_yet_recorded(notices)
     users = _users({n.user_id for n in notices})
     choices = preferences_for(users)
     rows = []
@@ -159,6 +160,21 @@ def claim(notices: list[detect.Notice], now: datetime) -> list[detect.Notice]:
             if row.delivery is Delivery.IMMEDIATE
         ]
     return due
+
+
+def _not_yet_recorded(notices: list[detect.Notice]) -> list[detect.Notice]:
+    """Leave out notices an earlier scan recorded (each scan looks at the whole window):
+    a read, so the inserts below only race over what is really new."""
+    subjects = sorted({n.subject for n in notices})
+    recorded = set()
+    for start in range(0, len(subjects), CHUNK):
+        rows = db.session.execute(
+            sa.select(
+                NotificationSent.user_id, NotificationSent.kind, NotificationSent.subject
+            ).where(NotificationSent.subject.in_(subjects[start : start + CHUNK]))
+        )
+        recorded.update((row.user_id, row.kind, row.subject) for row in rows)
+    return [n for n in notices if (n.user_id, n.kind, n.subject) not in recorded]
 
 
 def language_of(user: User) -> str:

@@ -222,3 +222,15 @@ def test_a_report_reaches_the_people_who_took_part(db, people, inbox, scan):
     (mail,) = inbox.wait_for(1)
     assert mail["To"] == people.participant.email and "What we heard" in mail["Subject"]
     assert "/c/test-consultation/reports/what-we-heard" in Inbox.text(mail)
+
+
+def test_a_notice_is_written_in_the_readers_language(db, people, contribute, inbox, scan):
+    people.participant.locale = "zh"
+    people.moderator.locale = "en"
+    db.session.commit()
+    _answer(people, contribute)
+    scan()
+    (mail,) = inbox.wait_for(1)
+    assert "测试征求意见" in mail["Subject"]  # the consultation's Chinese title
+    assert 'lang="zh-Hans"' in Inbox.html(mail)
+    assert "Test consultation" not in Inbox.text(mail)
