@@ -79,7 +79,7 @@ def test_served_answer_is_mailed_in_the_background_and_cron_adds_no_copy(
         assert "We will define it in version 2." in smtp_server.text(mail)
 
         output = _command(database_url, instance, env)
-        assert "0 digests" in output
+        assert "0 sent now, 0 daily digests sent" in output
         assert len(smtp_server.messages) == 1  # the command found the answer already sent
         _command(database_url, instance, env, "--now", (opens + timedelta(hours=1)).isoformat())
         mails = smtp_server.wait_for(2, timeout=30)
