@@ -5,7 +5,7 @@ ON CONFLICT DO NOTHING RETURNING`` on SQLite and PostgreSQL); only the scan whos
 went in sends it, so two scans running at once (two web workers, cron and a worker) never
 send one notice twice. A notice whose kind the person turned off is recorded as such and
 never sent later; a digest notice waits (``sent_at`` null) until the day's digest claims it
-with a conditional UPDATE.
+with a conditional UPDATE (:mod:`consult.notifications.digest`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 DEFAULT_LOOKBACK_HOURS = 72
 CHUNK = 500
 LOCAL_SITE = "http://localhost:5000"
-DEFAULT_DIGEST_HOUR = 6  # UTC: early morning in Europe and Africa, afternoon in East Asia
 
 
 @dataclass
@@ -71,6 +70,8 @@ def site_url(fallback: str | None = None) -> str:
 def run_scan(now: datetime | None = None, base_url: str | None = None) -> ScanResult:
     """Find what happened in the look-back window up to ``now``, send each notice due at
     once, and each daily digest due; safe to run any number of times, concurrently."""
+    from consult.notifications.digest import send_digests  # it builds on this module
+
     now = now or utcnow()
     notices = detect.collect(now - lookback(), now)
     result = ScanResult(found=len(notices))
@@ -78,7 +79,7 @@ def run_scan(now: datetime | None = None, base_url: str | None = None) -> ScanRe
     with _links(base_url):
         claimed = claim(notices, now)
         result.claimed = len(claimed)
-        users = _users({n.user_id for n in claimed})
+        users = users_by_id({n.user_id for n in claimed})
         for notice in claimed:
             user = users.get(notice.user_id)
             if user and send_notice(user, notice.kind, notice.payload, now):
@@ -97,7 +98,7 @@ def _links(base_url: str | None) -> Iterator[None]:
         yield
 
 
-def _users(ids: set[int]) -> dict[int, User]:
+def users_by_id(ids: set[int]) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
@@ -118,7 +119,7 @@ def claim(notices: list[detect.Notice], now: datetime) -> list[detect.Notice]:
     at once are returned for sending. Rows go in a fixed order so concurrent scans wait
     on each other instead of deadlocking."""
     notices = _not_yet_recorded(notices)
-    users = _users({n.user_id for n in notices})
+    users = users_by_id({n.user_id for n in notices})
     choices = preferences_for(users)
     rows = []
     for notice in notices:
@@ -186,88 +187,23 @@ def language_of(user: User) -> str:
 def send_notice(user: User, kind: NotificationKind, payload: dict, now: datetime) -> bool:
     """Write one notice in the person's language and send it; False if its subject is gone."""
     language = language_of(user)
-    with _in_language(language):
+    with in_language(language):
         entry = entry_for(kind, payload, user.id, language, now)
         if entry is None:
             return False
-        _send(user, language, [entry], template="notifications/notice")
+        send_mail(user, language, [entry], template="notifications/notice")
     return True
 
 
-def digest_hour() -> int:
-    value = current_app.config.get("NOTIFICATIONS_DIGEST_HOUR")
-    if value is None:
-        value = os.environ.get("NOTIFICATIONS_DIGEST_HOUR", DEFAULT_DIGEST_HOUR)
-    return int(value) % 24
-
-
-def digest_slot(now: datetime) -> datetime:
-    """The latest daily digest moment at or before ``now`` (``NOTIFICATIONS_DIGEST_HOUR``
-    o'clock UTC): a digest gathers what waited since before it."""
-    slot = now.replace(hour=digest_hour(), minute=0, second=0, microsecond=0)
-    return slot if slot <= now else slot - timedelta(days=1)
-
-
-def send_digests(now: datetime) -> int:
-    """Send each person with notices waiting since before the day's digest moment one mail
-    with all of them; returns how many digests went. What comes in after the moment waits
-    for the next day's digest, so a person gets at most one digest a day."""
-    slot = digest_slot(now)
-    waiting = set(
-        db.session.scalars(
-            sa.select(NotificationSent.user_id).where(
-                NotificationSent.delivery == Delivery.DIGEST,
-                NotificationSent.sent_at.is_(None),
-                NotificationSent.created_at < slot,
-            )
-        )
-    )
-    if not waiting:
-        return 0
-    users = _users(waiting)
-    choices = preferences_for(users)
-    sent = 0
-    for user_id in sorted(users):
-        user = users[user_id]
-        with write_transaction():
-            # The conditional UPDATE claims the waiting notices: of two scans at once,
-            # each notice goes to one, so none is in two digests.
-            claimed = db.session.execute(
-                sa.update(NotificationSent)
-                .where(
-                    NotificationSent.user_id == user_id,
-                    NotificationSent.delivery == Delivery.DIGEST,
-                    NotificationSent.sent_at.is_(None),
-                    NotificationSent.created_at < slot,
-                )
-                .values(sent_at=now)
-                .returning(NotificationSent.kind, NotificationSent.payload, NotificationSent.id)
-                .execution_options(synchronize_session=False)
-            ).all()
-        # A kind turned off since the notice waited is left out.
-        claimed = sorted(claimed, key=lambda r: r.id)
-        wanted = [r for r in claimed if choices[user_id][r.kind] is not Delivery.OFF]
-        if not wanted or not can_receive(user):
-            continue
-        language = language_of(user)
-        with _in_language(language):
-            entries = [entry_for(r.kind, r.payload, user_id, language, now) for r in wanted]
-            entries = [e for e in entries if e is not None]
-            if entries:
-                _send(user, language, entries, template="notifications/digest")
-                sent += 1
-    return sent
-
-
 @contextmanager
-def _in_language(language: str) -> Iterator[None]:
+def in_language(language: str) -> Iterator[None]:
     """Write the Python-side strings in ``language`` (send_email renders the templates
     in it too, setting aside the catalogue consult.i18n caches in ``g``)."""
     with force_locale(language):
         yield
 
 
-def _send(user: User, language: str, entries: list[Entry], *, template: str) -> None:
+def send_mail(user: User, language: str, entries: list[Entry], *, template: str) -> None:
     from consult.mail import absolute_url, send_email
 
     kinds = sorted({e.kind for e in entries}, key=lambda k: k.value)

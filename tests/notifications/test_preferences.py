@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from consult.db_types import utcnow
-from consult.notifications.delivery import digest_slot
+from consult.notifications.digest import digest_slot
 from consult.notifications.models import (
     Delivery,
     NotificationKind,
