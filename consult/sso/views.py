@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,8 +28,12 @@ INVALID = 422
 
 
 def callback_url() -> str:
-    """The address the providers send people back to (the admin registers it with them)."""
-    return current_app.config.get("SSO_CALLBACK_URL") or url_for("sso.callback", _external=True)
+    """The address the providers send people back to (the admin registers it with them):
+    on ``SITE_URL`` when it is set (behind a proxy that ends TLS, the request would say
+    http), else on the request's own host, as the links in mails are."""
+    from consult.mail.compose import absolute_url
+
+    return absolute_url("sso.callback")
 
 
 @blueprint.get("/sso/<int:provider_id>/start")

@@ -11,8 +11,6 @@ import requests
 
 from tests.sso.idp import Client, TestProvider
 
-TEST_CALLBACK = "http://localhost/sso/callback"  # the test client's host
-
 
 @pytest.fixture(scope="session")
 def _provider_server():
@@ -29,6 +27,14 @@ def idp(_provider_server):
     _provider_server.reset()
 
 
+def site_callback(app) -> str:
+    """The callback address the site gives providers (on SITE_URL if the tests set one)."""
+    from consult.sso.views import callback_url
+
+    with app.test_request_context():
+        return callback_url()
+
+
 @dataclass
 class Institution:
     provider: object  # consult.sso.models.IdentityProvider
@@ -37,7 +43,7 @@ class Institution:
 
 
 @pytest.fixture
-def register_institution(db, idp, make_user):
+def register_institution(app, db, idp, make_user):
     """Register an institution with the test provider and on the site (through the admin's
     service): ``register_institution("Ministry of Testing", ["ministry.example"])``."""
     from consult.sso.providers import ProviderSettings, create_provider
@@ -45,10 +51,10 @@ def register_institution(db, idp, make_user):
     admins = []
 
     def register(name="Ministry of Testing", domains=("ministry.example",), *, vouches=True,
-                 callback=TEST_CALLBACK, enabled=True):  # fmt: skip
+                 callback=None, enabled=True):  # fmt: skip
         if not admins:
             admins.append(make_user("site-admin@example.org", admin=True))
-        client = idp.add_client(callback)
+        client = idp.add_client(callback or site_callback(app))
         settings = ProviderSettings(
             name=name,
             issuer=idp.issuer,
@@ -79,11 +85,12 @@ def leave_for_provider(client, provider_id: int, next_url: str | None = None) ->
 
 
 def provider_answer(authorize_url: str) -> str:
-    """Follow the provider's authorisation over HTTP; the path and query it sends us back to."""
+    """Follow the provider's authorisation over HTTP; the path and query it sends us back
+    to (on the callback address the site gave, which the provider checked)."""
     answer = requests.get(authorize_url, allow_redirects=False, timeout=10)
     assert answer.status_code == 302, answer.text
     back = urlsplit(answer.headers["Location"])
-    assert f"{back.scheme}://{back.netloc}{back.path}" == TEST_CALLBACK
+    assert back.path == "/sso/callback"
     return f"{back.path}?{back.query}"
 
 

@@ -12,6 +12,7 @@ from consult.extensions import db as _db
 from consult.sso import providers, sealing
 from consult.sso.models import IdentityProvider
 from tests.conftest import csrf_from, post_form
+from tests.sso.conftest import site_callback
 
 FORM = "/admin/sso"
 
@@ -38,10 +39,11 @@ def admin(make_user, login):
     return login(make_user("admin@example.org", admin=True))
 
 
-def test_the_admin_adds_an_institution_whose_secret_is_never_shown(client, db, idp, admin):
-    registered = idp.add_client("http://localhost/sso/callback")
+def test_the_admin_adds_an_institution_whose_secret_is_never_shown(app, client, db, idp, admin):
+    callback = site_callback(app)
+    registered = idp.add_client(callback)
     page = client.get(FORM).get_data(as_text=True)
-    assert "http://localhost/sso/callback" in page  # to register with the institution
+    assert callback in page  # to register with the institution
     done = post_form(client, FORM, _fields(idp, registered))
     assert done.status_code == 302, done.get_data(as_text=True)
 
