@@ -108,6 +108,14 @@ POLICY: dict[str, WriteLimit] = {
     "verification.verifiers": STAFF,
     "verification.remove_verifier": STAFF,
     # Email and accounts (consult/mail, consult/auth: confirmation, reset, change of email).
+    # Each mails a link: few per address typed or account, like registering.
+    "account_email.forgot": REGISTER,
+    "account_email.resend_confirmation": REGISTER,
+    "account_email.change_email": REGISTER,
+    # Each tries a token, like a login; a reset also sets a password.
+    "account_email.confirm": LOGIN,
+    "account_email.confirm_change": LOGIN,
+    "account_email.reset": PASSWORD,
     # Notifications (consult/notifications: preferences, unsubscribe).
     "notifications.preferences": CONTRIBUTE,
     "notifications.set_following": CONTRIBUTE,

@@ -76,6 +76,9 @@ def _base_config(database_url: str, instance: Path) -> dict:
         "INSTANCE_PATH": str(instance),
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # Links in mails; services that mail outside a request (invitations made in a
+        # test's own app context) need it. Tests follow a link's path.
+        "SITE_URL": "http://consult.test",
     }
 
 
@@ -191,10 +194,13 @@ def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
 
 @pytest.fixture
 def make_user(db):
-    """Create an account through the real service: ``make_user("a@example.org", admin=True)``."""
+    """Create an account through the real service: ``make_user("a@example.org", admin=True)``;
+    its address is confirmed unless ``confirmed=False``."""
     from consult.auth import services
 
-    def make(email: str = "ada@example.org", *, admin: bool = False, **profile):
+    def make(
+        email: str = "ada@example.org", *, admin: bool = False, confirmed: bool = True, **profile
+    ):
         return services.register_user(
             email=email,
             display_name=profile.get("display_name", email.split("@")[0].title()),
@@ -203,6 +209,7 @@ def make_user(db):
             country=profile.get("country", "KE"),
             organisation=profile.get("organisation"),
             is_admin=admin,
+            confirmed=confirmed,
         )
 
     return make

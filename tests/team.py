@@ -21,8 +21,10 @@ def _password_hash() -> str:
 
 @pytest.fixture
 def quick_user(db):
-    """An account with the test password, without hashing it again for every user."""
+    """An account with the test password (its address confirmed), without hashing it again
+    for every user."""
     from consult.auth.models import Sector, StakeholderProfile, User
+    from consult.db_types import utcnow
 
     def make(email: str, *, admin: bool = False, organisation: str | None = None) -> User:
         user = User(
@@ -30,6 +32,7 @@ def quick_user(db):
             display_name=email.split("@")[0].title(),
             password_hash=_password_hash(),
             is_admin=admin,
+            email_confirmed_at=utcnow(),  # confirmed, as make_user's accounts
         )
         user.profile = StakeholderProfile(
             sector=Sector.GOVERNMENT, country="KE", organisation=organisation

@@ -121,3 +121,54 @@ class VerificationRequestForm(FlaskForm):
         ),
         validators=[Optional(), Length(max=REQUEST_NOTE_MAX)],
     )
+
+
+def _email_field(label):
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=EMAIL_MAX),
+            Email(
+                _l("Enter a valid email address, like name@example.org."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field(_l("Email"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l(
+            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
+            n=PASSWORD_MIN,
+        ),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field(_l("New email address"))
+    password = PasswordField(
+        _l("Your password"),
+        description=_l("Asked again so that a session left open elsewhere cannot do this."),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
+    )
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (and its CSRF token): confirming from a mailed link
+    takes a click, since mail scanners open links and must not use them up."""

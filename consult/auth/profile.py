@@ -141,6 +141,13 @@ def request_verification(user: User, note: str | None) -> StakeholderProfile:
     )  # fmt: skip
     _no_nul(note, "note")
     profile = user.profile
+    if user.email_confirmed_at is None:  # verifiers vouch for a person reachable there
+        raise Conflict(
+            _(
+                "Confirm your email address first: open the link we sent you, or ask for "
+                "a new one on your account page."
+            )
+        )
     if profile.verification is Verification.VERIFIED:
         raise Conflict(_("Your profile is verified already; there is nothing to ask."))
     if profile.verification is Verification.DECLINED:

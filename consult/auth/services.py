@@ -51,6 +51,13 @@ def checked_sector_and_country(sector: Sector | str | None, country: str | None)
     return sector, country
 
 
+class EmailTaken(DomainError):
+    """The address has an account: said in a way that does not tell whose (the web form
+    never shows it; ``email_accounts.register`` mails the owner instead)."""
+
+    status = 409
+
+
 def register_user(
     *,
     email: str,
@@ -60,12 +67,14 @@ def register_user(
     country: str,
     organisation: str | None = None,
     is_admin: bool = False,
+    confirmed: bool = False,
 ) -> User:
-    """Create an account with its stakeholder profile.
+    """Create an account with its stakeholder profile; its address is unconfirmed unless
+    ``confirmed`` (accounts made by an admin on the command line, or by tests).
 
     Raises DomainError naming the field at fault: an unknown country or sector, or a
-    password that is too short, too long or easy to guess. An email that has an account
-    gets a neutral message that does not say so (no account enumeration).
+    password that is too short, too long or easy to guess; EmailTaken for an address
+    that has an account (checked last, so the other answers do not depend on it).
     """
     email = normalise_email(email)
     display_name = display_name.strip()
@@ -75,14 +84,7 @@ def register_user(
     sector, country = checked_sector_and_country(sector, country)
     # Hashed before looking the email up, so a taken email answers no faster.
     password_hash = hash_password(password)
-    # Until accounts can be told by email, one message for every reason this address
-    # cannot have a new account, which does not say that it already has one.
-    taken = DomainError(
-        _(
-            "We could not create an account with these details. If you already have an "
-            "account, log in; you can reset your password once email is set up."
-        )
-    )
+    taken = EmailTaken(_("An account uses this email address already."))
     if find_user_by_email(email):
         raise taken
     user = User(
@@ -90,6 +92,7 @@ def register_user(
         display_name=display_name,
         password_hash=password_hash,
         is_admin=is_admin,
+        email_confirmed_at=utcnow() if confirmed else None,
     )
     user.profile = StakeholderProfile(
         sector=sector, country=country, organisation=(organisation or "").strip() or None
@@ -189,7 +192,20 @@ def ensure_role(user, consultation: Consultation, *roles: Role) -> None:
 
 
 def grant_role(user: User, consultation: Consultation, role: Role, granted_by: User | None = None):
-    """Give ``user`` a role in ``consultation``; granting a role already held changes nothing."""
+    """Give ``user`` a role in ``consultation``; granting a role already held changes nothing.
+
+    Refused (DomainError) while the account's address is unconfirmed: a role is given to
+    the person who reads mail at that address, proven by the confirmation link."""
+    if user.email_confirmed_at is None:
+        raise DomainError(
+            _(
+                "%(name)s has not confirmed their email address yet, so they cannot be "
+                "given a role. Invite the address instead: the role waits until it is "
+                "confirmed.",
+                name=user.display_name,
+            ),
+            field="email",
+        )
     held = db.session.scalar(
         sa.select(ConsultationRole).where(
             ConsultationRole.user_id == user.id,

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from consult.auth import profile, services, sessions
+from consult.auth import email_accounts, profile, services, sessions
 from consult.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -41,7 +41,7 @@ def register():
     if request.method == "POST":
         if form.validate():
             try:
-                user = services.register_user(
+                email_accounts.register(
                     email=form.email.data,
                     display_name=form.display_name.data,
                     password=form.password.data,
@@ -52,12 +52,13 @@ def register():
             except DomainError as error:
                 add_form_error(form, error)
             else:
-                _start_session(user)
-                flash(
-                    _("Welcome, %(name)s. Your account is ready.", name=user.display_name),
-                    "success",
+                # The same page whether the address was new (an account and a link to
+                # confirm it) or had an account (a mail saying so): nothing told here.
+                return render_template(
+                    "auth/registered.html",
+                    email=form.email.data,
+                    next=safe_next_url(form.next.data),
                 )
-                return redirect(safe_next_url(form.next.data))
         return render_template("auth/register.html", form=form), INVALID
     return render_template("auth/register.html", form=form)
 
@@ -97,13 +98,13 @@ def _start_session(user) -> None:
     if language:
         session["lang"] = language
     login_user(user)
-    _announce_roles(accept_invitations(user))  # roles waiting for this address
+    announce_roles(accept_invitations(user))  # roles waiting for this (confirmed) address
     if pseudonymous:
         # Say what moved, and keep any differing votes for the person to choose between.
         announce_claim(claim_pseudonymous(user, pseudonymous))
 
 
-def _end_session() -> None:
+def end_session() -> None:
     """End this session (the generation is bumped by the caller), keeping the language."""
     language = session.get("lang")
     logout_user()
@@ -118,7 +119,7 @@ def logout():
     # copied cookie must not outlive its owner's logout.
     if current_user.is_authenticated:
         sessions.end_every_session(current_user._get_current_object())
-    _end_session()
+    end_session()
     flash(
         _(
             "You are logged out, here and on every other device or browser where this "
@@ -133,7 +134,7 @@ def logout():
 @login_required
 def logout_everywhere():
     sessions.end_every_session(current_user._get_current_object())
-    _end_session()
+    end_session()
     flash(_("You are logged out on every device and browser. Log in again here."), "info")
     return redirect(url_for("auth.login"))
 
@@ -230,7 +231,7 @@ def verification():
     ), status
 
 
-def _announce_roles(accepted) -> None:
+def announce_roles(accepted) -> None:
     """Say at login which roles the invitations gave."""
     for item in accepted:
         flash(

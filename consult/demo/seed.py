@@ -114,7 +114,12 @@ def _demo_team(password: str) -> dict[str, User]:
     for email, name, sector, country, role in DEMO_ACCOUNTS:
         user = db.session.scalar(sa.select(User).where(User.email == email))
         if user is None:
-            user = User(email=email, display_name=name, password_hash=password_hash)
+            user = User(  # the demo's staff: confirmed, so they can hold their roles
+                email=email,
+                display_name=name,
+                password_hash=password_hash,
+                email_confirmed_at=utcnow(),
+            )
             user.profile = StakeholderProfile(
                 sector=sector, country=country, organisation="Consult demo"
             )

@@ -66,8 +66,12 @@ def send_email(
 
 
 def init_app(app: Flask) -> None:
-    """Configure outgoing mail, its routes and its commands on ``app``."""
+    """Configure outgoing mail, and register the pages reached by mail (forgot and reset
+    password, confirm or change the address: ``consult.auth.email_views``)."""
+    from consult.auth.email_views import blueprint
+
     resolve_settings(app)
     mail.init_app(app)
+    app.register_blueprint(blueprint)
     if app.config["MAIL_SERVER"] and not app.config["SITE_URL"] and not app.testing:
         log.warning("MAIL_SERVER is set but SITE_URL is not: links in mails use the Host header")

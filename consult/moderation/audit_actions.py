@@ -169,6 +169,21 @@ class AuditAction(LabelledEnum):
         _l("Asked for verification"),
         _l("%(actor)s asked for their profile to be verified"),
     )
+    EMAIL_CONFIRMED = (
+        "email_confirmed",
+        _l("Confirmed an email address"),
+        _l("%(actor)s confirmed their email address"),
+    )
+    PASSWORD_RESET = (
+        "password_reset",
+        _l("Reset a password by email"),
+        _l("%(actor)s chose a new password with a link sent by email"),
+    )
+    EMAIL_CHANGED = (
+        "email_changed",
+        _l("Changed an email address"),
+        _l("%(actor)s changed their email address"),
+    )
     # Single sign-on (consult/sso): the institution's vouch, and the admin's providers.
     PROFILE_VOUCHED = (
         "profile_vouched",

@@ -1,9 +1,11 @@
-"""Appointing by email before the person has an account: an invitation, pending for
-:data:`VALID_FOR`, that grants its role when that address registers or logs in.
+"""Appointing by email before the person can hold the role: an invitation, pending for
+:data:`VALID_FOR` and sent to the address by mail, that grants its role once an account
+with that address has confirmed it (on confirming, or on any later login).
 
-Accounts are not confirmed by email yet, so whoever registers with the invited address
-receives the role; an organiser who appointed the wrong address revokes the invitation,
-or removes the role from the team page.
+An account whose address is unconfirmed is invited too, never appointed at once: the
+role goes to whoever proves they read mail at the address, not to whoever registered it
+first. An organiser who appointed the wrong address revokes the invitation, or removes
+the role from the team page.
 """
 
 from __future__ import annotations
@@ -50,15 +52,18 @@ def _pending(now=None):
 def appoint_or_invite(user, consultation: Consultation, email: str, role: Role | str):
     """Appoint the account using ``email``, or invite the address if no account uses it.
 
-    Returns the :class:`ConsultationRole` given, or the :class:`Invitation` made."""
+    Returns the :class:`ConsultationRole` given, or the :class:`Invitation` made (also
+    for an account whose address is not confirmed yet)."""
     ensure_role(user, consultation, Role.ORGANISER)
-    if find_user_by_email(email or "") is not None:
+    member = find_user_by_email(email or "")
+    if member is not None and member.email_confirmed_at is not None:
         return services.appoint(user, consultation, email, role)
     return invite(user, consultation, email, role)
 
 
 def invite(user, consultation: Consultation, email: str, role: Role | str) -> Invitation:
-    """Invite ``email`` to ``role`` for 30 days; one pending invitation per address and role."""
+    """Invite ``email`` to ``role`` for 30 days and mail it the invitation; one pending
+    invitation per address and role."""
     ensure_role(user, consultation, Role.ORGANISER)
     role = services.checked_role(role)
     email = normalise_email(email or "")
@@ -88,7 +93,29 @@ def invite(user, consultation: Consultation, email: str, role: Role | str) -> In
             user, consultation.id, "invite", "invitation", invitation.id,
             email=email, role=role.value,
         )  # fmt: skip
+    _mail_invitation(user, consultation, invitation)
     return invitation
+
+
+def _mail_invitation(inviter, consultation: Consultation, invitation: Invitation) -> None:
+    from consult.i18n import localized
+    from consult.mail import absolute_url, send_email
+
+    member = find_user_by_email(invitation.email)
+    language = member.locale if member is not None else consultation.authoritative
+    where = absolute_url("consultations.show", slug=consultation.slug)
+    send_email(
+        invitation.email,
+        "organise/invitation",
+        language=language,
+        inviter=inviter.display_name,
+        title=localized(consultation.title, language),
+        role=invitation.role,
+        consultation_link=where,
+        register_link=absolute_url("auth.register", next=f"/c/{consultation.slug}"),
+        login_link=absolute_url("auth.login", next=f"/c/{consultation.slug}"),
+        expires_at=invitation.expires_at,
+    )
 
 
 def pending_invitations(consultation: Consultation) -> list[Invitation]:
@@ -124,9 +151,12 @@ def revoke(user, consultation: Consultation, invitation_id: int) -> Invitation:
 
 def accept_invitations(user: User) -> list[Accepted]:
     """Give ``user`` the roles of every pending invitation to their address (once each:
-    an invitation accepted is marked so). Expired and revoked invitations give nothing."""
+    an invitation accepted is marked so). Expired and revoked invitations give nothing,
+    and nothing is given while the address is unconfirmed (the invitations wait)."""
     now = utcnow()
     accepted = []
+    if user.email_confirmed_at is None:
+        return accepted
     with write_transaction():
         invitations = db.session.scalars(
             sa.select(Invitation)

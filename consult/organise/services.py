@@ -194,6 +194,8 @@ def appoint(user, consultation: Consultation, email: str, role: Role | str) -> C
     member = find_user_by_email(email or "")
     if member is None:
         raise DomainError(_("No account uses this email. Ask them to register first."), "email")
+    if member.email_confirmed_at is None:  # a role needs a proven address (invite it)
+        raise DomainError(_("This address is not confirmed yet: invite it instead."), "email")
     with write_transaction():
         held = db.session.scalar(
             sa.select(ConsultationRole).where(

@@ -108,14 +108,23 @@ def test_an_organiser_withdraws_an_invitation(app, db, team):
     assert post_form(client, TEAM, {"email": GUEST, "role": "moderator"}).status_code == 302
 
 
-def test_registering_with_the_address_gives_the_role_once(app, db, team):
+def test_registering_with_the_address_gives_the_role_once_confirmed(app, db, team):
+    from consult.auth import tokens
+    from consult.auth.models import User
+
     _invite_in_browser(app, team)
     newcomer = _client(app)
     response = _register(newcomer, GUEST)
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    user_id = db.session.scalar(sa.text('select id from "user" where email = :e'), {"e": GUEST})
+    # Registering and logging in give nothing until the address is confirmed.
+    assert _login(newcomer, GUEST).status_code == 302
+    assert "You were invited" not in newcomer.get("/").get_data(as_text=True)
+    assert _held(db, team.consultation, user_id) == []
+    token = tokens.make_token(tokens.CONFIRM, db.session.get(User, user_id))
+    assert post_form(newcomer, f"/confirm/{token}", {}).status_code == 302
     page = newcomer.get("/").get_data(as_text=True)
     assert "You were invited to" in page and "Moderator" in page
-    user_id = db.session.scalar(sa.text('select id from "user" where email = :e'), {"e": GUEST})
     assert _held(db, team.consultation, user_id) == ["moderator"]
     invitation = db.session.scalar(sa.select(Invitation))
     db.session.refresh(invitation)

@@ -71,5 +71,7 @@ def test_registering_claims_pseudonymous_statement(db, client, make_consultation
     from tests.auth.test_register import GOOD
 
     post_form(client, "/register", {**GOOD, "email": "new@example.org"})
+    # Registering does not log in; the first login claims what this browser wrote.
+    post_form(client, "/login", {"email": "new@example.org", "password": GOOD["password"]})
     html = client.get(f"/c/{consultation.slug}/me").get_data(as_text=True)
     assert "Written before registering." in html

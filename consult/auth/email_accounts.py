@@ -1,0 +1,169 @@
+"""Accounts by email: registering without telling whether an address has an account,
+confirming the address, resetting a forgotten password, changing the address.
+
+Each use case that mails a link renders the mail at once (in the asker's request) and
+leaves its delivery to :mod:`consult.mail`. Answers never depend on whether an address
+has an account: the caller shows the same page either way, and the mail says the rest.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash
+
+from consult.auth import services, sessions, tokens
+from consult.auth.models import EMAIL_MAX, User
+from consult.auth.passwords import check_password
+from consult.database import write_transaction
+from consult.db_types import utcnow
+from consult.errors import Conflict, DomainError
+from consult.extensions import db
+from consult.mail import absolute_url, send_email
+from consult.moderation.audit import record_event
+from consult.organise.invitations import EMAIL_RE
+
+
+def _days(purpose: tokens.Purpose) -> int:
+    return purpose.valid_for.days
+
+
+def register(**fields) -> User | None:
+    """Register an account and mail its confirmation link; for an address that has an
+    account already, create nothing and mail that person instead (with a reset link).
+
+    Returns the new account, or None: the caller must answer alike in both cases.
+    DomainError for bad fields, checked before the address is looked up."""
+    try:
+        user = services.register_user(**fields)
+    except services.EmailTaken:
+        existing = services.find_user_by_email(fields["email"])
+        if existing is not None:
+            send_email(
+                existing.email,
+                "auth/already_registered",
+                language=existing.locale,
+                login_link=absolute_url("auth.login"),
+                forgot_link=absolute_url("account_email.forgot"),
+            )
+        return None
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    """Mail ``user`` a link that confirms their address (Conflict if it is confirmed)."""
+    if user.email_confirmed_at is not None:
+        raise Conflict(_("Your email address is confirmed already."))
+    token = tokens.make_token(tokens.CONFIRM, user)
+    send_email(
+        user.email,
+        "auth/confirm",
+        language=user.locale,
+        name=user.display_name,
+        link=absolute_url("account_email.confirm", token=token),
+        days=_days(tokens.CONFIRM),
+    )
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address of the token's account confirmed; the token then stops working.
+    InvalidLink / ExpiredLink for a bad token (nothing changes)."""
+    user, _extra = tokens.read_token(tokens.CONFIRM, token)
+    with write_transaction():
+        user.email_confirmed_at = utcnow()
+        record_event(user, None, "email_confirmed", "user", user.id, email=user.email)
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if ``email`` belongs to an active account that logs in with a
+    password; otherwise do nothing. The caller answers alike either way."""
+    email = services.normalise_email(email or "")
+    if len(email) > EMAIL_MAX:
+        return
+    user = services.find_user_by_email(email)
+    if user is None or not user.is_active or user.password_hash == services.UNUSABLE_PASSWORD:
+        return
+    token = tokens.make_token(tokens.RESET, user)
+    send_email(
+        user.email,
+        "auth/reset",
+        language=user.locale,
+        name=user.display_name,
+        link=absolute_url("account_email.reset", token=token),
+        minutes=int(tokens.RESET.valid_for.total_seconds() // 60),
+    )
+
+
+def check_reset_token(token: str) -> User:
+    """The account a reset link is for (to show the form), or InvalidLink/ExpiredLink."""
+    return tokens.read_token(tokens.RESET, token)[0]
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link: the link then stops working (it is bound to
+    the old password), every session of the account ends, and the address counts as
+    confirmed (the link reached it)."""
+    user, _extra = tokens.read_token(tokens.RESET, token)
+    check_password(new_password, email=user.email, display_name=user.display_name, field="password")
+    with write_transaction():
+        user.password_hash = services.hash_password(new_password)
+        user.email_confirmed_at = user.email_confirmed_at or utcnow()
+        sessions.bump_generation(user)
+        record_event(user, None, "password_reset", "user", user.id)
+    return user
+
+
+def request_email_change(user: User, new_email: str, password: str) -> None:
+    """Mail a link to ``new_email`` that moves the account there, and a notice to the
+    current address. The password is asked again (a session left open is not enough).
+    An address another account uses gets a notice instead of a link: the asker is told
+    the same thing either way."""
+    if not check_password_hash(user.password_hash, password or ""):
+        raise DomainError(_("Your password is not right."), field="password")
+    new_email = services.normalise_email(new_email or "")
+    if len(new_email) > EMAIL_MAX or not EMAIL_RE.fullmatch(new_email):
+        raise DomainError(_("Enter a valid email address, like name@example.org."), "email")
+    if new_email == user.email:
+        raise DomainError(_("This is your address already."), field="email")
+    send_email(
+        user.email,
+        "auth/change_email_notice",
+        language=user.locale,
+        name=user.display_name,
+        password_link=absolute_url("auth.change_password"),
+    )
+    if services.find_user_by_email(new_email) is not None:
+        send_email(new_email, "auth/change_email_taken", language=user.locale)
+        return
+    token = tokens.make_token(tokens.CHANGE_EMAIL, user, new_email)
+    send_email(
+        new_email,
+        "auth/change_email",
+        language=user.locale,
+        name=user.display_name,
+        old_email=user.email,
+        link=absolute_url("account_email.confirm_change", token=token),
+        days=_days(tokens.CHANGE_EMAIL),
+    )
+
+
+def confirm_email_change(token: str) -> User:
+    """Move the account to the new address of the link, confirmed (it was reached).
+    Conflict, without saying more, if another account took the address meanwhile."""
+    user, new_email = tokens.read_token(tokens.CHANGE_EMAIL, token)
+    taken = Conflict(_("This address cannot be used for your account. Nothing has changed."))
+    old_email = user.email
+    try:
+        with write_transaction():
+            if db.session.scalar(sa.select(User.id).where(User.email == new_email)):
+                raise taken
+            user.email = new_email
+            user.email_confirmed_at = utcnow()
+            record_event(
+                user, None, "email_changed", "user", user.id, before=old_email, after=new_email
+            )
+    except sa.exc.IntegrityError:
+        raise taken from None
+    return user
