@@ -19,7 +19,7 @@ from consult.drafts.forms import (
     clause_form,
     preamble_form,
 )
-from consult.errors import DomainError, render_error
+from consult.errors import DomainError, Forbidden, render_error
 from consult.i18n import language_name
 from consult.moderation.access import TEAM, team_consultation
 from consult.moderation.services import get_item
@@ -170,22 +170,22 @@ def edit_preamble(slug: str):
 @login_required
 def set_authoritative(slug: str):
     consultation = team_consultation(slug, current_user)
-    form = AuthoritativeForm()
-    if form.validate():
-        try:
-            languages.set_authoritative_language(current_user, consultation, form.language.data)
-        except DomainError as error:
-            add_form_error(form, error)
-        else:
-            flash(
-                _(
-                    "%(language)s is the authoritative language.",
-                    language=language_name(consultation.authoritative),
-                ),
-                "success",
-            )
-            return redirect(url_for(".edit", slug=slug))
-    return _draft_page(consultation, INVALID, authoritative_form=form)
+    form = AuthoritativeForm()  # its CSRF token is checked for every POST; the service
+    try:  # checks the role before the language
+        languages.set_authoritative_language(current_user, consultation, form.language.data)
+    except Forbidden:
+        raise
+    except DomainError as error:
+        add_form_error(form, error)
+        return _draft_page(consultation, INVALID, authoritative_form=form)
+    flash(
+        _(
+            "%(language)s is the authoritative language.",
+            language=language_name(consultation.authoritative),
+        ),
+        "success",
+    )
+    return redirect(url_for(".edit", slug=slug))
 
 
 @blueprint.route("/c/<slug>/draft/reorder", methods=["GET", "POST"])
