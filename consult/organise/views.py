@@ -145,8 +145,9 @@ def team(slug: str):
         if isinstance(given, Invitation):
             flash(
                 _(
-                    "No account uses this email yet: an invitation is waiting for it for "
-                    "30 days, and gives the role when they register or log in."
+                    "No confirmed account uses this email yet: an invitation is waiting for "
+                    "it for 30 days (we have mailed it), and gives the role once its owner "
+                    "registers or logs in and confirms the address."
                 ),
                 "success",
             )
