@@ -62,3 +62,11 @@ def test_the_follow_include_offers_the_right_button(app, db, people, quick_user)
     assert ">Unfollow</button>" in rendered(reader)
     set_following(people.participant, consultation.slug, False)
     assert ">Follow</button>" in rendered(people.participant)
+
+
+def test_the_command_refuses_a_moment_it_cannot_read(runner, db, row_count):
+    from consult.notifications.models import NotificationSent
+
+    result = runner.invoke(args=["send-notifications", "--now", "next tuesday"])
+    assert result.exit_code == 2 and "2027-01-31T09:00" in result.output
+    assert row_count(NotificationSent) == 0
