@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.smtp import smtp_server  # noqa: F401  (the fixture)
+from tests.team import quick_user, team  # noqa: F401  (shared fixtures)
 
 MAIN_RE = re.compile(r"<main\b.*?</main>", re.S)
 CSRF_INPUT_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')

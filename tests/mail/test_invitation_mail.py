@@ -8,7 +8,6 @@ from consult.auth.models import User
 from consult.consultations.models import ConsultationRole, Invitation
 from tests.conftest import PASSWORD, post_form
 from tests.mail.conftest import link_to
-from tests.team import quick_user, team  # noqa: F401  (shared fixtures)
 
 TEAM = "/c/test-consultation/organise/team"
 GUEST = "guest@example.org"
