@@ -59,6 +59,14 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.change_password": ACCOUNT,
     "auth.edit_profile": ACCOUNT,
     "auth.verification": ACCOUNT,
+    # Reached from mail: the token in the link names the account (tests/mail checks
+    # forged, expired and reused ones); resending and changing the address are one's own.
+    "account_email.forgot": PUBLIC,
+    "account_email.reset": PUBLIC,
+    "account_email.confirm": PUBLIC,
+    "account_email.confirm_change": PUBLIC,
+    "account_email.resend_confirmation": ACCOUNT,
+    "account_email.change_email": ACCOUNT,
     # Taking part (consultations that allow no anonymous input ask to log in on POST).
     "participation.show_statement": PUBLIC,
     "participation.statement_list": PUBLIC,
