@@ -19,7 +19,7 @@ from flask import Flask, current_app
 from flask_mailman import EmailMultiAlternatives
 
 from consult.mail.compose import Envelope
-from consult.mail.settings import OUTBOX_BACKEND
+from consult.mail.settings import OUTBOX_BACKEND, delivery_mode
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def _connection(app: Flask):
 def dispatch(envelope: Envelope) -> None:
     """Hand ``envelope`` to the configured delivery; returns at once except ``inline``."""
     app = current_app._get_current_object()
-    mode = app.config["MAIL_DELIVERY"]
+    mode = delivery_mode(app)
     if mode == "inline":
         deliver(envelope)
     elif mode == "rq":

@@ -68,7 +68,8 @@ def resolve_settings(app: Flask) -> None:
         MAIL_PASSWORD=setting(app, "MAIL_PASSWORD"),
         MAIL_FROM=setting(app, "MAIL_FROM", f"Consult <no-reply@{host}>"),
         MAIL_TIMEOUT=float(setting(app, "MAIL_TIMEOUT", 30)),
-        MAIL_DELIVERY=delivery_mode(app),
+        MAIL_DELIVERY=setting(app, "MAIL_DELIVERY"),  # None: by REDIS_URL, when sending
         SITE_URL=site_url(app),
     )
     app.config["MAIL_DEFAULT_SENDER"] = app.config["MAIL_FROM"]
+    delivery_mode(app)  # a wrong MAIL_DELIVERY stops the app at start, not at a send
