@@ -13,12 +13,14 @@ So nothing here imports a service or the app factory (no import cycle through vi
   tier leaves). Requests that arrive while a run is in flight only mark it "wanted
   again"; when the run ends, one more run starts and picks up every vote up to its start.
 - ``"rq"`` (default with ``REDIS_URL``): an RQ job on the ``analysis`` queue, run by
-  ``flask worker`` (or ``rq worker analysis``); the same debouncing with Redis keys.
+  ``flask worker`` (or ``rq worker analysis``); the same debouncing with Redis keys, and
+  a lock renewed while the run lives, so another worker takes over soon after one dies.
 - ``"inline"``: run at once, in the request (tests, scripts).
 - ``"off"``: do nothing (the default under ``TESTING`` unless a test asks otherwise).
 
 Settings (app config, else environment): ``ANALYSIS_MODE``, ``ANALYSIS_DEBOUNCE_SECONDS``
-(2), ``ANALYSIS_MIN_INTERVAL_SECONDS`` (30).
+(2), ``ANALYSIS_MIN_INTERVAL_SECONDS`` (30), ``ANALYSIS_LOCK_SECONDS`` (60: in RQ mode, how
+soon a killed worker's run is taken over by another worker: :mod:`consult.jobs_rq`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ QUEUE = "analysis"
 MODES = ("thread", "rq", "inline", "off")
 RUN = "consult.reports.snapshots.run_analysis"  # (consultation_id, skip_if_current=False)
 APP_FACTORY = "consult.app.create_app"
-LOCK_SECONDS = 3600
 CHILD_NICENESS = 19  # thread mode's analysis process yields the CPU to every request
 # What a thread-mode child needs of its parent's config (the rest comes from the environment).
 CHILD_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INSTANCE_PATH", "TESTING")
@@ -90,7 +91,9 @@ def in_flight(consultation_id: int) -> bool:
     app = current_app._get_current_object()
     mode = analysis_mode(app)
     if mode == "rq":
-        return bool(redis_connection(app).exists(_keys(consultation_id)[1]))
+        from consult.jobs_rq import queued_or_running
+
+        return queued_or_running(app, consultation_id)
     if mode == "thread":
         with _lock:
             return consultation_id in _state
@@ -229,7 +232,7 @@ def wait_idle(consultation_id: int | None = None, timeout: float = 60.0) -> bool
     return False
 
 
-# --- RQ ---------------------------------------------------------------------------------
+# --- RQ (the lock and the job: :mod:`consult.jobs_rq`) ----------------------------------
 
 
 def redis_connection(app: Flask):
@@ -238,41 +241,14 @@ def redis_connection(app: Flask):
     return Redis.from_url(app.config["REDIS_URL"])
 
 
-def _keys(consultation_id: int) -> tuple[str, str]:
-    base = f"consult:analysis:{consultation_id}"
-    return f"{base}:wanted", f"{base}:running"
-
-
 def _request_rq(app: Flask, consultation_id: int) -> None:
-    from rq import Queue
+    from consult.jobs_rq import request
 
-    redis = redis_connection(app)
-    wanted, running = _keys(consultation_id)
-    redis.set(wanted, 1)
-    if redis.set(running, 1, nx=True, ex=LOCK_SECONDS):
-        Queue(QUEUE, connection=redis).enqueue(
-            "consult.jobs.rq_analysis_job", consultation_id, job_timeout=LOCK_SECONDS
-        )
+    request(app, consultation_id)
 
 
 def rq_analysis_job(consultation_id: int) -> None:
-    """The RQ job: run until no request arrived during the last run, then release the lock."""
-    from consult.extensions import db
+    """The job's former dotted path: a job queued before an upgrade still runs."""
+    from consult.jobs_rq import rq_analysis_job as job
 
-    app = resolve(APP_FACTORY)()
-    redis = redis_connection(app)
-    wanted, running = _keys(consultation_id)
-    delay = float(setting(app, "ANALYSIS_DEBOUNCE_SECONDS", 2.0))
-    run = resolve(RUN)
-    with app.app_context():
-        while True:
-            time.sleep(delay)
-            redis.delete(wanted)
-            run(consultation_id, skip_if_current=True)
-            db.session.remove()
-            if redis.exists(wanted):
-                continue
-            redis.delete(running)
-            # A request between the check and the release found the lock held: take it back.
-            if not (redis.exists(wanted) and redis.set(running, 1, nx=True, ex=LOCK_SECONDS)):
-                return
+    job(consultation_id)
