@@ -101,12 +101,9 @@ def results_visible(consultation: Consultation, user) -> bool:
 
 
 def authoritative_language(consultation: Consultation) -> str:
-    """The language whose text is authoritative: the consultation's first language.
-
-    Not modelled on its own: organisers list the language the text is negotiated in
-    first (the demo lists Chinese, then English).
-    """
-    return (consultation.languages or ["en"])[0]
+    """The language whose text is authoritative: the organisers' choice, else the
+    consultation's first language (the demo lists Chinese, then English)."""
+    return consultation.authoritative
 
 
 @dataclass(frozen=True)
