@@ -23,6 +23,12 @@ from consult.participation.models import (
     VoteEvent,
     VoteValue,
 )
+from consult.participation.vote_counts import StatementVoteCount
+from consult.notifications.models import (
+    ConsultationFollow,
+    NotificationPreference,
+    NotificationSent,
+)
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 
 __all__ = [
@@ -31,6 +37,7 @@ __all__ = [
     "Clause",
     "Comment",
     "Consultation",
+    "ConsultationFollow",
     "ConsultationRole",
     "ContributionResponse",
     "DraftVersion",
@@ -39,6 +46,8 @@ __all__ = [
     "ModerationEvent",
     "ModerationMode",
     "ModerationState",
+    "NotificationPreference",
+    "NotificationSent",
     "Outcome",
     "Participant",
     "Role",
@@ -48,6 +57,7 @@ __all__ = [
     "Stance",
     "Statement",
     "StatementKind",
+    "StatementVoteCount",
     "Status",
     "User",
     "Verification",

@@ -19,6 +19,7 @@ from consult.extensions import db
 from consult.jobs import request_analysis
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
 from consult.participation.participants import Actor, participant_id_for
+from consult.participation.vote_counts import StatementVoteCount
 from consult.percentages import rounded_shares
 
 VOTE_CHOICES = {"agree": 1, "disagree": -1, "pass": 0}
@@ -99,11 +100,12 @@ _WITHDRAW = (
     )
     .returning(_vote.c.id)
 )
-_TALLIES = (
-    sa.select(_vote.c.statement_id, _vote.c.value, sa.func.count())
-    .where(_vote.c.statement_id.in_(sa.bindparam("ids", expanding=True)))
-    .group_by(_vote.c.statement_id, _vote.c.value)
-)
+_count = StatementVoteCount.__table__
+# The counts the vote triggers keep (migration 0014): one primary-key read per statement,
+# however many votes it has, instead of counting its vote rows.
+_TALLIES = sa.select(
+    _count.c.statement_id, _count.c.agree, _count.c.disagree, _count.c.passed
+).where(_count.c.statement_id.in_(sa.bindparam("ids", expanding=True)))
 _MY_VOTES = sa.select(_vote.c.statement_id, _vote.c.value).where(
     _vote.c.participant_id == sa.bindparam("participant_id"),
     _vote.c.statement_id.in_(sa.bindparam("ids", expanding=True)),
@@ -186,17 +188,15 @@ def write_vote(
 
 
 def tallies(statement_ids: list[int]) -> dict[int, Tally]:
-    """Agree / disagree / pass counts for each statement, in one query."""
+    """Agree / disagree / pass counts for each statement, in one query (read from the
+    per-statement counts the database keeps; a statement without votes counts 0)."""
     if not statement_ids:
         return {}
     rows = db.session.execute(_TALLIES, {"ids": statement_ids}).all()
-    counts: dict[int, dict[int, int]] = {sid: {} for sid in statement_ids}
-    for statement_id, value, count in rows:
-        counts[statement_id][value] = count
-    return {
-        sid: Tally(agree=c.get(1, 0), disagree=c.get(-1, 0), passed=c.get(0, 0))
-        for sid, c in counts.items()
-    }
+    counts = {sid: Tally() for sid in statement_ids}
+    for statement_id, agree, disagree, passed in rows:
+        counts[statement_id] = Tally(agree=agree, disagree=disagree, passed=passed)
+    return counts
 
 
 def votes_of(
