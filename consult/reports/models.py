@@ -19,7 +19,13 @@ class SnapshotStatus(enum.Enum):
 
 
 class AnalysisSnapshot(db.Model):
-    """One analysis run: its inputs' high-water mark, parameters and result, kept as history."""
+    """One analysis run: its inputs' high-water mark, parameters and result, kept as history.
+
+    The result is stored in three parts (:mod:`consult.reports.snapshot_arrays`): the
+    codec's JSON without its per-participant arrays (``stored_result``), those arrays
+    compressed (``arrays``), and the routing priorities (``routing``) that the voting flow
+    reads alone. ``result`` reads and writes the whole as the codec's dict.
+    """
 
     __tablename__ = "analysis_snapshot"
     __table_args__ = (sa.Index("ix_analysis_snapshot_consultation_id_id", "consultation_id", "id"),)
@@ -34,12 +40,28 @@ class AnalysisSnapshot(db.Model):
     n_statements: Mapped[int] = mapped_column(default=0)
     n_votes: Mapped[int] = mapped_column(default=0)
     parameters: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    result: Mapped[dict | None] = mapped_column(sa.JSON)
+    stored_result: Mapped[dict | None] = mapped_column("result", sa.JSON)
+    arrays: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    routing: Mapped[dict | None] = deferred(mapped_column(sa.JSON))
     error: Mapped[str | None] = mapped_column(sa.Text)
     seconds: Mapped[float | None]
     # "all" participants, or "accounts" only (pseudonymous participants left out).
     population: Mapped[str] = mapped_column(sa.String(16), default="all", server_default="all")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def result(self) -> dict | None:
+        """The whole result as :func:`consult.analysis.codec.encode` wrote it (joined
+        from the stored parts: for exports and warm starts; pages read the parts)."""
+        from consult.reports.snapshot_arrays import join
+
+        return join(self.stored_result, self.arrays, self.routing)
+
+    @result.setter
+    def result(self, value: dict | None) -> None:
+        from consult.reports.snapshot_arrays import split
+
+        self.stored_result, self.arrays, self.routing = split(value)
 
 
 REPORT_SLUG_MAX = 80

@@ -61,7 +61,7 @@ def latest_ok(
     without ``with_result`` its (large) result is not loaded."""
     query = _ok(consultation_id, population).order_by(AnalysisSnapshot.id.desc()).limit(1)
     if not with_result:
-        query = query.options(defer(AnalysisSnapshot.result))
+        query = query.options(defer(AnalysisSnapshot.stored_result))
     return db.session.scalar(query)
 
 
@@ -78,7 +78,7 @@ def newest_run(consultation_id: int) -> AnalysisSnapshot | None:
     """The newest run of all participants, OK or not (its result not loaded)."""
     return db.session.scalar(
         sa.select(AnalysisSnapshot)
-        .options(defer(AnalysisSnapshot.result))
+        .options(defer(AnalysisSnapshot.stored_result))
         .where(*_runs(consultation_id))
         .order_by(AnalysisSnapshot.id.desc())
         .limit(1)
@@ -101,7 +101,7 @@ def history(consultation_id: int, max_points: int) -> list[AnalysisSnapshot]:
     return list(
         db.session.scalars(
             sa.select(AnalysisSnapshot)
-            .options(defer(AnalysisSnapshot.result))
+            .options(defer(AnalysisSnapshot.stored_result))
             .where(AnalysisSnapshot.id.in_(ids))
             .order_by(AnalysisSnapshot.id)
         )
@@ -134,7 +134,8 @@ def view_of(snapshot: AnalysisSnapshot) -> SnapshotView:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    view = decode_view(snapshot.result)  # outside the lock: decoding may take a while
+    # Outside the lock: decoding may take a while. The arrays are read as arrays.
+    view = decode_view(snapshot.stored_result, snapshot.arrays, snapshot.routing)
     with _cache_lock:
         _cache[key] = view
         while len(_cache) > CACHE_SIZE:
@@ -144,12 +145,22 @@ def view_of(snapshot: AnalysisSnapshot) -> SnapshotView:
 
 def routing_priorities(consultation_id: int) -> dict[int, float]:
     """Routing priorities (polis-math section 10) of the latest OK run; {} without one,
-    or when it was stored in an older format (voting never waits for a re-run)."""
-    snapshot = latest_ok(consultation_id, with_result=False)
-    if snapshot is None:
+    or when it was stored in an older format (voting never waits for a re-run).
+
+    Read from their own column (a few KB), never the whole result; a run stored before
+    that column existed is read through its decoded view instead."""
+    row = db.session.execute(
+        _ok(consultation_id)
+        .with_only_columns(AnalysisSnapshot.id, AnalysisSnapshot.routing)
+        .order_by(AnalysisSnapshot.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
         return {}
+    if row.routing is not None:
+        return {int(s): float(p) for s, p in row.routing.items()}
     try:
-        return dict(view_of(snapshot).routing)
+        return dict(view_of(db.session.get(AnalysisSnapshot, row.id)).routing)
     except OutdatedSnapshot:
         return {}
 
@@ -219,7 +230,7 @@ def run_analysis(consultation_id: int, skip_if_current: bool = False) -> Analysi
         # asks for a fresh run to replace it, and skipping would leave it "being computed".
         if (
             latest is not None
-            and (latest.result or {}).get("format") == codec.FORMAT
+            and (latest.stored_result or {}).get("format") == codec.FORMAT
             and latest.last_vote_event_id == last_vote_event_id(consultation_id)
         ):
             ids, flags = statement_table(consultation_id)

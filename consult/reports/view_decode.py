@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from flask_babel import gettext as _
 
+from consult.reports.snapshot_arrays import unpack
 from consult.reports.view_model import (
     FORMAT,
     AgreementTable,
@@ -33,29 +34,52 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def decode_view(data: dict | None) -> SnapshotView:
-    """The :class:`SnapshotView` of a stored result (see the module notes for errors)."""
+def decode_view(
+    data: dict | None, arrays: bytes | None = None, routing: dict | None = None
+) -> SnapshotView:
+    """The :class:`SnapshotView` of a stored result (see the module notes for errors).
+
+    ``data`` is the codec's JSON, whole (``arrays`` None) or as stored apart by
+    :mod:`consult.reports.snapshot_arrays` with its packed ``arrays`` and ``routing``."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise OutdatedSnapshot(
             _("This analysis was stored by an older version of Consult; it is being recomputed.")
         )
     try:
-        return _decode(data)
+        if arrays is None:
+            people = _participants_from_json(data["participants"])
+        else:
+            unpacked = unpack(arrays)
+            people = ParticipantMap(
+                unpacked["participants.ids"],
+                unpacked["participants.projections"].reshape(-1, 2),
+                unpacked["participants.groups"],
+            )
+            data = {**data, "routing": routing if routing is not None else data["routing"]}
+        return _decode(data, people)
     except (KeyError, TypeError, IndexError, ValueError) as exc:
         raise ViewDecodeError(f"snapshot JSON does not match the view model: {exc!r}") from exc
 
 
-def _decode(data: dict) -> SnapshotView:
+def _participants_from_json(people: dict) -> ParticipantMap:
+    """The map's arrays from JSON lists (snapshots stored before the arrays went apart)."""
+    projections = np.array(
+        [[np.nan, np.nan] if x is None or y is None else [x, y] for x, y in people["projections"]],
+        dtype=np.float64,
+    ).reshape(-1, 2)
+    return ParticipantMap(
+        np.asarray(people["ids"], dtype=np.int64),
+        projections,
+        np.asarray(people["groups"], dtype=np.int64),
+    )
+
+
+def _decode(data: dict, people: ParticipantMap) -> SnapshotView:
     beyond = data["beyond"]
     ids = tuple(int(s) for s in data["statements"])
     tallies, totals = data["tallies"], data["totals"]
     group_ids = tuple(int(g) for g in tallies["group_ids"])
     column = {s: j for j, s in enumerate(ids)}
-    people = data["participants"]
-    projections = np.array(
-        [[np.nan, np.nan] if x is None or y is None else [x, y] for x, y in people["projections"]],
-        dtype=np.float64,
-    ).reshape(-1, 2)
     agreement_column = {int(s): j for j, s in enumerate(beyond["statements"])}
     return SnapshotView(
         k=int(data["k"]),
@@ -90,11 +114,7 @@ def _decode(data: dict) -> SnapshotView:
             for s, j in column.items()
         },
         groups=_groups(data, column, group_ids),
-        participants=ParticipantMap(
-            np.asarray(people["ids"], dtype=np.int64),
-            projections,
-            np.asarray(people["groups"], dtype=np.int64),
-        ),
+        participants=people,
         broad=tuple(_broad(entry) for entry in beyond["broad_agreement"]),
         holdouts=tuple(
             HoldoutEntry(
