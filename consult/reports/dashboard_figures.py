@@ -7,11 +7,11 @@ from __future__ import annotations
 import numpy as np
 from flask_babel import gettext as _
 
-from consult.reports import svg, svg_charts
+from consult.reports import svg, svg_charts, svg_map
 from consult.reports.labels import StatementInfo, segment_name
 from consult.reports.view_model import SnapshotView
 
-MAP_POINTS = 4000
+MAP_POINTS = 2000  # placed participants drawn one by one; beyond, a density
 
 
 def bars(intervals, title: str):
@@ -20,39 +20,68 @@ def bars(intervals, title: str):
     return svg_charts.agreement_bars(rows, title)
 
 
-def opinion_map(view: SnapshotView, shown, you: int | None):
+def opinion_map(view: SnapshotView, shown, you: int | None = None) -> dict:
+    """The opinion map: every participant as a mark up to :data:`MAP_POINTS` placed ones,
+    beyond that a density of hexagonal bins whose counts add up to everyone placed. The
+    reader's own mark is exact either way (:func:`place_you` adds it to a cached map)."""
     people = view.participants
+    placed = ~np.isnan(people.projections).any(axis=1)
+    xy = people.projections[placed]
     present = {g.id for g in view.groups}
-    points = [
-        (x, y, g if g in present else -1)
-        for (x, y), g in zip(people.projections.tolist(), people.groups.tolist(), strict=True)
-        if x == x and y == y  # NaN: not placed on the map
-    ]
-    total = len(people.ids)
-    if len(points) > MAP_POINTS:  # an even sample keeps the page light; groups keep their shape
-        step = len(points) / MAP_POINTS
-        points = [points[int(i * step)] for i in range(MAP_POINTS)]
+    labels_of = np.where(np.isin(people.groups[placed], list(present)), people.groups[placed], -1)
     groups = [(g.id, segment_name("group", g.id), g.size, g.centre) for g in view.groups]
     statements = [
         (x, y, f"{shown[s].label}: {shown[s].text}")
         for s, (x, y) in view.statement_projections.items()
         if s in shown
     ]
-    here = None
-    if you is not None:
-        found = np.flatnonzero(people.ids == you)
-        if len(found):
-            x, y = people.projections[found[0]].tolist()
-            here = (x, y) if x == x and y == y else None
+    s_xy = np.array([(x, y) for x, y, _t in statements], dtype=np.float64).reshape(-1, 2)
+    frame = svg_map.Frame.around(
+        np.concatenate([xy[:, 0], s_xy[:, 0]]), np.concatenate([xy[:, 1], s_xy[:, 1]])
+    )
     labels = {"title": _("Opinion map"), "you": _("You are here")}
-    return {
-        "svg": svg.opinion_map(points, groups, statements, here, labels),
+    density = len(xy) > MAP_POINTS
+    bins = None
+    if density:
+        px, py = frame.sx(xy[:, 0]), frame.sy(xy[:, 1])
+        bins = svg_map.hex_bins(px, py, labels_of, svg_map.HEX_RADIUS)
+        centres = {g: (frame.sx(c[0]), frame.sy(c[1])) for g, _n, _s, c in groups}
+        spreads = svg_map.spreads_of(px, py, labels_of, centres)
+        figure = svg_map.opinion_map(frame, groups, statements, labels, bins=bins, spreads=spreads)
+    else:
+        points = list(zip(xy[:, 0].tolist(), xy[:, 1].tolist(), labels_of.tolist(), strict=True))
+        figure = svg_map.opinion_map(frame, groups, statements, labels, points=points)
+    legend = svg.legend(groups, _("Not yet in a group"), _("A statement"))
+    if density:
+        hexagon = svg.marker("hexagon", 8, 8, 6, fill=svg.INK, fill_opacity="0.45")
+        legend.append((svg.legend_swatch(hexagon), _("Participants in that area: darker, more")))
+    map_ = {
+        "svg": figure,
+        "frame": frame,
         "groups": groups,
-        "you": here is not None,
-        "legend": svg.legend(groups, _("Not yet in a group"), _("A statement")),
-        "sampled": len(points) < total,
-        "drawn": len(points),
+        "you": False,
+        "legend": legend,
+        "density": density,
+        "placed": int(len(xy)),
+        "bins": len(bins) if bins else 0,
+        "densest": max((b.count for b in bins), default=0) if bins else 0,
+        "binned": sum(b.count for b in bins) if bins else 0,
     }
+    return place_you(map_, view, you) if you is not None else map_
+
+
+def place_you(map_: dict, view: SnapshotView, you: int) -> dict:
+    """``map_`` with the reader's own mark at their exact place (unchanged when they are
+    not on the map: no votes in this run, or too few to be placed)."""
+    people = view.participants
+    found = np.flatnonzero(people.ids == you)
+    if not len(found):
+        return map_
+    x, y = people.projections[found[0]].tolist()
+    if x != x or y != y:  # NaN: not placed
+        return map_
+    figure = svg_map.with_you(map_["svg"], map_["frame"], (x, y), _("You are here"))
+    return {**map_, "svg": figure, "you": True, "you_at": (x, y)}
 
 
 def heatmaps(view: SnapshotView, shown: dict[int, StatementInfo]) -> list[dict]:

@@ -65,9 +65,13 @@ def split(result: dict | None) -> tuple[dict | None, bytes | None, dict | None]:
 
     Anything but the current format with the expected sections (a failed run's None, an
     older format) is stored whole, with no arrays and no routing column."""
-    if not isinstance(result, dict) or result.get("format") != FORMAT or not all(
-        isinstance(result.get(section), dict) and key in result[section]
-        for section, key, _d, _c in ARRAYS
+    if (
+        not isinstance(result, dict)
+        or result.get("format") != FORMAT
+        or not all(
+            isinstance(result.get(section), dict) and key in result[section]
+            for section, key, _d, _c in ARRAYS
+        )
     ):
         return result, None, None
     rest = {k: (dict(v) if isinstance(v, dict) else v) for k, v in result.items()}

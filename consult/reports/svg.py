@@ -102,123 +102,21 @@ def opinion_map(points, groups, statements, you=None, labels=None) -> Markup:
     """Participants as points, group outlines and letters, statements on focus/hover.
 
     ``points``: [(x, y, group index or -1)]; ``groups``: [(index, name, size, centre)];
-    ``statements``: [(x, y, text)]; ``you``: (x, y) of the viewer, or None.
+    ``statements``: [(x, y, text)]; ``you``: (x, y) of the viewer, or None. (The map
+    itself, and its density form for many participants: :mod:`.svg_map`.)
     """
+    import numpy as np
+
+    from consult.reports import svg_map
+
     labels = labels or {}
-    width, height, pad = 640, 440, 36
-    xs = [p[0] for p in points] + [s[0] for s in statements] or [0.0]
-    ys = [p[1] for p in points] + [s[1] for s in statements] or [0.0]
-    lo_x, hi_x, lo_y, hi_y = min(xs), max(xs), min(ys), max(ys)
-    span = max(hi_x - lo_x, hi_y - lo_y, 1e-9)
-
-    def sx(x):
-        return pad + (x - lo_x) / span * (width - 2 * pad)
-
-    def sy(y):
-        return pad + (y - lo_y) / span * (height - 2 * pad)
-
-    scale_h = (hi_y - lo_y) / span * (height - 2 * pad) + 2 * pad
-    height = int(max(scale_h, 200))
-    body = [
-        _el("rect", x=0, y=0, width=width, height=height, fill="#ffffff", stroke=GRID),
-        _el("line", x1=sx(0), y1=pad / 2, x2=sx(0), y2=height - pad / 2, stroke=GRID),
-        _el("line", x1=pad / 2, y1=sy(0), x2=width - pad / 2, y2=sy(0), stroke=GRID),
-    ]
-    dots = []
-    for x, y, g in points:
-        if g < 0:
-            dots.append(_el("circle", cx=sx(x), cy=sy(y), r=2.5, fill="#9aa4ae", opacity="0.6"))
-        else:
-            dots.append(
-                marker(
-                    SHAPES[g % len(SHAPES)], sx(x), sy(y), 3.2, fill=group_colour(g), opacity="0.55"
-                )
-            )
-    body.append(_el("g", Markup("").join(dots), aria_hidden="true"))
-    for index, name, size, centre in groups:
-        cx, cy = sx(centre[0]), sy(centre[1])
-        member = [(sx(x), sy(y)) for x, y, g in points if g == index]
-        rx = max(18.0, _spread([m[0] for m in member], cx))
-        ry = max(18.0, _spread([m[1] for m in member], cy))
-        body.append(
-            titled_group(
-                f"{name}: {size}",
-                _el(
-                    "ellipse",
-                    cx=cx,
-                    cy=cy,
-                    rx=rx,
-                    ry=ry,
-                    fill="none",
-                    stroke=group_colour(index),
-                    stroke_width="2.5",
-                    stroke_dasharray="6 3",
-                ),
-                _el(
-                    "text",
-                    escape(name),
-                    x=cx,
-                    y=cy - ry - 6,
-                    text_anchor="middle",
-                    font_size="15",
-                    font_weight="700",
-                    fill=INK,
-                ),
-                class_="map-group",
-            )
-        )
-    for x, y, text in statements:
-        body.append(
-            titled_group(
-                text,
-                _el(
-                    "rect",
-                    x=sx(x) - 4,
-                    y=sy(y) - 4,
-                    width=8,
-                    height=8,
-                    fill="#ffffff",
-                    stroke=INK,
-                    stroke_width="1.5",
-                    transform=None,
-                ),
-                class_="map-statement",
-                tabindex="0",
-            )
-        )
+    xs = np.array([p[0] for p in points] + [s[0] for s in statements], dtype=np.float64)
+    ys = np.array([p[1] for p in points] + [s[1] for s in statements], dtype=np.float64)
+    frame = svg_map.Frame.around(xs, ys)
+    figure = svg_map.opinion_map(frame, groups, statements, labels, points=points)
     if you is not None:
-        ux, uy = sx(you[0]), sy(you[1])
-        you_text = labels.get("you", "You are here")
-        body.append(
-            titled_group(
-                you_text,
-                _el("circle", cx=ux, cy=uy, r=8, fill="none", stroke=INK, stroke_width="3"),
-                _el(
-                    "text",
-                    escape(you_text),
-                    x=ux + 11,
-                    y=uy + 4,
-                    font_size="13",
-                    font_weight="700",
-                    fill=INK,
-                ),
-                class_="map-you",
-            )
-        )
-    return _svg(
-        width,
-        height,
-        labels.get("title", "Opinion map"),
-        Markup("").join(body),
-        "figure-svg opinion-map",
-    )
-
-
-def _spread(values, centre) -> float:
-    if not values:
-        return 0.0
-    deviations = sorted(abs(v - centre) for v in values)
-    return deviations[int(0.8 * (len(deviations) - 1))] + 6
+        figure = svg_map.with_you(figure, frame, you, labels.get("you", "You are here"))
+    return figure
 
 
 def legend_swatch(body) -> Markup:

@@ -16,7 +16,6 @@ from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
 from consult.reports import dashboard, populations, services, snapshots
 from consult.reports.blueprint import blueprint
-from consult.reports.labels import statement_infos
 from consult.reports.view_model import OutdatedSnapshot
 from consult.web import render_page_or_fragment, wants_fragment
 
@@ -49,8 +48,7 @@ def show_dashboard(slug: str):
             population = None
         else:
             you = find_participant(consultation, actor_for(consultation))
-            infos = statement_infos(consultation.id)
-            view = dashboard.build(figures, infos, you.id if you else None)
+            view = dashboard.page_view(snapshot, figures, consultation.id, you.id if you else None)
     team = services.is_team(current_user, consultation)
     return render_page_or_fragment(
         "reports/dashboard.html",

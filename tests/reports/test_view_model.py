@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from consult.reports import snapshots, view_model
+from consult.reports import dashboard, snapshots, view_model
 from consult.reports.view_decode import decode_view
 from tests.reports.conftest import publish_version_two
 
@@ -75,9 +75,9 @@ def test_the_view_is_decoded_once_per_snapshot(client, voted, analysed, monkeypa
     calls = []
     real = snapshots.decode_view
 
-    def counting(data):
+    def counting(*stored):
         calls.append(1)
-        return real(data)
+        return real(*stored)
 
     monkeypatch.setattr(snapshots, "decode_view", counting)
     snapshots._cache.clear()
@@ -115,6 +115,7 @@ def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, 
     # Past a dozen they are counted, not dropped.
     assert html.count("Not enough voters in") == len(voted.statement_ids) == 12
     monkeypatch.setattr("consult.reports.dashboard.THIN", 3)
+    monkeypatch.setattr("consult.reports.dashboard._pages", type(dashboard._pages)())  # rebuilt
     html = client.get("/c/camps/dashboard").get_data(as_text=True)
     assert html.count("Not enough voters in") == 3
     assert "9 more statements are too thinly voted to judge" in html
