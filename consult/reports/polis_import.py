@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -39,10 +40,11 @@ from consult.errors import Conflict, DomainError
 from consult.extensions import db
 from consult.organise.services import checked_slug
 from consult.participation.models import Statement, StatementKind, Vote, VoteEvent
+from consult.participation.vote_counts import StatementVoteCount
 from consult.reports.polis_import_input import ImportInput, read_import_input
+from consult.reports.polis_import_rows import append_rows, bulk_load, timestamps
 from consult.reports.polis_text import detect_language, plain_text
 
-CHUNK = 5000
 NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -85,7 +87,11 @@ def _free_slug(slug: str | None, folder: Path) -> str:
 
 
 def import_polis_export(
-    folder: str | Path, slug: str | None = None, organiser_email: str | None = None
+    folder: str | Path,
+    slug: str | None = None,
+    organiser_email: str | None = None,
+    *,
+    skip_row_triggers: bool = True,
 ) -> ImportOutcome:
     """Create an imported consultation holding the export's statements, participants and
     votes, with ``organiser_email``'s account as its organiser.
@@ -93,6 +99,8 @@ def import_polis_export(
     The address and the organiser are checked before the export is read; the export is
     read and checked whole (:func:`read_import_input`) before anything is written, and
     everything is written in one transaction: a DomainError leaves the database as it was.
+    Votes go in by COPY on PostgreSQL, without per-row foreign-key checks where the
+    role may skip them (``skip_row_triggers``; see :func:`bulk_load`).
     """
     folder = Path(folder)
     slug = _free_slug(slug, folder)
@@ -106,7 +114,7 @@ def import_polis_export(
     language = _language(checked)
     try:
         with write_transaction():
-            sid = _store(checked, folder, slug, organiser, language)
+            sid = _store(checked, folder, slug, organiser, language, skip_row_triggers)
     except sa.exc.IntegrityError:
         raise _slug_taken() from None  # taken a moment ago: the unique index decides
     export = checked.export
@@ -121,7 +129,12 @@ def _language(checked: ImportInput) -> str:
 
 
 def _store(
-    checked: ImportInput, folder: Path, slug: str, organiser: User | None, language: str
+    checked: ImportInput,
+    folder: Path,
+    slug: str,
+    organiser: User | None,
+    language: str,
+    skip_row_triggers: bool,
 ) -> dict[int, int]:
     """Write the consultation, its participants, statements and votes; the statement
     ids by Polis comment-id."""
@@ -144,73 +157,129 @@ def _store(
         db.session.add(
             ConsultationRole(consultation_id=cid, user_id=organiser.id, role=Role.ORGANISER)
         )
-    pid = _insert_participants(cid, slug, checked.people)
-    sid = {}
-    for comment_id in export.votes.statement_ids.tolist():
-        comment = checked.comments[comment_id]
-        statement = Statement(
-            consultation_id=cid,
-            kind=StatementKind.PARTICIPANT,
-            text=comment.text,
-            language=language,
-            moderation_state=comment.state,
-            is_seed=comment.is_seed,
-            external_id=comment_id,
-            number=comment_id,
-            author_id=pid.get(comment.author) if comment.author is not None else None,
-        )
-        if comment.created_at is not None:
-            statement.created_at = comment.created_at
-        db.session.add(statement)
-        db.session.flush()
-        sid[comment_id] = statement.id
-    _insert_votes(cid, pid, sid, checked)
+    people = _insert_participants(cid, slug, checked.people)
+    sid = _insert_statements(cid, language, checked, people)
+    with bulk_load(skip_row_triggers) as triggers_off:
+        _insert_votes(cid, people, sid, checked, count_votes=triggers_off)
     return sid
 
 
-def _insert_participants(cid: int, slug: str, people: np.ndarray) -> dict[int, int]:
-    rows = [{"consultation_id": cid, "anonymous_key": f"polis:{slug}:{int(p)}"} for p in people]
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(sa.insert(Participant), rows[start : start + CHUNK])
+def _insert_participants(cid: int, slug: str, people: np.ndarray) -> np.ndarray:
+    """Insert one pseudonymous participant per Polis id in ``people`` (sorted); their
+    database ids, aligned with ``people``."""
+    append_rows(
+        Participant.__table__,
+        {
+            "consultation_id": np.full(len(people), cid, np.int64),
+            "anonymous_key": pa.array([f"polis:{slug}:{p}" for p in people.tolist()]),
+            "created_at": timestamps(np.full(len(people), _now_microseconds(), np.int64)),
+        },
+    )
     found = db.session.execute(
         sa.select(Participant.id, Participant.anonymous_key).where(
             Participant.consultation_id == cid
         )
     ).all()
-    return {int(key.rsplit(":", 1)[1]): p for p, key in found}
+    ids = np.empty(len(people), np.int64)
+    polis = np.array([int(key.rsplit(":", 1)[1]) for _, key in found], np.int64)
+    ids[np.searchsorted(people, polis)] = [p for p, _ in found]
+    return ids
 
 
-def _insert_votes(cid, pid, sid, checked: ImportInput) -> None:
+def _now_microseconds() -> int:
+    return int(datetime.now(UTC).timestamp() * 1_000_000)
+
+
+def _insert_statements(
+    cid: int, language: str, checked: ImportInput, people: np.ndarray
+) -> dict[int, int]:
+    """One statement per comment that has votes, numbered with its Polis id; the
+    statement ids by comment-id."""
+    participant_ids = dict(zip(checked.people.tolist(), people.tolist(), strict=True))
     now = datetime.now(UTC)
-    events, latest = [], {}
-    triples = zip(
-        checked.voters.tolist(), checked.statements.tolist(), checked.values.tolist(), strict=True
-    )
-    for i, (p, s, v) in enumerate(triples):
-        moment = checked.moments[i] if checked.moments is not None else now
-        cell = (pid[p], sid[s])
-        events.append(
+    rows = []
+    for comment_id in checked.export.votes.statement_ids.tolist():
+        comment = checked.comments[comment_id]
+        rows.append(
             {
                 "consultation_id": cid,
-                "participant_id": cell[0],
-                "statement_id": cell[1],
-                "value": v,
-                "created_at": moment,
+                "kind": StatementKind.PARTICIPANT,
+                "text": comment.text,
+                "language": language,
+                "moderation_state": comment.state,
+                "is_seed": comment.is_seed,
+                "external_id": comment_id,
+                "number": comment_id,
+                "author_id": participant_ids.get(comment.author),
+                "created_at": comment.created_at or now,
             }
         )
-        latest[cell] = (v, moment)
-    for start in range(0, len(events), CHUNK):
-        db.session.execute(sa.insert(VoteEvent), events[start : start + CHUNK])
-    votes = [
+    if rows:
+        db.session.execute(sa.insert(Statement), rows)
+    return dict(
+        db.session.execute(
+            sa.select(Statement.number, Statement.id).where(Statement.consultation_id == cid)
+        ).all()
+    )
+
+
+def _insert_votes(
+    cid: int, people: np.ndarray, sid: dict[int, int], checked: ImportInput, count_votes: bool
+) -> None:
+    """The vote event log (every row, in time order) and each participant's latest vote
+    per statement, written as columns (COPY on PostgreSQL); with ``count_votes`` (the
+    vote-count triggers are off) the statements' vote counts too."""
+    n = len(checked.voters)
+    if n == 0:
+        return
+    numbers = np.fromiter(sid, np.int64, len(sid))
+    order = np.argsort(numbers)
+    numbers, statement_ids = numbers[order], np.fromiter(sid.values(), np.int64, len(sid))[order]
+    voter = np.searchsorted(checked.people, checked.voters)
+    statement = np.searchsorted(numbers, checked.statements)
+    if checked.moments is not None:
+        moments = checked.moments
+    else:
+        moments = np.full(n, _now_microseconds(), np.int64)
+    values = checked.values.astype(np.int8, copy=False)
+    consultation = np.full(n, cid, np.int64)
+    append_rows(
+        VoteEvent.__table__,
         {
-            "consultation_id": cid,
-            "participant_id": p,
-            "statement_id": s,
-            "value": v,
-            "created_at": moment,
-            "updated_at": moment,
-        }
-        for (p, s), (v, moment) in latest.items()
-    ]
-    for start in range(0, len(votes), CHUNK):
-        db.session.execute(sa.insert(Vote), votes[start : start + CHUNK])
+            "consultation_id": consultation,
+            "participant_id": people[voter],
+            "statement_id": statement_ids[statement],
+            "value": values,
+            "created_at": timestamps(moments),
+        },
+    )
+    # The latest vote of each (participant, statement): the first one met reading the
+    # log backwards. np.unique sorts the cells, so the rows go in in the unique index's
+    # order.
+    cell = voter * len(numbers) + statement
+    _, first_backwards = np.unique(cell[::-1], return_index=True)
+    last = n - 1 - first_backwards
+    latest = timestamps(moments[last])
+    append_rows(
+        Vote.__table__,
+        {
+            "consultation_id": consultation[: len(last)],
+            "participant_id": people[voter[last]],
+            "statement_id": statement_ids[statement[last]],
+            "value": values[last],
+            "created_at": latest,
+            "updated_at": latest,
+        },
+    )
+    if count_votes:
+        counted = np.zeros((len(numbers), 3), np.int64)  # agree, disagree, pass
+        np.add.at(counted, (statement[last], np.choose(values[last] + 1, [1, 2, 0])), 1)
+        append_rows(
+            StatementVoteCount.__table__,
+            {
+                "statement_id": statement_ids,
+                "agree": counted[:, 0],
+                "disagree": counted[:, 1],
+                "passed": counted[:, 2],
+            },
+        )
