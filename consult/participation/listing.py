@@ -3,8 +3,9 @@
 Participants' statements are searched in the database; the draft's clauses (their text
 lives on the latest published Clause, as JSON per language) are few, so they are read once
 and searched in Python, then joined to the same query as a list of ids. Sorting and paging
-happen in one SQL query over the statements and their vote counts, so a page costs the
-same few queries however many statements there are.
+happen in one SQL query over the statements and the vote counts the database keeps per
+statement (never over the votes themselves), so a page costs the same few small queries
+however many statements and votes there are.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote
 from consult.participation.reading import VoteBox, vote_boxes
+from consult.participation.vote_counts import StatementVoteCount
 
 PAGE_SIZE = 50
 QUERY_MAX = 200
@@ -146,26 +148,12 @@ def _clause_matches(clause: Clause, needle: str) -> bool:
     return any(needle in (text or "").casefold() for text in texts)
 
 
-def _tallies(consultation_id: int):
-    agree = sa.func.sum(sa.case((Vote.value == 1, 1), else_=0))
-    disagree = sa.func.sum(sa.case((Vote.value == -1, 1), else_=0))
-    return (
-        sa.select(
-            Vote.statement_id,
-            agree.label("agree"),
-            disagree.label("disagree"),
-            sa.func.count().label("total"),
-        )
-        .where(Vote.consultation_id == consultation_id)
-        .group_by(Vote.statement_id)
-        .subquery()
-    )
-
-
-def _order(sort: Sort, counts) -> list:
-    agree = sa.func.coalesce(counts.c.agree, 0)
-    disagree = sa.func.coalesce(counts.c.disagree, 0)
-    total = sa.func.coalesce(counts.c.total, 0)
+def _order(sort: Sort) -> list:
+    """The order of ``sort``, read from the per-statement counts the database keeps
+    (:mod:`consult.participation.vote_counts`; no row: no votes), never from the votes."""
+    agree = sa.func.coalesce(StatementVoteCount.agree, 0)
+    disagree = sa.func.coalesce(StatementVoteCount.disagree, 0)
+    total = agree + disagree + sa.func.coalesce(StatementVoteCount.passed, 0)
     newest = [Statement.created_at.desc(), Statement.id.desc()]
     if sort is Sort.AGREED:
         return [agree.desc(), disagree.asc(), *newest]
@@ -221,12 +209,11 @@ def list_statements(
             ),
             field="page",
         )
-    counts = _tallies(consultation.id)
     rows = db.session.scalars(
         sa.select(Statement)
-        .outerjoin(counts, counts.c.statement_id == Statement.id)
+        .outerjoin(StatementVoteCount, StatementVoteCount.statement_id == Statement.id)
         .where(*conditions)
-        .order_by(*_order(filters.sort, counts))
+        .order_by(*_order(filters.sort))
         .limit(PAGE_SIZE)
         .offset((filters.page - 1) * PAGE_SIZE)
     ).all()
