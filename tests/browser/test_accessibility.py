@@ -142,7 +142,7 @@ def journeys(app, db, make_user):
         ),
         "admin": (
             "admin@demo.consult.example",
-            ["/organise/new", "/verification", "/admin/verifiers", "/admin/audit"],
+            ["/organise/new", "/verification", "/admin/verifiers", "/admin/audit", "/admin/sso"],
         ),
         "password": outcome.password,
     }
