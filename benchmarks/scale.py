@@ -12,8 +12,9 @@ signed session cookie and CSRF token, made as benchmarks/votes.py makes them) is
 two gunicorn instances on two ports standing in for two hosts (their own instance folders,
 sharing DATABASE_URL, REDIS_URL and SECRET_KEY, behind a "proxy": CONSULT_PROXY_HOPS=1 and
 each participant's own X-Forwarded-For address, as rate limits count per address), and
-analysed by two RQ workers (``flask worker``). Open-loop load at ``--rate`` votes/s, half
-to each instance, for ``--seconds``. At a third of the time, the RQ worker holding the
+analysed by two RQ workers (``flask worker``, at ``--worker-nice`` 10: on one machine they
+stand in for worker hosts, and must not take the web's CPU). Open-loop load at ``--rate``
+votes/s, half to each instance, for ``--seconds``. At a third of the time, the RQ worker holding the
 analysis lock is SIGKILLed (with its work horse) while it analyses; at half, one gunicorn
 worker process of the first instance. Then it prints latency, errors, acknowledged votes
 against stored ones and the vote event log, how long after the last vote a dashboard
@@ -462,7 +463,12 @@ def run(args) -> int:
                  "wsgi:app"],
                 env, instance / f"web-{host}.log",
             )  # fmt: skip
-            worker = Process(f"worker-{host}", [FLASK, "worker"], env, instance / f"rq-{host}.log")
+            worker = Process(
+                f"worker-{host}",
+                ["nice", "-n", str(args.worker_nice), FLASK, "worker"],
+                env,
+                instance / f"rq-{host}.log",
+            )
             processes += [web, worker]
             webs.append(web)
             workers.append(worker)
@@ -473,7 +479,8 @@ def run(args) -> int:
             wait_http(port)
             wait_http(port, f"/c/{votes.SLUG}/dashboard")
         print(f"two instances on ports {ports[0]} and {ports[1]} (gunicorn --workers "
-              f"{args.workers} --threads {args.threads} each), two RQ workers; "
+              f"{args.workers} --threads {args.threads} each), two RQ workers at nice "
+              f"{args.worker_nice}; "
               f"lock {args.lock_seconds:g} s, debounce {args.debounce:g} s; "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
 
@@ -575,6 +582,8 @@ def main() -> int:
                         help="ANALYSIS_LOCK_SECONDS (the default setting: 60)")  # fmt: skip
     parser.add_argument("--debounce", type=float, default=2.0,
                         help="ANALYSIS_DEBOUNCE_SECONDS (the default setting: 2)")  # fmt: skip
+    parser.add_argument("--worker-nice", type=int, default=10,
+                        help="niceness of the RQ workers (sharing the web's host)")  # fmt: skip
     parser.add_argument("--redis-db", type=int, default=15, help="an empty Redis database")
     parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs")
     args = parser.parse_args()
