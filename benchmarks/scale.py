@@ -161,6 +161,21 @@ def cpu_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by ``root`` and its children (a gunicorn master
+    and its workers; a worker killed meanwhile takes its share with it)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if root in (int(stat.parent.name), int(fields[1])):
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def parent_of(pid: int) -> int | None:
     try:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
@@ -492,10 +507,12 @@ def run(args) -> int:
         )
         ledger = Ledger()
         voters = Voters(fx)
+        web_cpu = sum(tree_cpu_seconds(web.proc.pid) for web in webs)
         started = time.monotonic()
         thread.start()
         outcomes = asyncio.run(drive(ports, voters, ledger, args.rate, args.seconds))
         load_end = time.monotonic()
+        web_cpu = sum(tree_cpu_seconds(web.proc.pid) for web in webs) - web_cpu
         answered = [e.done for e in ledger.entries if e.status == 200]
         last_vote = max(answered) if answered else load_end
         dashboard = dashboard_shows_everything(ports, last_vote, args.lock_seconds + 180)
@@ -514,6 +531,9 @@ def run(args) -> int:
         print(f"votes sent: {issued} in {load_end - started:.1f} s at {args.rate:g}/s "
               f"over both instances; answers by status {dict(sorted(statuses.items()))}, "
               f"no answer {check['unanswered']}")  # fmt: skip
+        print(f"web CPU per answered vote: {1000 * web_cpu / max(1, sum(statuses.values())):.1f}"
+              f" ms (both instances; bounds what 2 idle cores could serve); load average now "
+              f"{os.getloadavg()[0]:.1f}")  # fmt: skip
         print(f"latency from schedule: p50 {percentile_ms(latencies, 50):.1f} ms, "
               f"p90 {percentile_ms(latencies, 90):.1f} ms, p99 {percentile_ms(latencies, 99):.1f}"
               f" ms, max {1000 * max(latencies):.0f} ms")  # fmt: skip
