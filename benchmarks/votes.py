@@ -294,6 +294,72 @@ def seed(fx: Fixture, app) -> None:
         db.engine.dispose()
 
 
+TALLY_READS = 200
+
+
+def prefill(fx: Fixture, app, n: int) -> None:
+    """``n`` anonymous participants, each with a vote on every statement (Core executemany;
+    the vote-count triggers fire as for any writer), so each statement has ``n`` votes."""
+    import sqlalchemy as sa
+
+    from consult.consultations.models import Participant
+    from consult.db_types import utcnow
+    from consult.extensions import db
+    from consult.participation.models import Vote
+
+    with app.app_context():
+        now = utcnow()
+        keys = [f"large-{i}" for i in range(n)]
+        db.session.execute(
+            sa.insert(Participant),
+            [{"consultation_id": fx.consultation_id, "anonymous_key": k, "created_at": now}
+             for k in keys],
+        )  # fmt: skip
+        ids = db.session.scalars(
+            sa.select(Participant.id).where(Participant.anonymous_key.like("large-%"))
+        ).all()
+        for s_index, statement_id in enumerate(fx.statement_ids):
+            db.session.execute(
+                sa.insert(Vote),
+                [{"consultation_id": fx.consultation_id, "participant_id": p,
+                  "statement_id": statement_id, "value": CYCLE[(i + s_index) % 3],
+                  "created_at": now, "updated_at": now} for i, p in enumerate(ids)],
+            )  # fmt: skip
+        db.session.commit()
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        db.session.remove()
+
+
+def tally_reads(fx: Fixture, app) -> dict:
+    """Mean time of one statement's tally read both ways, in this process: the GROUP BY
+    count of its vote rows that record_vote ran before migration 0014, and tallies()."""
+    import sqlalchemy as sa
+
+    from consult.extensions import db
+    from consult.participation.models import Vote
+    from consult.participation.votes import tallies
+
+    count = (
+        sa.select(Vote.statement_id, Vote.value, sa.func.count())
+        .where(Vote.statement_id.in_(sa.bindparam("ids", expanding=True)))
+        .group_by(Vote.statement_id, Vote.value)
+    )
+    figures = {}
+    with app.app_context():
+        for name, read in (
+            ("count_ms", lambda sid: db.session.execute(count, {"ids": [sid]}).all()),
+            ("counter_ms", lambda sid: tallies([sid])),
+        ):
+            read(fx.statement_ids[0])  # warm
+            tick = time.perf_counter()
+            for i in range(TALLY_READS):
+                read(fx.statement_ids[i % N_STATEMENTS])
+            figures[name] = 1000 * (time.perf_counter() - tick) / TALLY_READS
+        db.session.remove()
+    return figures
+
+
 def read_votes(url: str, consultation_id: int) -> tuple[dict, int]:
     import sqlalchemy as sa
 
@@ -317,6 +383,25 @@ def read_votes(url: str, consultation_id: int) -> tuple[dict, int]:
     finally:
         engine.dispose()
     return votes, int(events)
+
+
+def read_counts(url: str, statement_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """The per-statement counts the vote triggers keep (migration 0014)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT statement_id, agree, disagree, passed FROM statement_vote_count"
+                    " WHERE statement_id IN :ids"
+                ).bindparams(sa.bindparam("ids", expanding=True)),
+                {"ids": statement_ids},
+            )
+            return {r[0]: tuple(r[1:]) for r in rows}
+    finally:
+        engine.dispose()
 
 
 # --- servers --------------------------------------------------------------------------
@@ -495,7 +580,12 @@ def check_exact(fx: Fixture, before: dict, events_before: int, ledger: Ledger) -
     mismatched = sum(1 for key, value in expected.items() if after.get(key) != value)
     extra = sum(1 for key in after if key not in expected)
     event_delta = events_after - events_before
+    recounted: dict[int, list[int]] = {}
+    for (_p, s), value in after.items():
+        recounted.setdefault(s, [0, 0, 0])[{1: 0, -1: 1, 0: 2}[value]] += 1
+    kept = read_counts(fx.url, list(recounted))
     return {
+        "counts_match": kept == {s: tuple(c) for s, c in recounted.items()},
         "acked": sum(1 for entry in ledger.acked if entry[-1]),
         "acked_changes": changes,
         "vote_rows": len(after),
@@ -519,9 +609,19 @@ def run_database(kind: str, args, log_dir: Path) -> dict:
     try:
         t = time.monotonic()
         migrate(fx)
-        seed(fx, make_app(fx))
+        app = make_app(fx)
+        seed(fx, app)
         print(f"[{kind}] migrated and seeded in {time.monotonic() - t:.1f}s "
               f"({N_STATEMENTS} statements, {N_PARTICIPANTS} accounts, cookies built)")  # fmt: skip
+        if args.prefill:
+            t = time.monotonic()
+            prefill(fx, app, args.prefill)
+            print(f"[{kind}] large: {args.prefill:,} more votes on each of the {N_STATEMENTS} "
+                  f"statements, written in {time.monotonic() - t:.1f}s")  # fmt: skip
+            figures.update(tally_reads(fx, app))
+            print(f"[{kind}] one statement's tally, mean of {TALLY_READS} reads: counting its "
+                  f"vote rows (before 0014) {figures['count_ms']:.2f} ms, the kept counts "
+                  f"{figures['counter_ms']:.3f} ms")  # fmt: skip
         (instance / "bench_bare.py").write_text(BARE_APP)
         env = server_env(fx)
 
@@ -763,7 +863,13 @@ def print_table(results: list[dict], args) -> None:
         ("acknowledged changes", "acked_changes", "d"),
         ("vote_event rows added", "vote_events_added", "d"),
         ("exactly the acknowledged votes", "exact", ""),
+        ("kept counts = recount", "counts_match", ""),
     ]
+    if args.prefill:
+        rows[:0] = [
+            ("tally by counting 33k rows, ms", "count_ms", ".2f"),
+            ("tally from kept counts, ms", "counter_ms", ".3f"),
+        ]
     width = max(len(r[0]) for r in rows) + 2
     print()
     print(f"gunicorn: --workers {args.workers} --threads {args.threads} (gthread), "
@@ -778,7 +884,7 @@ def print_table(results: list[dict], args) -> None:
         cells = []
         for r in results:
             value = r.get(key, "-")
-            if key == "exact" and value != "-":
+            if key in ("exact", "counts_match") and value != "-":
                 value = "yes" if value else "no"
                 cells.append(value.rjust(14))
             else:
@@ -800,7 +906,10 @@ def main() -> int:
                         help="cProfile the real view through app.test_client instead")  # fmt: skip
     parser.add_argument("--profile-requests", type=int, default=500)
     parser.add_argument("--profile-no-analysis", action="store_true")
+    parser.add_argument("--large", action="store_true",
+                        help="each statement already has 33,000 votes (issue 16)")  # fmt: skip
     args = parser.parse_args()
+    args.prefill = 33_000 if args.large else 0
     if args.quick:
         args.warmup, args.duration, args.rounds, args.steady, args.pause = 2.0, 3.0, 2, 6.0, 1.0
     else:
