@@ -12,6 +12,11 @@ from consult.consultations.models import (
 )
 from consult.drafts.models import Clause, DraftVersion
 from consult.moderation.models import ContributionResponse, ModerationEvent, Outcome
+from consult.notifications.models import (
+    ConsultationFollow,
+    NotificationPreference,
+    NotificationSent,
+)
 from consult.participation.models import (
     AbuseReport,
     Comment,
@@ -24,11 +29,6 @@ from consult.participation.models import (
     VoteValue,
 )
 from consult.participation.vote_counts import StatementVoteCount
-from consult.notifications.models import (
-    ConsultationFollow,
-    NotificationPreference,
-    NotificationSent,
-)
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 
 __all__ = [
