@@ -116,6 +116,8 @@ POLICY: dict[str, WriteLimit] = {
     "account_email.confirm": LOGIN,
     "account_email.confirm_change": LOGIN,
     "account_email.reset": PASSWORD,
+    # An organiser mails up to 50 addresses a request: few requests, like registering.
+    "organise.invite_to_take_part": REGISTER,
     # Notifications (consult/notifications: preferences, unsubscribe).
     "notifications.preferences": CONTRIBUTE,
     "notifications.set_following": CONTRIBUTE,

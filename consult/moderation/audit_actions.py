@@ -129,6 +129,11 @@ class AuditAction(LabelledEnum):
         _l("Invited by email"),
         _l("%(actor)s invited %(email)s as %(role)s"),
     )
+    INVITE_TO_TAKE_PART = (
+        "invite_to_take_part",
+        _l("Invited people to take part"),
+        _l("%(actor)s mailed %(count)s people an invitation to take part"),
+    )
     REVOKE_INVITATION = (
         "revoke_invitation",
         _l("Withdrew an invitation"),

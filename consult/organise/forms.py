@@ -151,3 +151,13 @@ class VerifyForm(FlaskForm):
         validate_choice=False,
     )
     note = TextAreaField(_l("Note (required to decline)"), validators=[Length(max=NOTE_MAX)])
+
+
+class TakePartForm(FlaskForm):
+    """Addresses to invite to take part (consult.organise.invitations checks each)."""
+
+    addresses = TextAreaField(
+        _l("Email addresses"),
+        description=_l("Separated by commas, spaces or new lines; up to 50 at a time."),
+        validators=[InputRequired(_l("Enter at least one email address.")), Length(max=20000)],
+    )

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from consult.auth.models import EMAIL_MAX, User
 from consult.auth.services import ensure_role, find_user_by_email, grant_role, normalise_email
-from consult.consultations.models import Consultation, Invitation, Role
+from consult.consultations.models import Consultation, Invitation, Role, Status
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, NotFound
@@ -28,6 +28,7 @@ from consult.moderation.audit import record_event
 from consult.organise import services
 
 VALID_FOR = timedelta(days=30)
+TAKE_PART_MAX = 50  # addresses per request to take part (the rate limit bounds requests)
 # Enough to catch a typo in the form; whether the address works, only a sent email tells.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -174,3 +175,49 @@ def accept_invitations(user: User) -> list[Accepted]:
             )  # fmt: skip
             accepted.append(Accepted(invitation.consultation, invitation.role))
     return accepted
+
+
+def invite_to_take_part(user, consultation: Consultation, addresses: str) -> list[str]:
+    """Mail each address (comma, space or line separated; at most :data:`TAKE_PART_MAX`)
+    an invitation to take part in the open ``consultation``; no role, nothing kept but
+    an audit line with their number. Returns the addresses mailed, normalised."""
+    ensure_role(user, consultation, Role.ORGANISER)
+    if consultation.status is not Status.OPEN:
+        raise Conflict(_("Invite people to take part while the consultation is open."))
+    emails = list(dict.fromkeys(normalise_email(a) for a in re.split(r"[\s,;]+", addresses or "")))
+    emails = [email for email in emails if email]
+    if not emails:
+        raise DomainError(_("Enter at least one email address."), "addresses")
+    if len(emails) > TAKE_PART_MAX:
+        raise DomainError(
+            _("Enter at most %(n)d addresses at a time.", n=TAKE_PART_MAX), "addresses"
+        )
+    for email in emails:
+        if len(email) > EMAIL_MAX or not EMAIL_RE.fullmatch(email):
+            raise DomainError(
+                _("This is not an email address: %(value)s", value=email[:80]), "addresses"
+            )
+    with write_transaction():
+        record_event(
+            user, consultation.id, "invite_to_take_part", "consultation", consultation.id,
+            count=len(emails),
+        )  # fmt: skip
+    _mail_take_part(user, consultation, emails)
+    return emails
+
+
+def _mail_take_part(inviter, consultation: Consultation, emails: list[str]) -> None:
+    from consult.i18n import localized
+    from consult.mail import absolute_url, send_email
+
+    language = consultation.authoritative
+    link = absolute_url("consultations.show", slug=consultation.slug)
+    for email in emails:
+        send_email(
+            email,
+            "organise/take_part",
+            language=language,
+            inviter=inviter.display_name,
+            title=localized(consultation.title, language),
+            consultation_link=link,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from consult.auth.models import Verification
@@ -16,7 +17,7 @@ from consult.moderation.audit import EXPORT_LIMIT, audit_facets, audit_log, pars
 from consult.moderation.audit_export import audit_rows, csv_download
 from consult.moderation.audit_sentences import describe_events
 from consult.organise import home, invitations, services
-from consult.organise.forms import AppointForm, VerifyForm, settings_form
+from consult.organise.forms import AppointForm, TakePartForm, VerifyForm, settings_form
 from consult.organise.status import set_status
 from consult.verification import services as site_verification
 from consult.web import add_form_error
@@ -183,6 +184,38 @@ def revoke_invitation(slug: str, invitation_id: int):
         return _team_page(consultation, AppointForm(formdata=None), error.status, error.message)
     flash(_("The invitation is withdrawn."), "success")
     return redirect(url_for(".team", slug=slug))
+
+
+@blueprint.route("/c/<slug>/organise/take-part", methods=["GET", "POST"])
+@login_required
+def invite_to_take_part(slug: str):
+    """Mail people an invitation to take part (consult.organise.invitations)."""
+    consultation = _organised(slug)
+    form = TakePartForm()
+    status = 200
+    if request.method == "POST":
+        status = INVALID
+        if form.validate():
+            try:
+                sent = invitations.invite_to_take_part(
+                    current_user, consultation, form.addresses.data
+                )
+            except DomainError as error:
+                if error.status == 403:
+                    raise
+                add_form_error(form, error)
+                status = error.status if error.field is None else INVALID
+            else:
+                flash(
+                    ngettext(
+                        "An invitation to take part is on its way to %(num)d address.",
+                        "Invitations to take part are on their way to %(num)d addresses.",
+                        len(sent),
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".invite_to_take_part", slug=slug))
+    return render_template("organise/take_part.html", consultation=consultation, form=form), status
 
 
 def _verification_page(consultation, status=200, **context):

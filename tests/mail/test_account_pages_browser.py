@@ -38,3 +38,15 @@ def test_account_email_pages_are_clean(app, live_server, browser, inbox, make_us
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_take_part_page_is_clean(app, live_server, browser, team, language):
+    path = "/c/test-consultation/organise/take-part"
+    with signed_in(browser, live_server, team.organiser.email, PASSWORD, language) as page:
+        problems = check_page(page, live_server, path, language)
+        page.locator("#addresses").fill("not-an-address")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        problems += problems_here(page, f"{language} take part with errors")
+    assert not problems, "\n".join(problems)

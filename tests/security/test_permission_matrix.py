@@ -108,6 +108,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "organise.settings": ORGANISER,
     "organise.status": ORGANISER,
     "organise.team": ORGANISER,
+    "organise.invite_to_take_part": ORGANISER,
     "organise.remove_member": ORGANISER,
     "organise.revoke_invitation": ORGANISER,
     "organise.audit": ORGANISER,
