@@ -236,9 +236,17 @@ def wait_idle(consultation_id: int | None = None, timeout: float = 60.0) -> bool
 
 
 def redis_connection(app: Flask):
+    """The app's Redis client for ``REDIS_URL``: one per app and URL, so its connection
+    pool is reused (every vote asks for a run; a new client per call would open a new
+    connection each time). The pool reconnects by itself in a forked process."""
     from redis import Redis
 
-    return Redis.from_url(app.config["REDIS_URL"])
+    url = app.config["REDIS_URL"]
+    clients = app.extensions.setdefault("consult_redis", {})
+    client = clients.get(url)
+    if client is None:
+        client = clients.setdefault(url, Redis.from_url(url))
+    return client
 
 
 def _request_rq(app: Flask, consultation_id: int) -> None:
