@@ -7,13 +7,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (Playwright fixtures, for one journey)
-    browser,
-    chromium_path,
-    live_server,
-    page,
-    playwright_instance,
-)
 from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 from tests.team import quick_user, team  # noqa: F401  (shared fixtures)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
-from tests.mail.conftest import link_to
+from tests.mail.conftest import inbox, link_to  # noqa: F401  (the SMTP fixture)
+from tests.smtp import smtp_server  # noqa: F401  (the fixture inbox uses)
 
 NEW_PASSWORD = "violet kettle marathon sunrise"
 
 
-def test_reset_by_mail_in_the_browser(app, live_server, page, inbox, make_user):
+def test_reset_by_mail_in_the_browser(app, live_server, page, inbox, make_user):  # noqa: F811
     make_user("ada@example.org", display_name="Ada Lovelace")
     page.goto(live_server + "/login")
     page.get_by_role("link", name="Forgot your password?").click()

@@ -9,10 +9,11 @@ from consult.auth import tokens
 from tests.browser.conftest import switch_language
 from tests.browser.pages import check_page, problems_here, signed_in
 from tests.conftest import PASSWORD
+from tests.team import quick_user, team  # noqa: F401  (shared fixtures)
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_account_email_pages_are_clean(app, live_server, browser, inbox, make_user, language):
+def test_account_email_pages_are_clean(app, live_server, browser, make_user, language):
     user = make_user("new@example.org", confirmed=False)
     confirm = tokens.make_token(tokens.CONFIRM, user)
     change = tokens.make_token(tokens.CHANGE_EMAIL, user, "other@example.org")
@@ -41,7 +42,7 @@ def test_account_email_pages_are_clean(app, live_server, browser, inbox, make_us
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_the_take_part_page_is_clean(app, live_server, browser, team, language):
+def test_the_take_part_page_is_clean(app, live_server, browser, team, language):  # noqa: F811
     path = "/c/test-consultation/organise/take-part"
     with signed_in(browser, live_server, team.organiser.email, PASSWORD, language) as page:
         problems = check_page(page, live_server, path, language)
