@@ -73,3 +73,7 @@ def resolve_settings(app: Flask) -> None:
     )
     app.config["MAIL_DEFAULT_SENDER"] = app.config["MAIL_FROM"]
     delivery_mode(app)  # a wrong MAIL_DELIVERY stops the app at start, not at a send
+    if app.config["MAIL_USE_TLS"] and use_ssl:
+        raise ValueError(
+            "Set MAIL_USE_TLS (STARTTLS) or MAIL_USE_SSL (TLS from the start), not both."
+        )

@@ -96,3 +96,14 @@ def test_links_use_site_url_and_need_it_outside_a_request(app):
         absolute_url("auth.login")
     with app.test_request_context("/", base_url="https://here.example"):
         assert absolute_url("auth.login") == "https://here.example/login"
+
+
+def test_contradictory_settings_stop_the_app_at_start(database_url, tmp_path):
+    from consult.app import create_app
+    from tests.conftest import _base_config
+
+    base = _base_config(database_url, tmp_path / "instance")
+    with pytest.raises(ValueError, match="MAIL_DELIVERY"):
+        create_app({**base, "MAIL_DELIVERY": "pigeon"})
+    with pytest.raises(ValueError, match="not both"):
+        create_app({**base, "MAIL_USE_TLS": True, "MAIL_USE_SSL": "1"})
