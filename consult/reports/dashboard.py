@@ -7,24 +7,19 @@ participant statements): a superseded clause's wording appears in clause history
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from consult.reports import dashboard_figures as figures
 from consult.reports import plain, svg, svg_charts
 from consult.reports.dashboard_figures import activity  # noqa: F401 (the views read it here)
-from consult.reports.labels import StatementInfo, segment_name, statement_infos
+from consult.reports.labels import StatementInfo, segment_name
 from consult.reports.view_model import Figure, SnapshotView
 
 FAMILIES = ("group", "sector", "region", "income_group")
 TOP = 8
 THIN = 12  # not-assessable statements named in full; the rest are counted
-CACHE_SIZE = 32  # built pages kept per process (a few consultations x languages)
 
 
 @dataclass(frozen=True)
@@ -202,73 +197,3 @@ def _groups(view: SnapshotView, shown) -> list[dict]:
             }
         )
     return out
-
-
-# --- the page model, built once per snapshot, language and statement labels ------------
-
-_pages: OrderedDict[tuple, dict] = OrderedDict()
-_pages_lock = threading.Lock()
-
-
-def statements_mark(consultation_id: int) -> tuple:
-    """What the statements' labels and listing depend on, in two aggregate queries: a
-    new, moderated or renumbered statement or a newly published draft version changes it
-    (clause wording changes only by publishing a version)."""
-    from consult.drafts.models import DraftVersion
-    from consult.extensions import db
-    from consult.participation.models import ModerationState, Statement
-
-    state_code = sa.case(
-        *[
-            (Statement.moderation_state == state, code)
-            for code, state in enumerate(ModerationState, start=1)
-        ],
-        else_=0,
-    )
-    statements = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.max(Statement.id),
-            sa.func.max(Statement.moderated_at),
-            sa.func.sum(Statement.id * state_code),
-            sa.func.sum(Statement.number),
-        ).where(Statement.consultation_id == consultation_id)
-    ).one()
-    versions = db.session.execute(
-        sa.select(
-            sa.func.count(), sa.func.max(DraftVersion.id), sa.func.max(DraftVersion.published_at)
-        ).where(
-            DraftVersion.consultation_id == consultation_id,
-            DraftVersion.published_at.is_not(None),
-        )
-    ).one()
-    return (*statements, *versions)
-
-
-def page_view(snapshot, view: SnapshotView, consultation_id: int, you: int | None) -> dict:
-    """:func:`build` for the dashboard, kept per process and keyed by the snapshot (its
-    id and creation time in this database), the reader's language and
-    :func:`statements_mark`: a new analysis, a moderated statement or a published version
-    builds anew, never a stale page. The reader's own mark is added per request."""
-    from consult.extensions import db
-
-    key = (
-        str(db.engine.url),
-        snapshot.id,
-        snapshot.created_at,
-        str(get_locale()),
-        statements_mark(consultation_id),
-    )
-    with _pages_lock:
-        built = _pages.get(key)
-        if built is not None:
-            _pages.move_to_end(key)
-    if built is None:
-        built = build(view, statement_infos(consultation_id))
-        with _pages_lock:
-            _pages[key] = built
-            while len(_pages) > CACHE_SIZE:
-                _pages.popitem(last=False)
-    if you is None:
-        return built
-    return {**built, "map": figures.place_you(built["map"], view, you)}

@@ -12,6 +12,9 @@ from consult.reports.labels import StatementInfo, segment_name
 from consult.reports.view_model import SnapshotView
 
 MAP_POINTS = 2000  # placed participants drawn one by one; beyond, a density
+# Statements drawn on the map (each a focusable square with its text): those furthest
+# from the centre, which shape the map most; every statement is in the lists and exports.
+MAP_STATEMENTS = 60
 
 
 def bars(intervals, title: str):
@@ -35,6 +38,10 @@ def opinion_map(view: SnapshotView, shown, you: int | None = None) -> dict:
         for s, (x, y) in view.statement_projections.items()
         if s in shown
     ]
+    placed_statements = len(statements)
+    if placed_statements > MAP_STATEMENTS:
+        furthest = sorted(statements, key=lambda s: -(s[0] ** 2 + s[1] ** 2))[:MAP_STATEMENTS]
+        statements = [s for s in statements if s in furthest]
     s_xy = np.array([(x, y) for x, y, _t in statements], dtype=np.float64).reshape(-1, 2)
     frame = svg_map.Frame.around(
         np.concatenate([xy[:, 0], s_xy[:, 0]]), np.concatenate([xy[:, 1], s_xy[:, 1]])
@@ -66,6 +73,8 @@ def opinion_map(view: SnapshotView, shown, you: int | None = None) -> dict:
         "bins": len(bins) if bins else 0,
         "densest": max((b.count for b in bins), default=0) if bins else 0,
         "binned": sum(b.count for b in bins) if bins else 0,
+        "statements_drawn": len(statements),
+        "statements_placed": placed_statements,
     }
     return place_you(map_, view, you) if you is not None else map_
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 from consult.input_guard import bounded_id
 from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
-from consult.reports import dashboard, populations, services, snapshots
+from consult.reports import dashboard, dashboard_cache, populations, services, snapshots
 from consult.reports.blueprint import blueprint
 from consult.reports.view_model import OutdatedSnapshot
 from consult.web import render_page_or_fragment, wants_fragment
@@ -34,7 +34,7 @@ def show_dashboard(slug: str):
         response = Response(status=204)  # nothing newer: htmx leaves the page alone
         response.vary.add("HX-Request")
         return response
-    overview = services.overview(consultation)
+    overview = dashboard_cache.overview_of(consultation)
     status = snapshots.analysis_status(consultation.id, has_votes=overview.votes > 0)
     snapshot, view, population = status.snapshot, None, None
     if snapshot is not None:
@@ -48,7 +48,9 @@ def show_dashboard(slug: str):
             population = None
         else:
             you = find_participant(consultation, actor_for(consultation))
-            view = dashboard.page_view(snapshot, figures, consultation.id, you.id if you else None)
+            view = dashboard_cache.page_view(
+                consultation, snapshot, figures, you.id if you else None
+            )
     team = services.is_team(current_user, consultation)
     return render_page_or_fragment(
         "reports/dashboard.html",

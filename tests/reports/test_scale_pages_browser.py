@@ -29,16 +29,16 @@ def test_the_density_map_dashboard_is_accessible_on_a_phone(
     analysed_demo,  # noqa: F811
     monkeypatch,
 ):
-    from consult.reports import dashboard, dashboard_figures
+    from consult.reports import dashboard_cache, dashboard_figures
 
     monkeypatch.setattr(dashboard_figures, "MAP_POINTS", 10)
-    dashboard._pages.clear()
+    dashboard_cache.clear()
     context, page = _page(browser, PHONE)
     try:
         page.goto(f"{live_server}/c/{analysed_demo}/dashboard")
         figure = page.locator("#fold-map figure")
         expect(figure).to_contain_text("the map shows where they sit rather than each one")
-        assert page.locator("svg.opinion-map .map-marks polygon").count() > 0
+        assert page.locator("svg.opinion-map .map-marks path").count() > 0
         assert page.locator("svg.opinion-map .map-marks circle").count() == 0
         assert problems_here(page, "dashboard with a density map") == []
     finally:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from consult.reports import dashboard, snapshots, view_model
+from consult.reports import dashboard_cache, snapshots, view_model
 from consult.reports.view_decode import decode_view
 from tests.reports.conftest import publish_version_two
 
@@ -115,7 +115,7 @@ def test_not_assessable_statements_are_named_with_the_thin_segment(app, client, 
     # Past a dozen they are counted, not dropped.
     assert html.count("Not enough voters in") == len(voted.statement_ids) == 12
     monkeypatch.setattr("consult.reports.dashboard.THIN", 3)
-    monkeypatch.setattr("consult.reports.dashboard._pages", type(dashboard._pages)())  # rebuilt
+    dashboard_cache.clear()  # built again with the new constant
     html = client.get("/c/camps/dashboard").get_data(as_text=True)
     assert html.count("Not enough voters in") == 3
     assert "9 more statements are too thinly voted to judge" in html
