@@ -26,6 +26,7 @@ from consult.reports import (
 from consult.reports.models import AnalysisSnapshot
 from consult.reports.view_decode import decode_view
 from consult.reports.view_model import FORMAT, ParticipantMap
+from tests.conftest import PASSWORD, post_form
 
 FRESHNESS = re.compile(r'<p class="freshness".*?</p>', re.S)
 CSRF = re.compile(r'(csrf_token" value="|X-CSRFToken": ")[^"]*')
@@ -290,3 +291,62 @@ def test_the_dashboard_says_what_the_density_shows(client, voted, analysed, monk
     assert "the map shows where they sit rather than each one" in html
     assert "Participants in that area: darker, more" in html
     assert 'class="map-marks"' in html and 'fill-opacity="' in html
+
+
+def test_the_own_mark_is_per_reader_on_the_cached_page(app, client, db, voted, analysed):
+    """One cached page, three readers: a visitor, then two voters each ringed at their own
+    place (where the map's frame puts them), then the visitor again with no ring."""
+    from consult.auth.models import User
+    from consult.consultations.models import Participant
+
+    _clear_caches()
+    view = snapshots.view_of(analysed)
+    anonymous = client  # (the fixture makes every test client an isolated one)
+    assert "You are here" not in _page(anonymous)
+    for index in (0, 1):
+        reader = app.test_client()
+        participant = db.session.get(Participant, voted.participant_ids[index])
+        email = db.session.get(User, participant.user_id).email
+        assert (
+            post_form(reader, "/login", {"email": email, "password": PASSWORD}).status_code == 302
+        )
+        html = _page(reader)
+        assert html.count('class="map-you"') == 1
+        ring = re.search(
+            r'<g class="map-you"><title >You are here</title><circle cx="([-\d.]+)" cy="([-\d.]+)"',
+            html,
+        )
+        assert ring, "the reader's own mark"
+        (_stamp, cached), *others = dashboard_cache._pages.entries.values()
+        assert not others  # one page served every reader
+        frame = cached["map"]["frame"]
+        at = np.flatnonzero(view.participants.ids == participant.id)[0]
+        x, y = view.participants.projections[at]
+        assert ring.groups() == (f"{frame.sx(x):.1f}", f"{frame.sy(y):.1f}")
+    assert "You are here" not in _page(anonymous)
+
+
+def test_the_overview_counts_a_new_vote_at_once(client, db, voted, analysed):
+    from consult.participation.models import Vote, VoteEvent
+
+    _clear_caches()
+    before = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert f"<dd>{voted.n_votes:,}</dd>" in before
+    voted_pairs = set(db.session.execute(sa.select(Vote.participant_id, Vote.statement_id)).all())
+    participant, statement = next(
+        (p, s)
+        for p in voted.participant_ids
+        for s in voted.statement_ids
+        if (p, s) not in voted_pairs
+    )
+    row = {
+        "consultation_id": voted.consultation.id,
+        "participant_id": participant,
+        "statement_id": statement,
+        "value": 1,
+    }
+    db.session.execute(sa.insert(Vote), [row])
+    db.session.execute(sa.insert(VoteEvent), [row])
+    db.session.commit()
+    after = client.get("/c/camps/dashboard").get_data(as_text=True)
+    assert f"<dd>{voted.n_votes + 1:,}</dd>" in after
