@@ -239,19 +239,19 @@ def test_the_lock_is_one_holders_and_its_heartbeat_keeps_it(redis):
     """In one process: a second claimant waits while the heartbeat renews the lock, never
     takes it, and takes it within one expiry once the holder stops renewing."""
     key = "consult:analysis:test:running"
-    holder_lease = Lease(redis, key, holder_token("a"), 0.3)
+    holder_lease = Lease(redis, key, holder_token("a"), 1.0)
     assert holder_lease.acquire()
     with holder_lease:
-        other = Lease(redis, key, holder_token("b"), 0.3)
+        other = Lease(redis, key, holder_token("b"), 1.0)
         assert not other.acquire()  # it saw the holder renew: alive, so it backs off
         assert not other.renew() and not other.release()
         assert redis.get(key).decode() == holder_lease.token
         assert not holder_lease.lost.is_set()
     assert not redis.exists(key)  # released at the end of the block
 
-    dead = Lease(redis, key, holder_token("dead"), 0.3)
+    dead = Lease(redis, key, holder_token("dead"), 1.0)
     assert dead.acquire()  # and never renewed, as if its process had been killed
-    successor = Lease(redis, key, holder_token("next"), 0.3)
+    successor = Lease(redis, key, holder_token("next"), 1.0)
     assert successor.acquire()
     assert redis.get(key).decode() == successor.token
     assert not dead.renew() and not dead.release()  # too late: the lock is the successor's
