@@ -23,6 +23,9 @@ from flask.testing import FlaskClient
 
 from tests import pg
 
+# The browser fixtures, once for every folder (see the module's docstring).
+pytest_plugins = ["tests.browser.fixtures"]
+
 PASSWORD = "correct horse battery"
 
 # What `make test-deps` (.ci/test-deps) installs; the skip messages below name it.

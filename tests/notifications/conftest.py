@@ -7,13 +7,6 @@ from datetime import datetime
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, for test_browser)
-    browser,
-    chromium_path,
-    live_server,
-    page,
-    playwright_instance,
-)
 from tests.reports.test_rq import redis_url  # noqa: F401  (a real redis-server, for RQ)
 from tests.smtp import smtp_server  # noqa: F401  (shared fixture)
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)

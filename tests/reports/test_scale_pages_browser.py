@@ -7,13 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures)
-    analysed_demo,
-    browser,
-    chromium_path,
-    live_server,
-    playwright_instance,
-)
+from tests.browser.conftest import analysed_demo  # noqa: F401  (the demo, analysed)
 from tests.browser.pages import DESKTOP, PHONE, problems_here
 
 

@@ -14,12 +14,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures)
-    browser,
-    chromium_path,
-    playwright_instance,
-    switch_language,
-)
+from tests.browser.conftest import switch_language
 from tests.browser.pages import DESKTOP, log_in, problems_here
 from tests.conftest import PASSWORD
 from tests.serving import served
