@@ -30,6 +30,7 @@ from consult.participation.models import (
 )
 from consult.participation.vote_counts import StatementVoteCount
 from consult.reports.models import AnalysisSnapshot, SnapshotStatus
+from consult.sso.models import IdentityProvider, LinkedIdentity
 
 __all__ = [
     "AbuseReport",
@@ -41,7 +42,9 @@ __all__ = [
     "ConsultationRole",
     "ContributionResponse",
     "DraftVersion",
+    "IdentityProvider",
     "Invitation",
+    "LinkedIdentity",
     "LoginThrottle",
     "ModerationEvent",
     "ModerationMode",
