@@ -34,8 +34,9 @@ migrate: install
 seed: migrate
 	$(BIN)/flask seed-demo
 
+# Links in mails start with SITE_URL (never with a request's forgeable Host header).
 run: seed
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
 		--access-logfile - wsgi:app
 
 # Analysis jobs from Redis (REDIS_URL must be set), for running at scale.
