@@ -162,7 +162,29 @@ def measure(database_url: str, instance: Path, repeat: int) -> list[dict]:
         f"{base}/statements?q=statement+1",
     ]
     with app.app_context():
-        return [time_page(client, url, repeat) for url in urls]
+        return [time_page(client, url, repeat) for url in urls], stored_sizes()
+
+
+def stored_sizes() -> dict:
+    """Bytes of the latest snapshot's stored parts: JSON, packed arrays, routing."""
+    import sqlalchemy as sa
+
+    from consult.extensions import db
+    from consult.reports.models import AnalysisSnapshot
+
+    def size(column):
+        return sa.func.coalesce(sa.func.length(sa.cast(column, sa.Text)), 0)
+
+    row = db.session.execute(
+        sa.select(
+            size(AnalysisSnapshot.stored_result),
+            sa.func.coalesce(sa.func.length(AnalysisSnapshot.arrays), 0),
+            size(AnalysisSnapshot.routing),
+        )
+        .order_by(AnalysisSnapshot.id.desc())
+        .limit(1)
+    ).one()
+    return {"json": row[0], "arrays": row[1], "routing": row[2]}
 
 
 def main() -> None:
@@ -193,11 +215,16 @@ def main() -> None:
         f"{args.statements} statements, {args.repeat} timed requests per page after warm-up"
     )
     print(f"{'page':48} {'first':>8} {'median':>8} {'p95':>8} {'HTML':>9}")
-    for row in measure(database_url, instance, args.repeat):
+    rows, sizes = measure(database_url, instance, args.repeat)
+    for row in rows:
         print(
             f"{row['url']:48} {row['first_ms']:6.0f}ms {row['median_ms']:6.1f}ms "
             f"{row['p95_ms']:6.1f}ms {row['kb']:7.0f}KB"
         )
+    print(
+        f"latest snapshot stored as: JSON {sizes['json'] / 1024:,.0f} KB, "
+        f"packed arrays {sizes['arrays'] / 1024:,.0f} KB, routing {sizes['routing'] / 1024:,.0f} KB"
+    )
 
 
 if __name__ == "__main__":
