@@ -298,8 +298,8 @@ TALLY_READS = 200
 
 
 def prefill(fx: Fixture, app, n: int) -> None:
-    """``n`` anonymous participants, each with a vote on every statement (Core executemany;
-    the vote-count triggers fire as for any writer), so each statement has ``n`` votes."""
+    """``n`` anonymous participants, each with a vote on every statement, so each statement
+    has ``n`` votes (the vote-count triggers fire as for any writer)."""
     import sqlalchemy as sa
 
     from consult.consultations.models import Participant
@@ -315,16 +315,17 @@ def prefill(fx: Fixture, app, n: int) -> None:
             [{"consultation_id": fx.consultation_id, "anonymous_key": k, "created_at": now}
              for k in keys],
         )  # fmt: skip
-        ids = db.session.scalars(
-            sa.select(Participant.id).where(Participant.anonymous_key.like("large-%"))
-        ).all()
+        # One INSERT ... SELECT per statement: the database makes the rows (the triggers
+        # and foreign-key checks run as for any insert), no parameters per row.
         for s_index, statement_id in enumerate(fx.statement_ids):
             db.session.execute(
-                sa.insert(Vote),
-                [{"consultation_id": fx.consultation_id, "participant_id": p,
-                  "statement_id": statement_id, "value": CYCLE[(i + s_index) % 3],
-                  "created_at": now, "updated_at": now} for i, p in enumerate(ids)],
-            )  # fmt: skip
+                sa.text(
+                    "INSERT INTO vote (consultation_id, participant_id, statement_id, value,"
+                    " created_at, updated_at) SELECT :c, id, :s, ((id + :k) % 3) - 1, :now, :now"
+                    " FROM participant WHERE consultation_id = :c AND anonymous_key LIKE 'large-%'"
+                ).bindparams(sa.bindparam("now", type_=Vote.created_at.type)),
+                {"c": fx.consultation_id, "s": statement_id, "k": s_index, "now": now},
+            )
         db.session.commit()
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
