@@ -32,6 +32,27 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _new_password_field(label) -> PasswordField:
+    """A new password's field: its length here, its strength in auth/passwords.py."""
+    return PasswordField(
+        label,
+        description=_l(
+            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
+            n=PASSWORD_MIN,
+        ),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX),
+        ],
+    )
+
+
+def _repeat_field(label, of: str) -> PasswordField:
+    return PasswordField(
+        label, validators=[DataRequired(), EqualTo(of, _l("The two passwords differ."))]
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("Email"), filters=[_strip], validators=[DataRequired(), Length(max=EMAIL_MAX)]
@@ -44,18 +65,8 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
     )
-    new_password = PasswordField(
-        _l("New password"),
-        description=_l(
-            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
-            n=PASSWORD_MIN,
-        ),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("new_password", _l("The two passwords differ."))],
-    )
+    new_password = _new_password_field(_l("New password"))
+    confirm = _repeat_field(_l("Repeat new password"), "new_password")
 
 
 class ProfileForm(FlaskForm):
@@ -95,21 +106,8 @@ class RegisterForm(ProfileForm):
             ),
         ],
     )
-    password = PasswordField(
-        _l("Password"),
-        description=_l(
-            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
-            n=PASSWORD_MIN,
-        ),
-        validators=[
-            DataRequired(_l("Choose a password.")),
-            Length(min=PASSWORD_MIN, max=PASSWORD_MAX),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
-    )
+    password = _new_password_field(_l("Password"))
+    confirm = _repeat_field(_l("Repeat password"), "password")
     next = HiddenField()
 
 
@@ -143,21 +141,8 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        description=_l(
-            "At least %(n)d characters and hard to guess: a few uncommon words together work well.",
-            n=PASSWORD_MIN,
-        ),
-        validators=[
-            DataRequired(_l("Choose a password.")),
-            Length(min=PASSWORD_MIN, max=PASSWORD_MAX),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
-    )
+    password = _new_password_field(_l("New password"))
+    confirm = _repeat_field(_l("Repeat new password"), "password")
 
 
 class ChangeEmailForm(FlaskForm):
