@@ -93,10 +93,10 @@ def test_shortcuts_act_on_the_focused_item(page, live_server, team, contribute, 
     assert page.evaluate("document.activeElement.id") != focused
     first_id = page.evaluate("document.activeElement.id")
     page.keyboard.press("a")
-    page.locator(f"#{first_id} .flash-success").wait_for()
+    page.locator(f"#{first_id} .flash-success").wait_for(timeout=30_000)
     page.keyboard.press("j")
     assert page.evaluate("document.activeElement.id") == focused
     page.keyboard.press("r")
-    page.locator(f"#{focused} .flash-success").wait_for()
+    page.locator(f"#{focused} .flash-success").wait_for(timeout=30_000)
     states = {reload(s).moderation_state for s in (first, second)}
     assert states == {ModerationState.APPROVED, ModerationState.REJECTED}
