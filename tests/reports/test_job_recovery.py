@@ -28,7 +28,7 @@ from consult.reports.models import AnalysisSnapshot, SnapshotStatus
 
 REDIS_URL = "redis://127.0.0.1:6379/14"  # a spare database number, used by this module only
 LOCK_SECONDS = 4.0  # renewed every third: a starved worker under a loaded CI still keeps it
-SLOW_BOOTSTRAP = 400  # long enough to watch the lock renewed, then kill its holder
+SLOW_BOOTSTRAP = 5000  # long enough to watch the lock renewed, then kill its holder
 QUICK_BOOTSTRAP = 3
 WAIT = 120.0  # bound of every poll (a shared, busy machine)
 REPO = Path(__file__).resolve().parents[2]
