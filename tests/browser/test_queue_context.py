@@ -94,6 +94,8 @@ def test_shortcuts_act_on_the_focused_item(page, live_server, team, contribute, 
     first_id = page.evaluate("document.activeElement.id")
     page.keyboard.press("a")
     page.locator(f"#{first_id} .flash-success").wait_for(timeout=30_000)
+    # The focus comes back once htmx has settled the swap, a moment after it shows.
+    page.wait_for_function(f"document.activeElement.id === '{first_id}'", timeout=30_000)
     page.keyboard.press("j")
     assert page.evaluate("document.activeElement.id") == focused
     page.keyboard.press("r")
