@@ -73,6 +73,9 @@ class Clause(db.Model):
     # Set in the working version when the organiser asks earlier voters to look again
     # although the authoritative text is unchanged (a translation changed the meaning).
     ask_voters_again: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # How each translation stands, by language: "official", "reviewed" or "proposed"
+    # (the authoritative language is not listed; see consult.drafts.translations).
+    translations: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
 
     version: Mapped[DraftVersion] = relationship(back_populates="clauses")
     statement = relationship("Statement", foreign_keys=[statement_id])

@@ -197,6 +197,8 @@ class Vote(db.Model):
         sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True
     )
     value: Mapped[int] = mapped_column(sa.SmallInteger)
+    # The language the statement was read in (null: before it was recorded, or imported).
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -220,6 +222,7 @@ class VoteEvent(db.Model):
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
     statement_id: Mapped[int] = mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"))
     value: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
