@@ -10,7 +10,8 @@
 ``CONSULT_PROXY_HOPS`` how many reverse proxies in front set X-Forwarded-For (default 0);
                    rate limits count per address, so behind a proxy set this, or every
                    visitor shares the proxy's address.
-``CONSULT_LANGUAGES`` languages offered by the interface (default ``en,zh``).
+``CONSULT_LANGUAGES`` languages offered by the interface (default the six UN languages,
+                   ``ar,zh,en,fr,ru,es``).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def from_environment() -> dict:
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_ENABLED": True,
         "PROXY_HOPS": int(os.environ.get("CONSULT_PROXY_HOPS", "0") or 0),
-        "LANGUAGES": os.environ.get("CONSULT_LANGUAGES", "en,zh").split(","),
+        "LANGUAGES": os.environ.get("CONSULT_LANGUAGES", "ar,zh,en,fr,ru,es").split(","),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,6 +1,8 @@
 """Countries, World Bank regions and income groups.
 
-Countries are ISO 3166-1 alpha-2 codes, named by pycountry. The table
+Countries are ISO 3166-1 alpha-2 codes, listed by pycountry. In English they keep
+pycountry's everyday names; in any other language they take CLDR's territory names
+(through Babel), so the Chinese interface says 中国 and the Arabic one مصر. The table
 ``consult/data/country_groups.csv`` (columns ``alpha2,region,income_group``) maps each
 economy that the World Bank classifies to its region and income group.
 
@@ -37,6 +39,7 @@ from functools import cache
 from importlib.resources import files
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 
 REGIONS: tuple[tuple[str, str], ...] = (
     ("east_asia_pacific", "East Asia & Pacific"),
@@ -106,6 +109,22 @@ def _english_name(code: str) -> str | None:
     return getattr(country, "common_name", None) or country.name
 
 
+@cache
+def _territory_names(language: str) -> dict[str, str]:
+    """CLDR's territory names in ``language`` (empty for English or an unknown language,
+    which then fall back to pycountry's English names)."""
+    if language == "en":
+        return {}
+    try:
+        return dict(Locale.parse(language).territories)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return {}
+
+
+def _name(code: str, language: str) -> str | None:
+    return _territory_names(language).get(code) or _english_name(code)
+
+
 def _sort_key(name: str) -> str:
     # Sort "Côte d'Ivoire" with the Cs and "Türkiye" with the Ts.
     decomposed = unicodedata.normalize("NFKD", name)
@@ -113,15 +132,19 @@ def _sort_key(name: str) -> str:
 
 
 @cache
-def _choices() -> tuple[tuple[str, str], ...]:
-    pairs = [(code, _english_name(code)) for code in _table()]
+def _choices(language: str) -> tuple[tuple[str, str], ...]:
+    pairs = [(code, _name(code, language)) for code in _table()]
     named = [(code, name) for code, name in pairs if name is not None]
     return tuple(sorted(named, key=lambda pair: _sort_key(pair[1])))
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """(alpha-2, English name) for every country in the table, sorted by name."""
-    return list(_choices())
+def country_choices(language: str = "en") -> list[tuple[str, str]]:
+    """(alpha-2, name in ``language``) for every country in the table, sorted by that name.
+
+    The sort folds case and accents (good for Latin and Cyrillic scripts); Chinese names
+    sort by code point, which roughly groups them by radical, as no collation library is
+    at hand."""
+    return list(_choices(language))
 
 
 def canonical_country(alpha2: str | None) -> str | None:
@@ -135,10 +158,10 @@ def is_known_country(alpha2: str | None) -> bool:
     return _groups(alpha2) is not None
 
 
-def country_name(alpha2: str | None) -> str | None:
-    """English name of a known country, else ``None``."""
+def country_name(alpha2: str | None, language: str = "en") -> str | None:
+    """Name of a known country in ``language`` (English by default), else ``None``."""
     groups = _groups(alpha2)
-    return None if groups is None else _english_name(groups.alpha2)
+    return None if groups is None else _name(groups.alpha2, language)
 
 
 def region_of(alpha2: str | None) -> str | None:

@@ -2,25 +2,58 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
+from consult import geo
 from consult.auth.services import set_locale
 from consult.web import safe_next_url
 
 blueprint = Blueprint("i18n", __name__)
 
-# Each interface language as it names itself, for the switcher.
-LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+@cache
+def _locale(code: str) -> Locale | None:
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+@cache
+def language_name(code: str) -> str:
+    """A language as it names itself (CLDR's endonym: العربية, 中文, Français), for the
+    switcher and wherever a reader picks a language they read. The first letter is
+    capitalised because the name stands alone in a menu (CLDR writes "français" for
+    running text)."""
+    locale = _locale(code)
+    name = locale.get_display_name(code) if locale else None
+    if not name:
+        return code
+    return name[:1].upper() + name[1:]
 
 
 def offered_languages() -> list[tuple[str, str]]:
-    return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+    return [(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
 
 
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+@blueprint.app_template_global()
+def text_direction(code: str | None = None) -> str:
+    """``rtl`` for a language written right to left (Arabic), else ``ltr``, from CLDR."""
+    locale = _locale(code or current_language())
+    return "rtl" if locale and locale.character_order == "right-to-left" else "ltr"
+
+
+@blueprint.app_template_global()
+def html_lang(code: str | None = None) -> str:
+    """The BCP 47 tag for ``<html lang>``: Chinese is written in simplified characters."""
+    code = code or current_language()
+    return "zh-Hans" if code == "zh" else code
 
 
 def select_locale() -> str:
@@ -61,6 +94,12 @@ def install_template_gettext(app: Flask) -> None:
 
 def current_language() -> str:
     return str(get_locale().language)
+
+
+@blueprint.app_template_filter("country_name")
+def country_name(code: str | None) -> str:
+    """A country code as its name in the interface language (the code if unknown)."""
+    return geo.country_name(code, current_language()) or (code or "")
 
 
 def localized(texts: dict[str, str] | None, language: str | None = None) -> str:

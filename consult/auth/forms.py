@@ -18,6 +18,7 @@ from consult import geo
 from consult.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, Sector
 from consult.auth.profile import REQUEST_NOTE_MAX
 from consult.auth.services import PASSWORD_MAX, PASSWORD_MIN
+from consult.i18n import current_language
 
 
 def sector_choices():
@@ -25,7 +26,7 @@ def sector_choices():
 
 
 def country_choices():
-    return [("", _l("Choose your country"))] + geo.country_choices()
+    return [("", _l("Choose your country"))] + geo.country_choices(current_language())
 
 
 def _strip(value):

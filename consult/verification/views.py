@@ -13,6 +13,7 @@ from consult import geo
 from consult.auth.models import Sector, Verification
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
+from consult.i18n import current_language
 from consult.moderation.audit import actor_names
 from consult.verification import services
 from consult.verification.forms import DecisionForm, VerifierForm
@@ -31,7 +32,7 @@ def _list_page(filters: ProfileFilters, status=200, **context):
         filters=filters,
         states=tuple(Verification),
         sectors=tuple(Sector),
-        countries=geo.country_choices(),
+        countries=geo.country_choices(current_language()),
         back=urlencode(filters.as_args()),
         **context,
     ), status

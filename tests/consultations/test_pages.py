@@ -73,17 +73,17 @@ def test_language_from_accept_language(client):
     html = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}).get_data(
         as_text=True
     )
-    assert '<html lang="zh-Hans">' in html
+    assert '<html lang="zh-Hans" dir="ltr">' in html
     assert heading in html
-    html = client.get("/", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
-    assert '<html lang="en">' in html
+    html = client.get("/", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_language_switcher_remembers_choice(reload, client, make_user, login, db):
     response = post_form(client, "/language", {"language": "zh", "next": "/login"}, page="/")
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<html lang="zh-Hans">' in html
+    assert '<html lang="zh-Hans" dir="ltr">' in html
     user = login(make_user())
     post_form(client, "/language", {"language": "en"}, page="/")
     reload(user)
@@ -93,7 +93,7 @@ def test_language_switcher_remembers_choice(reload, client, make_user, login, db
 def test_language_switcher_ignores_unknown_language(client):
     post_form(client, "/language", {"language": "xx"}, page="/")
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_htmx_error_is_a_fragment(client):

@@ -59,8 +59,9 @@ def test_the_language_is_the_recipients_not_the_requests(app, smtp_server):
         send_email("li@example.org", "auth/confirm", language="zh", **CONTEXT)
         send_email("bo@example.org", "auth/confirm", language="xx", **CONTEXT)
     zh, unknown = smtp_server.wait_for(2)
-    assert '<html lang="zh-Hans">' in smtp_server.html(zh)
-    assert '<html lang="en">' in smtp_server.html(unknown), "an unknown language: the default"
+    assert '<html lang="zh-Hans" dir="ltr">' in smtp_server.html(zh)
+    unknown_html = smtp_server.html(unknown)
+    assert '<html lang="en" dir="ltr">' in unknown_html, "an unknown language: the default"
 
 
 def test_a_failed_delivery_is_logged_and_never_raised(app, caplog):
