@@ -70,7 +70,12 @@ def register_blueprints(app: Flask) -> None:
     from consult.i18n import blueprint as i18n
     from consult.moderation.views import blueprint as moderation
     from consult.organise.views import blueprint as organise
-    from consult.participation import views, views_comments, views_discussion  # noqa: F401
+    from consult.participation import (  # noqa: F401
+        views,
+        views_comments,
+        views_discussion,
+        views_translations,
+    )
     from consult.participation.blueprint import blueprint as participation
     from consult.reports import views as report_views  # noqa: F401  (their routes)
     from consult.reports import views_reports  # noqa: F401

@@ -70,6 +70,8 @@ POLICY: dict[str, WriteLimit] = {
     "participation.delete_comment": CONTRIBUTE,
     "participation.statement_list": CONTRIBUTE,
     "participation.withdraw_edit": CONTRIBUTE,
+    "participation.translate_statement": CONTRIBUTE,
+    "participation.translate_comment": CONTRIBUTE,
     "participation.report_comment": REPORT_ABUSE,
     # Accounts.
     "auth.login": LOGIN,

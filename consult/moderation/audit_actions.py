@@ -40,6 +40,11 @@ class AuditAction(LabelledEnum):
         _l("Rejected an edit"),
         _l("%(actor)s rejected the edit of %(target)s"),
     )
+    TRANSLATE = (
+        "translate",
+        _l("Published a translation"),
+        _l("%(actor)s published %(target)s"),
+    )
     RESPOND = "respond", _l("Answered"), _l("%(actor)s answered %(target)s: %(outcome)s")
     DISMISS_REPORT = (
         "dismiss_report",

@@ -13,6 +13,7 @@ from consult.extensions import db
 from consult.i18n import language_name, localized
 from consult.moderation.audit_actions import GENERIC, KNOWN
 from consult.moderation.models import ModerationEvent
+from consult.participation.translations import language_label
 
 
 class _Fill(dict):
@@ -92,6 +93,8 @@ def _target(event, names, statements, clauses) -> str:
         return _("statement %(number)s", number=statements.get(target_id, f"#{target_id}"))
     if kind == "comment":
         return _("comment #%(id)s", id=target_id)
+    if kind == "translation":
+        return _translation_target(event.details or {})
     if kind == "user":
         return names.get(target_id) or _("a removed account")
     if kind == "clause" and target_id in clauses:
@@ -105,6 +108,23 @@ def _target(event, names, statements, clauses) -> str:
     if kind == "consultation":
         return _("the consultation")
     return f"{kind} #{target_id}" if target_id else kind
+
+
+def _translation_target(details: dict) -> str:
+    """A translation named by what it translates and into which language (its event's
+    details, written by consult.participation.translations.describe)."""
+    language = language_label(details.get("language"))
+    if details.get("of_statement") is not None:
+        return _(
+            "the translation into %(language)s of statement %(number)s",
+            language=language,
+            number=details["of_statement"],
+        )
+    return _(
+        "the translation into %(language)s of comment #%(id)s",
+        language=language,
+        id=details.get("of_comment", "?"),
+    )
 
 
 def _names(events) -> dict[int, str]:

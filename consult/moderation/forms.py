@@ -53,7 +53,7 @@ class BulkForm(FlaskForm):
             kind, _, rest = value.partition(":")
             item_id, _, seen = rest.partition(":")
             number = optional_id(item_id)  # past the id range: no such item
-            if kind in ("statement", "comment") and number is not None:
+            if kind in ("statement", "comment", "translation") and number is not None:
                 parsed.append((kind, number, seen))
         return parsed
 

@@ -22,12 +22,13 @@ from consult.moderation.services import MODELS, QUEUE_LIMIT, QueueItem, parse_st
 from consult.participation.models import (
     AbuseReport,
     Comment,
+    ContentTranslation,
     ModerationState,
     Statement,
     StatementKind,
 )
 
-KINDS = ("statement", "comment", "edit", "report")
+KINDS = ("statement", "comment", "translation", "edit", "report")
 STATES = tuple(state.value for state in ModerationState)
 AGES = {"1d": timedelta(days=1), "1w": timedelta(weeks=1)}
 
@@ -48,7 +49,9 @@ def parse_filters(args) -> QueueFilters:
     kind, state = args.get("kind", ""), args.get("state", "") or "pending"
     age, clause = args.get("age", ""), args.get("clause", "")
     if kind not in ("", *KINDS):
-        raise DomainError(_("Unknown kind: choose statements, comments, edits or reports."))
+        raise DomainError(
+            _("Unknown kind: choose statements, comments, translations, edits or reports.")
+        )
     if state not in STATES:
         raise DomainError(_("Unknown state: choose one from the list."))
     if age not in ("", *AGES):
@@ -84,8 +87,9 @@ def queue(
     older_than: timedelta | None = None,
     limit=QUEUE_LIMIT,
 ):
-    """Items waiting for this user, oldest first: pending statements and comments, edits
-    of approved comments, unresolved reports; another ``state`` lists moderated items.
+    """Items waiting for this user, oldest first: pending statements, comments and
+    translations, edits of approved comments, unresolved reports; another ``state`` lists
+    moderated items.
 
     ``on_statements`` keeps only comments on those (clause) statements, their edits and
     reports about them; ``older_than`` only items created (or edited) that long ago."""
@@ -97,8 +101,8 @@ def queue(
     moderation_state = parse_state(state)
     cutoff = utcnow() - older_than if older_than else None
     items: list[QueueItem] = []
-    for name in ("statement", "comment"):
-        if (kind and kind != name) or (on_statements is not None and name == "statement"):
+    for name in ("statement", "comment", "translation"):
+        if (kind and kind != name) or (on_statements is not None and name != "comment"):
             continue
         model = MODELS[name]
         query = (
@@ -110,6 +114,10 @@ def queue(
         )
         if name == "statement":
             query = query.where(Statement.kind != StatementKind.CLAUSE)
+        elif name == "translation":
+            # the original beside the translation, loaded with it
+            originals = (ContentTranslation.statement, ContentTranslation.comment)
+            query = query.options(*(selectinload(o) for o in originals))
         else:
             query = query.where(Comment.deleted_at.is_(None))
             if on_statements is not None:

@@ -23,9 +23,11 @@ from consult.jobs import request_analysis
 from consult.moderation import edits
 from consult.moderation.access import TEAM, team_consultation_ids
 from consult.moderation.audit import record_event
+from consult.participation import translations
 from consult.participation.models import (
     AbuseReport,
     Comment,
+    ContentTranslation,
     ModerationState,
     Statement,
     StatementKind,
@@ -42,14 +44,16 @@ TARGET_STATE = {
 ACTIONS = {
     "statement": ("approve", "reject", "meta", "duplicate"),
     "comment": ("approve", "reject"),
+    "translation": ("approve", "reject"),
 }
-MODELS = {"statement": Statement, "comment": Comment}
+MODELS = {"statement": Statement, "comment": Comment, "translation": ContentTranslation}
 
 
 @dataclass(frozen=True)
 class QueueItem:
-    kind: str  # "statement", "comment", "report" or "edit" (a comment's pending edit)
-    obj: Statement | Comment | AbuseReport
+    # "statement", "comment", "translation", "report" or "edit" (a comment's pending edit)
+    kind: str
+    obj: Statement | Comment | ContentTranslation | AbuseReport
     created_at: datetime
     target: Statement | Comment | None = None  # what a report is about
 
@@ -82,8 +86,11 @@ def clean_reason(reason: str | None, required: bool) -> str | None:
     return reason or None
 
 
-def get_item(consultation: Consultation, kind: str, item_id: int) -> Statement | Comment:
-    """A statement or comment of this consultation (clauses are edited in the draft)."""
+def get_item(
+    consultation: Consultation, kind: str, item_id: int
+) -> Statement | Comment | ContentTranslation:
+    """A statement, comment or translation of this consultation (clauses are edited in
+    the draft)."""
     model = MODELS.get(kind)
     item = db.session.get(model, item_id) if model else None
     if (
@@ -121,8 +128,12 @@ def waiting_count(user, consultation_id: int | None = None) -> int | None:
         ),
         Comment,
     )
+    translations = scoped(
+        sa.select(count).where(ContentTranslation.moderation_state == ModerationState.PENDING),
+        ContentTranslation,
+    )
     reports = scoped(sa.select(count).where(AbuseReport.resolved_at.is_(None)), AbuseReport)
-    waiting = [q.scalar_subquery() for q in (statements, comments, reports)]
+    waiting = [q.scalar_subquery() for q in (statements, comments, translations, reports)]
     return db.session.scalar(sa.select(sum(waiting, edits.pending_edit_count(ids))))
 
 
@@ -136,7 +147,9 @@ def moderate(
     reason: str | None = None,
     duplicate_of_number: int | None = None,
 ):
-    """Approve, reject, mark meta or mark duplicate one statement or comment.
+    """Approve, reject, mark meta or mark duplicate one statement or comment; approve or
+    reject a translation (approving one sets aside the approved translation of the same
+    item and language it replaces).
 
     A duplicate names the statement it repeats by its public number (``Statement.number``,
     the one the site and the exports show).
@@ -167,12 +180,16 @@ def moderate(
             "This says the same as statement %(id)d.", id=original.number
         )
         details["duplicate_of"] = original.id
+    if kind == "translation":
+        details.update(translations.describe(item))
     if expected is new_state and action != "duplicate":
         raise Conflict(
             _("This item is already %(state)s. Nothing was changed.", state=expected.label)
         )
     model = MODELS[kind]
     with write_transaction():
+        if kind == "translation" and new_state is ModerationState.APPROVED:
+            details["replaced"] = translations.supersede(user, item)
         result = db.session.execute(
             sa.update(model)
             .where(model.id == item.id, model.moderation_state == expected)
@@ -188,7 +205,7 @@ def moderate(
                     state=item.moderation_state.label,
                 )
             )
-        if new_state is ModerationState.REJECTED:
+        if new_state is ModerationState.REJECTED and kind != "translation":
             resolve_reports(user, kind, item.id, "removed")
         record_event(user, consultation.id, action, kind, item.id, reason, **details)
     if kind == "statement":  # a statement moderated in or out changes the analysis

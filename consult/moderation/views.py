@@ -136,7 +136,7 @@ def _decide(consultation, item, decide):
     return _finish(consultation, done, form, message)
 
 
-@blueprint.post("/c/<slug>/moderate/<any(statements, comments):plural>/<int:item_id>")
+@blueprint.post("/c/<slug>/moderate/<any(statements, comments, translations):plural>/<int:item_id>")
 @login_required
 def act(slug: str, plural: str, item_id: int):
     consultation = team_consultation(slug, current_user)

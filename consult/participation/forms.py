@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 
 from consult.drafts.models import CLAUSE_TEXT_MAX
 from consult.participation.models import COMMENT_MAX, STATEMENT_MAX
@@ -52,3 +52,9 @@ class ReportForm(FlaskForm):
     reason = TextAreaField(
         _l("What is wrong with this comment?"), render_kw={"rows": 3, "maxlength": 1000}
     )
+
+
+class TranslationForm(FlaskForm):
+    # The languages are set per item; the service checks the choice (a clear 422).
+    language = SelectField(_l("Into"), choices=[], validate_choice=False)
+    text = TextAreaField(_l("Your translation"), render_kw={"rows": 3})

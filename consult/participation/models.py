@@ -252,3 +252,73 @@ class AbuseReport(db.Model):
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     resolution: Mapped[str | None] = mapped_column(sa.String(40))
+
+
+class ContentTranslation(db.Model):
+    """A translation of one participant's statement or one comment into another of the
+    consultation's languages, proposed by a participant and moderated like a contribution.
+
+    The original stays the authoritative text (votes are on the statement, whatever
+    language it was read in). At most one translation per item and language is approved
+    at a time (partial unique indexes); pending and rejected ones are never shown publicly.
+    """
+
+    __tablename__ = "content_translation"
+    __table_args__ = (
+        sa.CheckConstraint("(statement_id IS NULL) <> (comment_id IS NULL)", name="one_target"),
+        sa.Index(
+            "uq_content_translation_statement_language",
+            "statement_id",
+            "language",
+            unique=True,
+            sqlite_where=sa.text("moderation_state = 'approved'"),
+            postgresql_where=sa.text("moderation_state = 'approved'"),
+        ),
+        sa.Index(
+            "uq_content_translation_comment_language",
+            "comment_id",
+            "language",
+            unique=True,
+            sqlite_where=sa.text("moderation_state = 'approved'"),
+            postgresql_where=sa.text("moderation_state = 'approved'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    statement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statement.id", ondelete="CASCADE")
+    )
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    text: Mapped[str] = mapped_column(sa.Text)
+    # The participant who proposed it (named "author" like a statement's, for the queue).
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    moderation_state: Mapped[ModerationState] = mapped_column(
+        enum_type(ModerationState, "moderation_state"), default=ModerationState.PENDING
+    )
+    moderation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    moderated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("Participant", foreign_keys=[author_id])
+    statement = relationship("Statement", foreign_keys=[statement_id])
+    comment = relationship("Comment", foreign_keys=[comment_id])
+
+    @property
+    def original(self) -> Statement | Comment:
+        return self.statement if self.statement_id is not None else self.comment
+
+    @property
+    def original_text(self) -> str:
+        """The text translated: a statement's text or a comment's body."""
+        if self.statement_id is not None:
+            return self.statement.text or ""
+        return self.comment.body
