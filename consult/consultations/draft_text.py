@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from consult.consultations.models import Consultation
 from consult.drafts.models import DraftVersion
+from consult.drafts.translations import Standing, reading
 from consult.i18n import language_name, localized
 
 
@@ -21,6 +22,9 @@ class ClauseText:
     # The authoritative wording, when the reader reads another language and it exists.
     authoritative_heading: str | None
     authoritative_text: str | None
+    # How the translation shown stands (None when the authoritative text is shown).
+    standing: Standing | None = None
+    language: str | None = None  # the language ``text`` is in
 
 
 @dataclass(frozen=True)
@@ -44,16 +48,7 @@ def draft_text(
 ) -> DraftText:
     """The version's text in ``language`` (falling back as the pages do)."""
     other = language != authoritative
-    clauses = [
-        ClauseText(
-            position=clause.position,
-            heading=localized(clause.heading, language),
-            text=localized(clause.text, language),
-            authoritative_heading=(clause.heading or {}).get(authoritative) if other else None,
-            authoritative_text=(clause.text or {}).get(authoritative) if other else None,
-        )
-        for clause in version.clauses
-    ]
+    clauses = [_clause_text(clause, language, authoritative) for clause in version.clauses]
     preamble = version.preamble or {}
     return DraftText(
         title=localized(consultation.title, language),
@@ -64,6 +59,23 @@ def draft_text(
         preamble=list(preamble.get(language) or preamble.get("en") or []),
         authoritative_preamble=list(preamble.get(authoritative) or []) if other else [],
         clauses=clauses,
+    )
+
+
+def _clause_text(clause, language: str, authoritative: str) -> ClauseText:
+    """One clause for a reader of ``language``; the authoritative heading comes with the
+    authoritative text, shown only where the texts differ."""
+    text = reading(clause, language, authoritative)
+    return ClauseText(
+        position=clause.position,
+        heading=reading(clause, language, authoritative, "heading").text,
+        text=text.text,
+        authoritative_heading=(clause.heading or {}).get(authoritative)
+        if text.authoritative
+        else None,
+        authoritative_text=text.authoritative,
+        standing=text.standing,
+        language=text.language,
     )
 
 
@@ -85,6 +97,8 @@ def as_plain_text(text: DraftText, address: str) -> str:
             lines += [authoritative_label + ":", "", *_paragraphs(text.authoritative_preamble)]
     for clause in text.clauses:
         lines += [f"{clause.position}. {clause.heading}".rstrip(), "", clause.text, ""]
+        if clause.standing:
+            lines += [f"[{clause.standing.label}]", ""]
         if clause.authoritative_text and clause.authoritative_text != clause.text:
             lines.append(f"    {authoritative_label}:")
             if clause.authoritative_heading:

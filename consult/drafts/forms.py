@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from consult.drafts.models import CLAUSE_TEXT_MAX, HEADING_MAX, PREAMBLE_MAX
 from consult.drafts.publishing import SUMMARY_MAX
+from consult.drafts.translations import DEFAULT, parse_standing, standing_choices
 from consult.i18n import language_name
 
 
@@ -29,14 +30,36 @@ class ClauseFormBase(FlaskForm):
     def texts(self, prefix: str) -> dict[str, str]:
         return {lang: self[f"{prefix}_{lang}"].data or "" for lang in self.languages}
 
+    def standings(self) -> dict[str, str]:
+        """The standing chosen for each translation (the authoritative text has none)."""
+        return {
+            lang: self[f"standing_{lang}"].data
+            for lang in self.languages
+            if f"standing_{lang}" in self
+        }
 
-def clause_form(languages: list[str], clause=None, **kwargs) -> ClauseFormBase:
-    """A form with a heading and a text field for each of ``languages``."""
+
+def clause_form(
+    languages: list[str], clause=None, authoritative: str | None = None, **kwargs
+) -> ClauseFormBase:
+    """A form with a heading and a text field for each of ``languages``, and for each
+    language but the ``authoritative`` one how its translation stands."""
 
     class ClauseForm(ClauseFormBase):
         pass
 
     ClauseForm.languages = list(languages)
+    for lang in languages:
+        if lang != authoritative:
+            setattr(
+                ClauseForm,
+                f"standing_{lang}",
+                SelectField(
+                    _l("This translation is (%(language)s)", language=language_name(lang)),
+                    choices=standing_choices(),
+                    default=DEFAULT.value,
+                ),
+            )
     for lang in languages:
         name = language_name(lang)
         setattr(
@@ -60,6 +83,9 @@ def clause_form(languages: list[str], clause=None, **kwargs) -> ClauseFormBase:
         for lang in languages:
             kwargs.setdefault(f"heading_{lang}", (clause.heading or {}).get(lang, ""))
             kwargs.setdefault(f"text_{lang}", clause.text.get(lang, ""))
+            if lang != authoritative:
+                standing = parse_standing((clause.translations or {}).get(lang)) or DEFAULT
+                kwargs.setdefault(f"standing_{lang}", standing.value)
         kwargs.setdefault("ask_voters_again", clause.ask_voters_again)
     return ClauseForm(**kwargs)
 

@@ -8,6 +8,7 @@ from consult.auth.services import ensure_role
 from consult.database import write_transaction
 from consult.drafts.models import Clause
 from consult.drafts.services import append_clause, ensure_working_version, find_clause
+from consult.drafts.translations import Standing
 from consult.errors import DomainError
 from consult.moderation.access import TEAM
 from consult.moderation.audit import record_event
@@ -32,7 +33,9 @@ def promotable_text(kind: str, item) -> str:
 def promote(user, consultation, kind: str, item_id: int, language: str, into: str = "") -> Clause:
     """Put a contribution's wording into the working draft: as a new clause (``into`` empty)
     or as the ``language`` text of the clause with lineage ``into``. The clause keeps a link
-    to its source; publishing links the contribution's answer to the new version."""
+    to its source; publishing links the contribution's answer to the new version. Wording
+    put into a translation (not the authoritative language) is marked "proposed" by a
+    participant until the team marks it otherwise."""
     ensure_role(user, consultation, *TEAM)
     item = get_item(consultation, kind, item_id)
     text = promotable_text(kind, item)
@@ -48,7 +51,9 @@ def promote(user, consultation, kind: str, item_id: int, language: str, into: st
             for name, value in sources.items():
                 setattr(clause, name, value)
         else:
-            clause = append_clause(working, {}, {language: text}, **sources)
+            clause = append_clause(working, {}, {language: text}, translations={}, **sources)
+        if language != consultation.authoritative:
+            clause.translations = {**(clause.translations or {}), language: Standing.PROPOSED.value}
         record_event(
             user, consultation.id, "promote", kind, item.id,
             lineage_key=clause.lineage_key, language=language, new_clause=not into,

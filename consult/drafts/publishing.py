@@ -16,6 +16,7 @@ from consult.drafts.languages import authoritative_changed
 from consult.drafts.models import Clause, DraftVersion
 from consult.drafts.provenance import clause_adoption
 from consult.drafts.services import working_version
+from consult.drafts.translations import DEFAULT
 from consult.errors import DomainError, checked_text
 from consult.extensions import db
 from consult.moderation.access import TEAM
@@ -36,8 +37,20 @@ def has_changes(previous: DraftVersion | None, working: DraftVersion) -> bool:
         return bool(working.clauses)
     if _texts_list(previous.preamble) != _texts_list(working.preamble):
         return True
-    shape = [(c.lineage_key, _texts(c.heading), _texts(c.text)) for c in previous.clauses]
-    return shape != [(c.lineage_key, _texts(c.heading), _texts(c.text)) for c in working.clauses]
+    return [_shape(c) for c in previous.clauses] != [_shape(c) for c in working.clauses]
+
+
+def _shape(clause: Clause) -> tuple:
+    """What publishing compares: the wording, and how each translation stands (marking a
+    translation official is worth a new version even when no word changed)."""
+    texts, standings = _texts(clause.text), clause.translations or {}
+    # A translation without a recorded standing reads as the default one.
+    return (
+        clause.lineage_key,
+        _texts(clause.heading),
+        texts,
+        {lang: standings.get(lang, DEFAULT.value) for lang in texts},
+    )
 
 
 def _texts_list(preamble: dict | None) -> dict:

@@ -28,6 +28,7 @@ from consult.drafts.models import (
     Clause,
     DraftVersion,
 )
+from consult.drafts.translations import merged_standings
 from consult.errors import DomainError, NotFound
 from consult.extensions import db
 from consult.moderation.access import TEAM
@@ -76,6 +77,7 @@ def ensure_working_version(user, consultation: Consultation) -> DraftVersion:
                 lineage_key=clause.lineage_key,
                 heading=dict(clause.heading or {}),
                 text=dict(clause.text),
+                translations=dict(clause.translations or {}),
                 statement_id=clause.statement_id,
                 source_statement_id=clause.source_statement_id,
                 source_comment_id=clause.source_comment_id,
@@ -145,11 +147,18 @@ def save_preamble(user, consultation, texts: dict[str, str]) -> DraftVersion:
 
 
 def save_clause(
-    user, consultation, lineage_key: str, heading: dict, text: dict, ask_voters_again: bool = False
+    user,
+    consultation,
+    lineage_key: str,
+    heading: dict,
+    text: dict,
+    ask_voters_again: bool = False,
+    standings: dict[str, str] | None = None,
 ) -> Clause:
     """Change one clause's heading and text (per language) in the working version;
     ``ask_voters_again`` asks earlier voters to look again even if only a translation
-    changed (see consult/drafts/languages.py)."""
+    changed (see consult/drafts/languages.py); ``standings`` marks each translation
+    official, reviewed or proposed (see consult/drafts/translations.py)."""
     ensure_role(user, consultation, *TEAM)
     find_clause(working_version(consultation) or current_version(consultation), lineage_key)
     heading, text = (
@@ -161,17 +170,24 @@ def save_clause(
         before = dict(clause.text)
         clause.heading, clause.text = heading, text
         clause.ask_voters_again = ask_voters_again
+        clause.translations = merged_standings(
+            consultation, text, standings or {}, clause.translations
+        )
         changed = set(text) | set(before)
         record_event(
             user, consultation.id, "edit_clause", "clause", clause.id,
             lineage_key=lineage_key,
             languages=sorted(k for k in changed if text.get(k) != before.get(k)),
+            standings=clause.translations,
         )  # fmt: skip
     return clause
 
 
-def add_clause(user, consultation, heading: dict, text: dict) -> Clause:
-    """Append a new clause (a new lineage) to the working version."""
+def add_clause(
+    user, consultation, heading: dict, text: dict, standings: dict[str, str] | None = None
+) -> Clause:
+    """Append a new clause (a new lineage) to the working version; its translations are
+    "reviewed" unless ``standings`` says otherwise."""
     ensure_role(user, consultation, *TEAM)
     heading, text = (
         clean_texts(consultation, heading, heading=True),
@@ -179,7 +195,11 @@ def add_clause(user, consultation, heading: dict, text: dict) -> Clause:
     )
     with write_transaction():
         working = ensure_working_version(user, consultation)
-        clause = append_clause(working, heading, text)
+        clause = append_clause(
+            working, heading, text, translations=merged_standings(
+                consultation, text, standings or {}, None
+            ),
+        )  # fmt: skip
         record_event(
             user, consultation.id, "add_clause", "clause", clause.id, lineage_key=clause.lineage_key
         )

@@ -19,6 +19,7 @@ from consult.drafts.forms import (
     clause_form,
     preamble_form,
 )
+from consult.drafts.translations import reader_standing
 from consult.errors import DomainError, Forbidden, render_error
 from consult.i18n import language_name
 from consult.moderation.access import TEAM, team_consultation
@@ -26,6 +27,8 @@ from consult.moderation.services import get_item
 from consult.web import add_form_error
 
 blueprint = Blueprint("drafts", __name__)
+# The badge beside a translated clause, wherever readers see one.
+blueprint.add_app_template_global(reader_standing, "translation_standing")
 
 INVALID = 422
 
@@ -84,12 +87,16 @@ def edit(slug: str):
 @login_required
 def new_clause(slug: str):
     consultation = team_consultation(slug, current_user)
-    form = clause_form(consultation.languages)
+    form = clause_form(consultation.languages, authoritative=consultation.authoritative)
     if request.method == "POST":
         if form.validate():
             try:
                 services.add_clause(
-                    current_user, consultation, form.texts("heading"), form.texts("text")
+                    current_user,
+                    consultation,
+                    form.texts("heading"),
+                    form.texts("text"),
+                    form.standings(),
                 )
             except DomainError as error:
                 add_form_error(form, error)
@@ -113,9 +120,11 @@ def edit_clause(slug: str, key: str):
     consultation = team_consultation(slug, current_user)
     shown = services.working_version(consultation) or current_version(consultation)
     clause = services.find_clause(shown, key)
+    authoritative = consultation.authoritative
     if request.method == "GET":
-        return _clause_page(consultation, clause_form(consultation.languages, clause), clause)
-    form = clause_form(consultation.languages)
+        form = clause_form(consultation.languages, clause, authoritative)
+        return _clause_page(consultation, form, clause)
+    form = clause_form(consultation.languages, authoritative=authoritative)
     if form.validate():
         try:
             services.save_clause(
@@ -125,6 +134,7 @@ def edit_clause(slug: str, key: str):
                 form.texts("heading"),
                 form.texts("text"),
                 ask_voters_again=form.ask_voters_again.data,
+                standings=form.standings(),
             )
         except DomainError as error:
             add_form_error(form, error)
