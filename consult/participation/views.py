@@ -32,6 +32,7 @@ def vote_box_response(consultation, box: reading.VoteBox, error=None, status=200
             error=error,
             announce=announce,
             next_url=request.form.get("next") or request.path,
+            read_in=votes.read_in(consultation, request.form.get("read_in")),
         ),
         status,
     )
@@ -47,7 +48,9 @@ def vote(slug: str, statement_id: int):
     as_fragment = wants_fragment()
     try:
         value = votes.parse_choice(request.form.get("choice"))
-        tally = votes.record_vote(consultation, statement_id, actor, value)
+        tally = votes.record_vote(
+            consultation, statement_id, actor, value, request.form.get("read_in")
+        )
     except DomainError as error:
         if isinstance(error, LoginRequired) or not as_fragment or error.status == 404:
             raise

@@ -117,9 +117,9 @@ def vote_flow(slug: str):
         try:
             if statement_id is None:
                 raise DomainError(_("Choose a statement to vote on."))
-            votes.record_vote(
-                consultation, statement_id, actor, votes.parse_choice(request.form.get("choice"))
-            )
+            value = votes.parse_choice(request.form.get("choice"))
+            read_in = request.form.get("read_in")
+            votes.record_vote(consultation, statement_id, actor, value, read_in)
         except DomainError as error:
             if isinstance(error, LoginRequired) or not as_fragment:
                 raise

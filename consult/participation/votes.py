@@ -14,8 +14,10 @@ from consult.consultations.models import Consultation, Participant
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.drafts.models import Clause, DraftVersion
+from consult.drafts.translations import shown_language
 from consult.errors import Conflict, DomainError, Forbidden, NotFound
 from consult.extensions import db
+from consult.i18n import current_language
 from consult.jobs import request_analysis
 from consult.participation.models import ModerationState, Statement, StatementKind, Vote, VoteEvent
 from consult.participation.participants import Actor, participant_id_for
@@ -83,13 +85,17 @@ _LATEST_VERSION = (
     .limit(1)
     .scalar_subquery()
 )
+# The clause's texts come along (null when the statement is no clause of the current
+# version), so the language it was read in is known without another query.
 _VOTABLE = sa.select(
     _statement.c.consultation_id,
     _statement.c.kind,
     _statement.c.moderation_state,
-    sa.select(_clause.c.id)
+    _statement.c.language,
+    sa.select(_clause.c.text)
     .where(_clause.c.version_id == _LATEST_VERSION, _clause.c.statement_id == _statement.c.id)
-    .exists(),
+    .limit(1)
+    .scalar_subquery(),
 ).where(_statement.c.id == sa.bindparam("statement_id"))
 _EVENT = sa.insert(_event)
 _WITHDRAW = (
@@ -119,13 +125,27 @@ def _upsert_statement(dialect: str):
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_vote)
     return insert.on_conflict_do_update(
         index_elements=[_vote.c.participant_id, _vote.c.statement_id],
-        set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+        set_={
+            "value": insert.excluded.value,
+            "language": insert.excluded.language,
+            "updated_at": insert.excluded.updated_at,
+        },
         where=_vote.c.value != insert.excluded.value,
     ).returning(_vote.c.id)
 
 
-def votable_statement(consultation: Consultation, statement_id: int) -> int:
-    """Check the statement may be voted on now (one query); return its id, or refuse clearly.
+@dataclass(frozen=True)
+class Votable:
+    """A statement open for voting, and what says which language it is read in."""
+
+    id: int
+    kind: StatementKind
+    language: str | None  # a participant statement's own language
+    clause_texts: dict[str, str] | None  # a clause's texts in the current version
+
+
+def votable_statement(consultation: Consultation, statement_id: int) -> Votable:
+    """Check the statement may be voted on now (one query); return it, or refuse clearly.
 
     It must belong to this consultation and be approved; a clause must be in the latest
     published version (an earlier wording can no longer be voted on).
@@ -135,19 +155,46 @@ def votable_statement(consultation: Consultation, statement_id: int) -> int:
     ).first()
     if row is None or row.consultation_id != consultation.id:
         raise NotFound(_("There is no such statement in this consultation."))
-    _consultation_id, kind, state, in_current_version = row
+    _consultation_id, kind, state, language, clause_texts = row
     if state is not ModerationState.APPROVED:
         raise Conflict(_("This statement is not open for voting."))
-    if kind is StatementKind.CLAUSE and not in_current_version:
+    if kind is StatementKind.CLAUSE and clause_texts is None:
         raise Conflict(_("This clause has changed since. Please vote on its current text."))
-    return statement_id
+    return Votable(statement_id, kind, language, clause_texts)
+
+
+def read_in(consultation: Consultation, offered: str | None) -> str | None:
+    """The language a voter says they read the statement in (the vote form's hidden
+    ``read_in``), if it is one of the consultation's languages; anything else is ignored."""
+    return offered if offered in (consultation.languages or []) else None
+
+
+def reading_language(votable: Votable, offered: str | None, interface: str) -> str | None:
+    """The language recorded with a vote: the one the voter says they read it in (already
+    checked by :func:`read_in`), else for a clause the language its text was shown in to a
+    reader of ``interface`` (as ``localized`` picks it), else the statement's own language,
+    else the interface language."""
+    if offered:
+        return offered
+    if votable.clause_texts is not None:
+        return shown_language(votable.clause_texts, interface) or interface
+    return votable.language or interface
 
 
 def record_vote(
-    consultation: Consultation, statement_id: int, actor: Actor, value: int | None
+    consultation: Consultation,
+    statement_id: int,
+    actor: Actor,
+    value: int | None,
+    language: str | None = None,
 ) -> Tally:
     """Record (or with ``value=None`` withdraw) the actor's vote; return the statement's
     tally as it stands with this vote (read in the same transaction).
+
+    ``language`` is the language the voter read the statement in, as the form said it
+    (checked against the consultation's languages; otherwise worked out, see
+    :func:`reading_language`). It is stored with the vote; the vote stays one per
+    statement whatever the language.
 
     One atomic upsert: a repeated identical vote writes nothing, a changed one updates the
     row and appends to the vote event log in the same transaction, so an acknowledged vote
@@ -155,24 +202,32 @@ def record_vote(
     """
     with write_transaction():
         ensure_open(consultation)
-        votable_statement(consultation, statement_id)
+        votable = votable_statement(consultation, statement_id)
         participant_id = participant_id_for(consultation, actor)
-        write_vote(consultation.id, participant_id, statement_id, value)
+        language = reading_language(votable, read_in(consultation, language), current_language())
+        write_vote(consultation.id, participant_id, statement_id, value, language)
         tally = tallies([statement_id])[statement_id]
     request_analysis(consultation.id)
     return tally
 
 
 def write_vote(
-    consultation_id: int, participant_id: int, statement_id: int, value: int | None
+    consultation_id: int,
+    participant_id: int,
+    statement_id: int,
+    value: int | None,
+    language: str | None = None,
 ) -> bool:
-    """Write a vote (``value`` None withdraws it) and, if it changed anything, its event,
-    inside the caller's write transaction; True if anything changed. Checks nothing."""
+    """Write a vote (``value`` None withdraws it) read in ``language``, and, if it changed
+    anything, its event, inside the caller's write transaction; True if anything changed.
+    Checks nothing. The same vote read again in another language changes nothing: the
+    recorded language is the one the current vote was cast in."""
     row = {
         "consultation_id": consultation_id,
         "participant_id": participant_id,
         "statement_id": statement_id,
         "value": value,
+        "language": language,
         "created_at": utcnow(),
     }
     if value is None:
