@@ -29,6 +29,7 @@ from consult.demo.content import load_initiative
 from consult.demo.synthetic import generate_stakeholders, generate_votes
 from consult.drafts.models import DraftVersion
 from consult.drafts.services import append_voted_clause
+from consult.drafts.translations import Standing
 from consult.extensions import db
 from consult.participation.models import Statement, Vote, VoteEvent
 
@@ -59,7 +60,22 @@ SUMMARY = {
     "zh": "逐条阅读倡议并表明您是否赞同。"
     "我们邀请各国政府、国际组织、企业、科研机构、民间机构和公民个人参与；"
     "分析结果将显示各方已经形成共识之处。",
+    "ar": "اقرأ المبادرة بندًا بندًا وقل ما إذا كنت موافقًا. ندعو الحكومات والمنظمات الدولية "
+    "والشركات والباحثين والمجتمع المدني والمواطنين من كل المناطق؛ ويُظهر التحليل المواضع "
+    "التي يتفقون عليها بالفعل.",
+    "fr": "Lisez l'initiative article par article et dites si vous êtes d'accord. "
+    "Gouvernements, organisations internationales, entreprises, chercheurs, société civile et "
+    "citoyens de toutes les régions sont invités ; l'analyse montre où ils s'accordent déjà.",
+    "ru": "Прочитайте инициативу пункт за пунктом и скажите, согласны ли вы. Приглашаются "
+    "правительства, международные организации, компании, исследователи, гражданское общество "
+    "и граждане из всех регионов; анализ показывает, в чём они уже согласны.",
+    "es": "Lea la iniciativa cláusula por cláusula y diga si está de acuerdo. Se invita a "
+    "gobiernos, organizaciones internacionales, empresas, investigadores, sociedad civil y "
+    "ciudadanía de todas las regiones; el análisis muestra dónde ya están de acuerdo.",
 }
+# How the demo's translations stand: working renderings made for the demo, so "reviewed"
+# by the moderators at best, never "official" (see consult/drafts/translations.py).
+DEMO_STANDING = Standing.REVIEWED
 # Lineage keys derive from the clause keys, so every fresh seed gives the same ones.
 LINEAGE_NAMESPACE = uuid.UUID("5b0f3c52-9f4e-4c1e-9d0a-6f1c1b1d2e3f")
 
@@ -134,9 +150,12 @@ def _initiative_consultation(now, creator: User) -> Consultation:
     initiative = load_initiative()
     consultation = Consultation(
         slug=DEMO_SLUG,
-        title=initiative.title.as_dict(),
-        summary=SUMMARY,
-        languages=["zh", "en"],
+        title=_in(initiative.title, initiative.languages),
+        summary={lang: text for lang, text in SUMMARY.items() if lang in initiative.languages},
+        # Every language the shipped text is in (the six UN languages once the file has
+        # them all; Chinese and English at least), Chinese, the original, authoritative.
+        languages=initiative.languages,
+        authoritative_language="zh",
         status=Status.OPEN,
         opens_at=now - timedelta(days=21),
         closes_at=now + timedelta(days=60),
@@ -150,15 +169,18 @@ def _initiative_consultation(now, creator: User) -> Consultation:
     return consultation
 
 
+def _in(text, languages: list[str]) -> dict[str, str]:
+    """``text`` in the consultation's languages only."""
+    return {lang: value for lang, value in text.as_dict().items() if lang in languages}
+
+
 def _first_version(consultation: Consultation, now) -> list[Statement]:
     initiative = load_initiative()
+    languages = initiative.languages
     version = DraftVersion(
         consultation_id=consultation.id,
         number=1,
-        preamble={
-            "zh": [p.zh for p in initiative.preamble],
-            "en": [p.en for p in initiative.preamble],
-        },
+        preamble={lang: [p[lang] for p in initiative.preamble] for lang in languages},
         change_summary="Text of the initiative as published on 2023-10-20.",
         created_by_id=consultation.created_by_id,
         created_at=now - timedelta(days=21),
@@ -171,8 +193,10 @@ def _first_version(consultation: Consultation, now) -> list[Statement]:
             version,
             clause.position,
             str(uuid.uuid5(LINEAGE_NAMESPACE, clause.key)),
-            heading=clause.heading.as_dict(),
-            text=clause.text.as_dict(),
+            heading=_in(clause.heading, languages),
+            text=_in(clause.text, languages),
+            # Chinese, authoritative, has no standing; the others are DEMO_STANDING.
+            translations={lang: DEMO_STANDING.value for lang in languages if lang != "zh"},
         )
         statements.append(added.statement)
     db.session.flush()

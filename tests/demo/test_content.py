@@ -58,3 +58,39 @@ def test_shipped_copy_is_identical_to_shared_file():
         pytest.skip(f"shared demo file not found at {SHARED_FILE}; nothing to compare with")
     shipped = files("consult.demo").joinpath(INITIATIVE_RESOURCE).read_bytes()
     assert shipped == SHARED_FILE.read_bytes()
+
+
+def test_localised_text_in_six_languages_keeps_the_order_and_leaves_out_the_missing():
+    text = LocalisedText(zh="你好", en="Hello", ar="مرحبا", es="Hola")
+    assert list(text.as_dict()) == ["zh", "en", "ar", "es"]
+    assert text["ar"] == "مرحبا" and text.get("fr") is None
+    with pytest.raises(KeyError):
+        text["ru"]
+
+
+def test_every_language_of_the_file_is_loaded_and_each_clause_has_a_heading_in_it():
+    initiative = load_initiative()
+    languages = initiative.languages
+    assert languages[:2] == ["zh", "en"], "Chinese (the original) and English at least"
+    for clause in initiative.clauses:
+        for lang in languages:
+            assert clause.text[lang].strip() and clause.heading[lang].strip()
+
+
+def test_a_file_in_chinese_and_english_only_still_loads(monkeypatch):
+    import json
+
+    from consult.demo import content
+
+    data = json.loads(content.initiative_json_text())
+    for part in [data["title"], *data["preamble"], *data["clauses"]]:
+        for lang in ("ar", "fr", "ru", "es"):
+            part.pop(lang, None)
+    monkeypatch.setattr(content, "initiative_json_text", lambda: json.dumps(data))
+    content.load_initiative.cache_clear()
+    try:
+        initiative = content.load_initiative()
+        assert initiative.languages == ["zh", "en"]
+        assert initiative.clauses[0].text.as_dict().keys() == {"zh", "en"}
+    finally:
+        content.load_initiative.cache_clear()

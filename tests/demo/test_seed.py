@@ -2,7 +2,9 @@ import sqlalchemy as sa
 
 from consult.auth.models import StakeholderProfile, User
 from consult.consultations.models import Consultation, Participant, Role
+from consult.demo.content import load_initiative
 from consult.demo.seed import DEMO_SLUG
+from consult.drafts.models import Clause
 from consult.participation.models import Statement, Vote, VoteEvent
 
 
@@ -15,7 +17,8 @@ def test_seed_demo_creates_the_initiative_once(runner, db, row_count, client):
     assert "admin@demo.consult.example" in result.output and "demo password 1" in result.output
     consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == DEMO_SLUG))
     assert consultation.accepts_input()
-    assert consultation.languages == ["zh", "en"]
+    assert consultation.languages == load_initiative().languages
+    assert consultation.languages[:2] == ["zh", "en"] and consultation.authoritative == "zh"
     assert row_count(Statement) == 11 + 10, "the clauses and the participants' statements"
     assert row_count(Participant) == 120
     votes = row_count(Vote)
@@ -153,3 +156,44 @@ def test_analysed_demo_shows_broad_agreement_holdouts_and_groups(runner, db):
     for entry in view.not_assessable:
         assert entry.segments
         assert all(s.voters < view.min_voters for s in entry.segments)
+
+
+def test_the_demo_clauses_are_in_every_language_with_reviewed_translations(runner, db, client):
+    """Every language of the shipped file is offered; the translations are the demo's own
+    renderings, so "reviewed", never "official", and Chinese, authoritative, has no badge."""
+    result = runner.invoke(args=["seed-demo", "--stakeholders", "20"])
+    assert result.exit_code == 0, result.output
+    languages = load_initiative().languages
+    clauses = db.session.scalars(sa.select(Clause)).all()
+    assert len(clauses) == 11
+    for clause in clauses:
+        assert set(clause.text) == set(languages) == set(clause.heading)
+        assert clause.translations == {lang: "reviewed" for lang in languages if lang != "zh"}
+    english = client.get(f"/c/{DEMO_SLUG}", headers={"Accept-Language": "en"})
+    html = english.get_data(as_text=True)
+    assert html.count("Translation reviewed by the moderators") == 11
+    assert "以人为本" in html, "the authoritative Chinese text is one click away"
+    chinese = client.get(f"/c/{DEMO_SLUG}", headers={"Accept-Language": "zh"})
+    assert "badge-translation" not in chinese.get_data(as_text=True)
+
+
+def test_the_demo_seeds_from_a_file_in_chinese_and_english_only(runner, db, monkeypatch):
+    import json
+
+    from consult.demo import content
+
+    data = json.loads(content.initiative_json_text())
+    for part in [data["title"], *data["preamble"], *data["clauses"]]:
+        for lang in ("ar", "fr", "ru", "es"):
+            part.pop(lang, None)
+    monkeypatch.setattr(content, "initiative_json_text", lambda: json.dumps(data))
+    content.load_initiative.cache_clear()
+    try:
+        result = runner.invoke(args=["seed-demo", "--stakeholders", "20"])
+        assert result.exit_code == 0, result.output
+        consultation = db.session.scalar(sa.select(Consultation))
+        assert consultation.languages == ["zh", "en"]
+        clause = db.session.scalars(sa.select(Clause)).first()
+        assert set(clause.text) == {"zh", "en"} and clause.translations == {"en": "reviewed"}
+    finally:
+        content.load_initiative.cache_clear()
