@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_percent
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
-from flask_babel import get_locale, get_translations
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
 from flask_login import current_user
 
 from consult import geo
@@ -100,6 +102,41 @@ def current_language() -> str:
 def country_name(code: str | None) -> str:
     """A country code as its name in the interface language (the code if unknown)."""
     return geo.country_name(code, current_language()) or (code or "")
+
+
+@blueprint.app_template_filter("number")
+def number(value) -> str:
+    """A count as the locale writes it: 12,345 in English, 12 345 in French."""
+    return "" if value is None else format_decimal(value)
+
+
+@blueprint.app_template_filter("decimal")
+def decimal(value, places: int = 2) -> str:
+    """A measure with a fixed number of decimals, with the locale's separator (0,46)."""
+    return "" if value is None else format_decimal(value, format="0." + "0" * places)
+
+
+@blueprint.app_template_filter("percent")
+def percent(rate, places: int = 0) -> str:
+    """A share (0 to 1) as the locale writes a percentage ("42 %" in French); an en dash
+    when unknown. Halves round up, as the pages always did (12.5 % reads 13 %)."""
+    if rate is None:
+        return "–"
+    step = Decimal(1).scaleb(-(places + 2))
+    rounded = Decimal(str(float(rate))).quantize(step, rounding=ROUND_HALF_UP)
+    return format_percent(rounded, locale=get_locale(), decimal_quantization=False)
+
+
+@blueprint.app_template_filter("datetime_utc")
+def datetime_utc(value) -> str:
+    """A moment as the locale writes a medium date and a short time, in UTC (the pages
+    say so): "Dec 2, 2026, 2:05 PM", "2 déc. 2026, 14:05", "2026年12月2日 14:05"."""
+    if value is None:
+        return ""
+    pattern = get_locale().datetime_formats["medium"]
+    return pattern.replace("{1}", format_date(value, "medium")).replace(
+        "{0}", format_time(value, "short")
+    )
 
 
 def localized(texts: dict[str, str] | None, language: str | None = None) -> str:

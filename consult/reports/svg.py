@@ -8,6 +8,8 @@ and letter, heatmap cells print their value, bars print their percentage.
 
 from __future__ import annotations
 
+import unicodedata
+
 from markupsafe import Markup, escape
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
@@ -36,7 +38,26 @@ def _attrs(**attrs) -> Markup:
     return Markup(" ").join(parts)
 
 
+_TEXT_TAGS = frozenset({"text", "tspan", "title"})
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+def isolate(body):
+    """``body`` between FSI and PDI when it holds right-to-left letters, so an Arabic
+    label reads right to left with its numbers and Latin names in place ("أ 42%" keeps
+    the number at its end), while the figure itself stays laid out left to right.
+    Markup stays Markup and plain text is escaped on the way (``Markup.format``)."""
+    if not _right_to_left(str(body)):
+        return body
+    return Markup("\u2068{}\u2069").format(body)  # FSI, PDI
+
+
 def _el(tag: str, body="", **attrs) -> Markup:
+    if tag in _TEXT_TAGS and "<" not in str(body):  # a leaf of text, not nested elements
+        body = isolate(body)
     return Markup("<{0} {1}>{2}</{0}>").format(Markup(tag), _attrs(**attrs), body)  # noqa: S704
 
 
@@ -91,10 +112,14 @@ def marker(shape: str, x: float, y: float, r: float, **attrs) -> Markup:
 
 
 def _svg(width: int, height: int, label: str, body, css_class: str) -> Markup:
+    # direction="ltr": the axes and anchors are drawn left to right on every page (an
+    # Arabic page would otherwise flip each label's text-anchor); labels isolate their own
+    # direction (see :func:`isolate`).
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
-        'height="{h}" role="img" aria-label="{label}" class="{cls}" '
-        "font-family=\"system-ui, 'Noto Sans', 'Noto Sans CJK SC', sans-serif\">{body}</svg>"
+        'height="{h}" role="img" aria-label="{label}" class="{cls}" direction="ltr" '
+        "font-family=\"system-ui, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK SC', "
+        'sans-serif">{body}</svg>'
     ).format(w=width, h=height, label=label, cls=css_class, body=body)
 
 

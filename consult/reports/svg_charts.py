@@ -19,7 +19,10 @@ from consult.reports.svg import (
 
 
 def percent(rate) -> str:
-    return "–" if rate is None else f"{round(100 * rate)}%"
+    """A bar's share as the reader's locale writes it, as on the page around it."""
+    from consult.i18n import percent as locale_percent
+
+    return locale_percent(rate)
 
 
 def agreement_bars(rows, label: str) -> Markup:

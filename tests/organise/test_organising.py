@@ -49,7 +49,7 @@ def test_settings_validate_schedule_languages_and_title(db, team):
         team.organiser, c, _settings(languages=["zh", "en"], moderation_mode="post",
                                      allow_statements=False, opens_at=opens)
     )  # fmt: skip
-    assert c.languages == ["en", "zh"] and c.moderation_mode.value == "post"
+    assert c.languages == ["zh", "en"] and c.moderation_mode.value == "post"
     assert not c.allow_statements and c.opens_at == opens
 
 
