@@ -20,6 +20,7 @@ from consult.extensions import db
 from consult.reports import dashboard
 from consult.reports import dashboard_figures as figures
 from consult.reports.labels import statement_infos
+from consult.reports.languages import LANGUAGES, language_groups
 from consult.reports.view_model import SnapshotView
 
 CACHE_SIZE = 32  # entries kept per process and cache (a few consultations x languages)
@@ -97,7 +98,7 @@ def statements_mark(consultation_id: int) -> tuple:
     return (*statements, *versions)
 
 
-PARTS = ("summary", "findings")  # templates/reports/_<part>.html, rendered once
+PARTS = ("summary", "findings", "languages")  # templates/reports/_<part>.html, rendered once
 
 
 def _rendered(part: str, built: dict, consultation) -> Markup:
@@ -106,8 +107,9 @@ def _rendered(part: str, built: dict, consultation) -> Markup:
 
 
 def page_view(consultation, snapshot, view: SnapshotView, you: int | None) -> dict:
-    """:func:`consult.reports.dashboard.build` for the dashboard, with its summary and
-    findings already rendered (``html``), keyed by the snapshot (id and creation time, in
+    """:func:`consult.reports.dashboard.build` for the dashboard, with the run's figures
+    by language (:mod:`consult.reports.languages`) and its summary, findings and language
+    section already rendered (``html``), keyed by the snapshot (id and creation time, in
     this database), the reader's language and :func:`statements_mark`: a new analysis, a
     moderated statement or a published version builds anew, never a stale page. The
     reader's own mark is added to the map per request."""
@@ -121,6 +123,12 @@ def page_view(consultation, snapshot, view: SnapshotView, you: int | None) -> di
     found = _pages.get(key)
     if found is None:
         built = dashboard.build(view, statement_infos(consultation.id))
+        built["languages"] = language_groups(
+            (snapshot.parameters or {}).get(LANGUAGES),
+            list(consultation.languages or []),
+            [row.info.id for row in built["broad"]],
+            view.threshold,
+        )
         built["html"] = {part: _rendered(part, built, consultation) for part in PARTS}
         _pages.put(key, built)
     else:

@@ -221,7 +221,7 @@ def run_analysis(consultation_id: int, skip_if_current: bool = False) -> Analysi
     second run, so the cost doubles only where the comparison means something.
     """
     from consult.analysis import codec
-    from consult.reports import populations
+    from consult.reports import languages, populations
     from consult.reports.adapter import last_vote_event_id, read_input, statement_table
 
     if skip_if_current:
@@ -239,20 +239,24 @@ def run_analysis(consultation_id: int, skip_if_current: bool = False) -> Analysi
                 return latest
     params = parameters(current_app)
     snapshot = new_snapshot(consultation_id, params, Population.ALL)
-    accounts = None
+    accounts = spoken = None
 
     def read_everyone():
-        nonlocal accounts
+        nonlocal accounts, spoken
         data = read_input(consultation_id)
         accounts = populations.account_participant_ids(consultation_id)  # same transaction
         snapshot.parameters[PSEUDONYMOUS] = populations.pseudonymous_count(data, accounts)
+        spoken = languages.participant_languages(consultation_id)
+        snapshot.parameters[languages.LANGUAGES] = languages.breakdown(data, spoken)
         return data
 
     data = analyse_into(snapshot, read_everyone, params)
     twin = None
     if snapshot.status is SnapshotStatus.OK and snapshot.parameters[PSEUDONYMOUS]:
         twin = new_snapshot(consultation_id, params, Population.ACCOUNTS)
-        analyse_into(twin, lambda: populations.accounts_only(data, accounts), params)
+        cut = analyse_into(twin, lambda: populations.accounts_only(data, accounts), params)
+        if cut is not None:
+            twin.parameters[languages.LANGUAGES] = languages.breakdown(cut, spoken)
     # End the read transaction first: on SQLite a read that turns into a write fails if
     # someone voted meanwhile, while a fresh BEGIN IMMEDIATE queues for the lock.
     db.session.rollback()

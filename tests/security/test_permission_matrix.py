@@ -80,6 +80,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "participation.delete_comment": AUTHOR,
     "participation.withdraw_edit": AUTHOR,
     "participation.report_comment": ACCOUNT,
+    # Proposing a translation: whoever may comment (the world's statement waits for a
+    # moderator, so its form is a 404 for everyone: tests/participation checks the rest).
+    "participation.translate_statement": PUBLIC,
+    "participation.translate_comment": PUBLIC,
     # Drafting: the consultation's team.
     "drafts.edit": TEAM,
     "drafts.edit_preamble": TEAM,
