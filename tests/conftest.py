@@ -29,7 +29,9 @@ pytest_plugins = ["tests.browser.fixtures"]
 PASSWORD = "correct horse battery"
 
 # What `make test-deps` (.ci/test-deps) installs; the skip messages below name it.
-PDF_PACKAGES = "fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+PDF_PACKAGES = (
+    "fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+)
 BROWSER_PACKAGES = "chromium"
 
 
@@ -45,27 +47,34 @@ def skip_without_system_packages(missing: str, packages: str) -> None:
     pytest.skip(message)
 
 
+def _has_font_for(language: str) -> bool:
+    try:
+        fonts = subprocess.run(
+            ["fc-list", f":lang={language}", "family"], capture_output=True, text=True, check=False
+        ).stdout
+    except FileNotFoundError:
+        fonts = ""
+    return bool(fonts.strip())
+
+
 def missing_for_pdf() -> str | None:
-    """What PDF rendering lacks here: Pango (WeasyPrint loads it on import) or a CJK font."""
+    """What PDF rendering lacks here: Pango (WeasyPrint loads it on import), a CJK font or
+    an Arabic one (the reports are written in Chinese and Arabic too)."""
     try:
         import weasyprint  # noqa: F401
     except OSError:
         return "Pango (WeasyPrint renders PDF reports with it)"
-    try:
-        fonts = subprocess.run(
-            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
-        ).stdout
-    except FileNotFoundError:
-        fonts = ""
-    if not fonts.strip():
+    if not _has_font_for("zh"):
         return "a CJK font (the PDF reports hold Chinese text)"
+    if not _has_font_for("ar"):
+        return "an Arabic font (the PDF reports hold Arabic text)"
     return None
 
 
 @pytest.fixture(scope="session")
 def pdf_rendering():
     """Use in PDF tests: skips (or fails in CI) naming the install command when
-    Pango or a CJK font is missing."""
+    Pango, a CJK font or an Arabic font is missing."""
     missing = missing_for_pdf()
     if missing:
         skip_without_system_packages(missing, PDF_PACKAGES)
