@@ -7,8 +7,9 @@ import sqlalchemy as sa
 
 from consult.consultations.models import Consultation
 from consult.drafts.models import Clause, DraftVersion
+from consult.drafts.translations import reading
 from consult.extensions import db
-from consult.i18n import localized
+from consult.i18n import current_language, localized
 from consult.moderation.models import ContributionResponse
 from consult.reports import snapshots
 from consult.reports.dashboard import Interval
@@ -33,6 +34,7 @@ def clause_history(consultation: Consultation, language: str | None = None) -> l
     ).all()
     if not rows:
         return []
+    language = language or current_language()
     latest = max(v.number for _c, v in rows)
     lineages: dict[str, list] = {}
     for clause, version in rows:
@@ -95,11 +97,14 @@ def clause_history(consultation: Consultation, language: str | None = None) -> l
                     }
                 )
                 break
+        shown = reading(current[0], language, consultation.authoritative)
         out.append(
             {
                 "position": current[0].position,
                 "heading": localized(current[0].heading, language),
-                "text": localized(current[0].text, language),
+                "text": shown.text,
+                # Its badge, and the authoritative wording alongside where it differs.
+                "reading": shown,
                 "steps": steps,
                 "points": points,
                 "sector_names": sorted({i.segment for p in points for i in p["sectors"]}),

@@ -47,7 +47,7 @@ def render_report_pdf(report_id: int) -> PdfState | None:
     try:
         # Templates build links and pick the language as in a request for the report.
         with current_app.test_request_context(headers={"Accept-Language": language}):
-            pdf = report_pdf(report_html(report_context(report)))
+            pdf = report_pdf(report_html(report_context(report, language=language)))
         error = None
     except Exception as exc:  # noqa: BLE001 - a failed rendering is stored, never raised
         log.exception("PDF of report %s failed", report_id)

@@ -20,9 +20,10 @@ from consult.consultations.services import current_version, get_visible_consulta
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.drafts.provenance import clause_provenance, outcome_label
+from consult.drafts.translations import reading
 from consult.errors import Conflict, DomainError, NotFound
 from consult.extensions import db
-from consult.i18n import localized
+from consult.i18n import current_language
 from consult.moderation.audit import record_event
 from consult.moderation.models import ContributionResponse, Outcome
 from consult.participation.models import Comment, ModerationState, Statement
@@ -240,14 +241,18 @@ def what_we_heard(consultation: Consultation, language: str | None = None) -> li
                 "reason": response.reason,
             }
         )
-    out = []
+    out, authority = [], consultation.authoritative
+    language = language or current_language()
     for clause in clauses:
         items = by_lineage.pop(clause.lineage_key, [])
         items.sort(key=lambda i: not i["adopted"])
+        shown = reading(clause, language, authority)
         out.append(
             {
                 "position": clause.position,
-                "text": localized(clause.text, language),
+                "text": shown.text,
+                # Its badge, and the authoritative wording alongside where it differs.
+                "reading": shown,
                 "adopted": [i for i in items if i["adopted"]],
                 "declined": [i for i in items if not i["adopted"]],
                 # What became of a promoted proposal: adopted in full, or how much of it.
@@ -260,6 +265,7 @@ def what_we_heard(consultation: Consultation, language: str | None = None) -> li
             {
                 "position": None,
                 "text": _("Other contributions"),
+                "reading": None,
                 "adopted": [i for i in rest if i["adopted"]],
                 "declined": [i for i in rest if not i["adopted"]],
                 "sourced": False,

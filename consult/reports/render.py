@@ -15,21 +15,34 @@ def _css() -> str:
     return "\n".join((folder / name).read_text(encoding="utf-8") for name in STYLESHEETS)
 
 
-def report_context(report: PublishedReport, population=None) -> dict:
+def text_language(consultation, requested: str | None) -> str | None:
+    """The language a reader asks the clauses in (``?language=``), if the consultation has
+    it; None (the interface language) for anything else."""
+    return requested if requested in (consultation.languages or []) else None
+
+
+def report_context(report: PublishedReport, population=None, language: str | None = None) -> dict:
     """What the report's templates show: its frozen snapshot (or that run's accounts-only
-    twin, when ``population`` asks for it and it exists) and the answers given."""
+    twin, when ``population`` asks for it and it exists) and the answers given. Clauses
+    are in ``language`` (the reader's interface language if None), with the authoritative
+    text alongside where it differs."""
+    from consult.i18n import current_language
     from consult.reports import dashboard, populations, publishing, snapshots
     from consult.reports.labels import statement_infos
 
     consultation = report.consultation
+    language = language or current_language()
     snapshot, choice = populations.choose(report.snapshot, population or populations.Population.ALL)
     return {
         "consultation": consultation,
         "report": report,
         "snapshot": snapshot,
         "population": choice,
-        "view": dashboard.build(snapshots.view_of(snapshot), statement_infos(consultation.id)),
-        "heard": publishing.what_we_heard(consultation),
+        "view": dashboard.build(
+            snapshots.view_of(snapshot), statement_infos(consultation.id, language)
+        ),
+        "heard": publishing.what_we_heard(consultation, language),
+        "text_language": language,
     }
 
 

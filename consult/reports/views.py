@@ -103,8 +103,10 @@ def segment_label(family: str, key) -> str:
 @blueprint.get("/c/<slug>/dashboard/history")
 def clause_history(slug: str):
     from consult.reports.history import clause_history as history
+    from consult.reports.render import text_language
 
     consultation = services.dashboard_consultation(slug, current_user)
+    language = text_language(consultation, request.args.get("language"))
     return render_template(
-        "reports/history.html", consultation=consultation, clauses=history(consultation)
+        "reports/history.html", consultation=consultation, clauses=history(consultation, language)
     )

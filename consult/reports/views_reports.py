@@ -154,12 +154,13 @@ def set_published(slug: str, report_slug: str, action: str):
 
 def _report_context(slug: str, report_slug: str) -> dict:
     from consult.reports import populations, publishing
-    from consult.reports.render import report_context
+    from consult.reports.render import report_context, text_language
 
     population = populations.parse_population(request.args.get("population"))
-    _consultation, report = publishing.get_report(slug, report_slug, current_user)
+    consultation, report = publishing.get_report(slug, report_slug, current_user)
+    language = text_language(consultation, request.args.get("language"))
     try:
-        return report_context(report, population)
+        return report_context(report, population, language)
     except OutdatedSnapshot as exc:  # a report stays frozen on its run: nothing recomputes it
         raise Conflict(
             _(
