@@ -93,6 +93,7 @@ class Reading:
     language: str | None  # the language ``text`` is in
     authoritative: str | None  # the authoritative wording, when shown alongside
     standing: Standing | None  # the translation's badge, None for the authoritative text
+    authoritative_language: str = ""
 
 
 def reading(clause, language: str, authoritative: str, part: str = "text") -> Reading:
@@ -111,4 +112,5 @@ def reading(clause, language: str, authoritative: str, part: str = "text") -> Re
         language=shown,
         authoritative=original if alongside and original != text else None,
         standing=standing_of(clause, shown, authoritative) if part == "text" else None,
+        authoritative_language=authoritative,
     )
