@@ -91,6 +91,9 @@ def _base_config(database_url: str, instance: Path) -> dict:
         # Links in mails; services that mail outside a request (invitations made in a
         # test's own app context) need it. Tests follow a link's path.
         "SITE_URL": "http://consult.test",
+        # Cheap scrypt for the suite's thousands of logins; production keeps its cost
+        # (tests/security/test_passwords.py checks the default).
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 

@@ -105,3 +105,21 @@ def test_create_admin_refuses_a_weak_password(runner, row_count):
     assert result.exit_code == 2
     assert "harder to guess" in result.output
     assert row_count(User) == 0
+
+
+def test_production_hashes_with_the_reviewed_scrypt_cost(tmp_path):
+    """The suite hashes cheaply (its config); an app configured as deployed does not."""
+    from consult.app import create_app
+    from consult.auth.services import PASSWORD_METHOD, hash_password
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "SECRET_KEY": "x" * 32,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    assert "PASSWORD_HASH_METHOD" not in app.config
+    with app.app_context():
+        assert hash_password(PASSWORD).startswith(PASSWORD_METHOD + "$")
+    assert PASSWORD_METHOD == "scrypt:32768:8:1"
