@@ -88,3 +88,34 @@ def test_names_of_regions_and_income_groups():
     assert geo.region_name("south_asia") == "South Asia"
     assert geo.income_group_name("lower_middle") == "Lower-middle income"
     assert geo.region_name("nowhere") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "name"),
+    [("zh", "CN", "中国"), ("zh", "DE", "德国"), ("ar", "EG", "مصر"), ("fr", "DE", "Allemagne"),
+     ("ru", "KE", "Кения"), ("es", "US", "Estados Unidos"), ("en", "KR", "South Korea")],
+)  # fmt: skip
+def test_country_names_come_from_cldr_in_the_readers_language(language, code, name):
+    assert geo.country_name(code, language) == name
+    assert (code, name) in geo.country_choices(language)
+
+
+def test_english_names_stay_pycountrys_and_an_unknown_language_falls_back_to_them():
+    assert geo.country_name("BO") == "Bolivia"
+    assert geo.country_name("BO", "xx") == "Bolivia"
+    assert geo.country_choices("xx") == geo.country_choices()
+
+
+@pytest.mark.parametrize("language", ["ar", "zh", "fr", "ru", "es"])
+def test_localised_choices_cover_the_same_countries_sorted_by_their_names(language):
+    choices = geo.country_choices(language)
+    assert {c for c, _ in choices} == {c for c, _ in geo.country_choices()}
+    assert all(name for _, name in choices)
+    keys = [geo._sort_key(name) for _, name in choices]
+    assert keys == sorted(keys)
+
+
+def test_accented_names_sort_with_their_letter():
+    names = [name for _, name in geo.country_choices("fr")]
+    assert names.index("Égypte") < names.index("Érythrée") < names.index("Espagne")
+    assert names.index("Égypte") > names.index("Danemark")

@@ -56,7 +56,8 @@ def isolate(body):
 
 
 def _el(tag: str, body="", **attrs) -> Markup:
-    if tag in _TEXT_TAGS and "<" not in str(body):  # a leaf of text, not nested elements
+    nested = isinstance(body, Markup) and "<" in body  # elements inside, not a leaf of text
+    if tag in _TEXT_TAGS and not nested:
         body = isolate(body)
     return Markup("<{0} {1}>{2}</{0}>").format(Markup(tag), _attrs(**attrs), body)  # noqa: S704
 
