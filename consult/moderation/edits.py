@@ -20,6 +20,7 @@ from consult.errors import Conflict, DomainError, NotFound
 from consult.extensions import db
 from consult.moderation.access import TEAM
 from consult.moderation.audit import record_event
+from consult.participation import translations
 from consult.participation.models import Comment, ModerationState
 from consult.textdiff import Piece, diff
 
@@ -119,6 +120,8 @@ def decide_edit(user, consultation: Consultation, comment_id: int, action: str, 
                     "Nothing was changed."
                 )
             )
+        if action == "approve" and comment.pending_body != comment.body:
+            translations.review_again(comment.id)
         record_event(
             user, consultation.id, f"{action}_edit", "comment", comment.id, reason, **details
         )

@@ -14,6 +14,7 @@ from consult.db_types import utcnow
 from consult.drafts.models import CLAUSE_TEXT_MAX, Clause
 from consult.errors import Conflict, DomainError, Forbidden, LoginRequired, NotFound, checked_text
 from consult.extensions import db
+from consult.participation import translations
 from consult.participation.models import (
     COMMENT_MAX,
     AbuseReport,
@@ -201,6 +202,8 @@ def edit_comment(
         comment = own_comment(consultation, comment_id, actor)
         proposed = _clean_proposal(comment.stance, proposed_text)
         if not edit_waits_for_review(consultation, comment):
+            if body != comment.body:
+                translations.review_again(comment.id)
             comment.body = body
             comment.proposed_text = proposed
             comment.updated_at = utcnow()

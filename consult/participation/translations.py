@@ -176,6 +176,22 @@ def supersede(user, translation: ContentTranslation) -> int | None:
     return previous.id
 
 
+def review_again(comment_id: int) -> int:
+    """A comment's text changed: its approved translations translate the old text, so
+    they go back to the moderators (pending) until one checks them against the new one.
+    Runs in the caller's transaction; returns how many went back."""
+    result = db.session.execute(
+        sa.update(ContentTranslation)
+        .where(
+            ContentTranslation.comment_id == comment_id,
+            ContentTranslation.moderation_state == ModerationState.APPROVED,
+        )
+        .values(moderation_state=ModerationState.PENDING, moderated_at=None, moderated_by_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def describe(translation: ContentTranslation) -> dict:
     """What the audit log needs to say which translation this is, in words."""
     if translation.statement_id is not None:

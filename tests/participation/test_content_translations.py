@@ -7,6 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from consult.consultations.models import ModerationMode, Status
+from consult.moderation.audit import audit_log
+from consult.moderation.audit_sentences import describe_events
 from consult.moderation.services import moderate
 from consult.participation.models import (
     STATEMENT_MAX,
@@ -17,6 +19,7 @@ from consult.participation.models import (
 )
 from consult.participation.participants import Actor
 from consult.participation.translations import propose_translation
+from consult.participation.votes import write_vote
 from tests.conftest import PASSWORD, csrf_from, post_form
 from tests.participation.conftest import HX
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
@@ -85,6 +88,14 @@ def test_the_teams_translation_is_approved_at_once_and_readers_see_it(
     assert 'id="translate-comment-' in response.get_data(as_text=True)
     (stored,) = translations_of(db, comment_id=comment.id)
     assert stored.moderation_state is ModerationState.APPROVED
+    (event,) = audit_log(team.consultation.id)
+    assert (event.action, event.target_kind, event.target_id) == (
+        "translate",
+        "translation",
+        stored.id,
+    )
+    (line,) = describe_events([event])
+    assert line.sentence == f"Mod published the translation into Chinese of comment #{comment.id}"
     as_reader(client, "zh")
     html = client.get(page(team.consultation, statement.id)).get_data(as_text=True)
     assert '<p class="comment-body translated-text" lang="zh">评估需要共同的方法。</p>' in html
@@ -105,9 +116,31 @@ def test_a_moderator_approves_then_readers_see_it_in_list_flow_and_page(
     moderate(team.moderator, team.consultation, "translation", stored.id, "approve", "pending")
     as_reader(client, "zh")
     slug = team.consultation.slug
-    for url in (page(team.consultation, statement.id), f"/c/{slug}/statements"):
+    # The flow brings the statement once the participant has voted on both clauses.
+    participant_id = _participant_id(db, team)
+    for clause_id in db.session.scalars(
+        sa.select(Statement.id).where(
+            Statement.consultation_id == team.consultation.id, Statement.text.is_(None)
+        )
+    ):
+        write_vote(team.consultation.id, participant_id, clause_id, 1)
+    db.session.commit()
+    urls = (page(team.consultation, statement.id), f"/c/{slug}/statements", f"/c/{slug}/vote")
+    for url in urls:
         html = client.get(url).get_data(as_text=True)
         assert "共享评估。" in html and "We should share evaluations." in html, url
+        assert "Show the original" in html, url
+
+
+def _participant_id(db, team):
+    from consult.consultations.models import Participant
+
+    return db.session.scalar(
+        sa.select(Participant.id).where(
+            Participant.consultation_id == team.consultation.id,
+            Participant.user_id == team.participant.id,
+        )
+    )
 
 
 def test_approving_a_second_translation_replaces_the_first(db, client, login, team, approved):
@@ -236,3 +269,26 @@ def test_new_statements_and_comments_record_the_language_they_were_written_in(
                          page=comment_url)  # fmt: skip
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Comment.language)) == "zh"
+
+
+def test_an_edited_comment_sends_its_translations_back_to_the_moderators(
+    db, client, login, team, contribute
+):
+    """The translation translated the old text: it is not shown until checked again."""
+    c = team.consultation
+    c.moderation_mode = ModerationMode.POST  # the edit applies at once
+    db.session.commit()
+    author = contribute.participant(c, team.participant)
+    statement = contribute.statement(c, author=author, moderation_state=ModerationState.APPROVED)
+    comment = contribute.comment(
+        c, statement, "Old text.", author=author, moderation_state=ModerationState.APPROVED
+    )
+    propose_translation(c, "comment", comment.id, Actor(team.organiser), team.organiser,
+                        language="zh", text="旧文本。")  # fmt: skip
+    login(team.participant)
+    url = f"/c/{c.slug}/comments/{comment.id}/edit"
+    assert post_form(client, url, {"body": "New text."}).status_code == 302
+    (stored,) = translations_of(db, comment_id=comment.id)
+    assert stored.moderation_state is ModerationState.PENDING
+    as_reader(client, "zh")
+    assert "旧文本。" not in client.get(page(c, statement.id)).get_data(as_text=True)
