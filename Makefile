@@ -48,8 +48,11 @@ worker: install
 test-deps:
 	@.ci/test-deps
 
+# Test files run in TEST_JOBS processes (pytest-xdist), each file whole in one process:
+# module-level servers and Redis databases stay private to their file.
+TEST_JOBS ?= 2
 test: install test-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check consult tests benchmarks wsgi.py
