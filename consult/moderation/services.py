@@ -187,7 +187,7 @@ def moderate(
             _("This item is already %(state)s. Nothing was changed.", state=expected.label)
         )
     model = MODELS[kind]
-    with write_transaction():
+    with translations.one_approved(), write_transaction():
         if kind == "translation" and new_state is ModerationState.APPROVED:
             details["replaced"] = translations.supersede(user, item)
         result = db.session.execute(

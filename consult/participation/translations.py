@@ -8,6 +8,7 @@ original one click away; the original stays what is voted on and analysed.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -100,7 +101,7 @@ def propose_translation(
     one into that language), anyone else's waits for a moderator.
 
     One proposal per person, item and language waits at a time (Conflict otherwise)."""
-    with write_transaction():
+    with one_approved(), write_transaction():
         ensure_open(consultation)
         target = translatable(consultation, kind, item_id)
         language = _clean_language(consultation, target, language)
@@ -146,6 +147,20 @@ def propose_translation(
                 **describe(translation), replaced=replaced,
             )  # fmt: skip
     return translation
+
+
+@contextmanager
+def one_approved():
+    """Around a transaction that approves a translation: if another one into the same
+    language was approved at the same moment (the partial unique index refuses the
+    second), a Conflict saying so instead of a server error."""
+    try:
+        yield
+    except sa.exc.IntegrityError:
+        raise Conflict(
+            _("Another translation into this language was approved a moment ago. "
+              "Nothing was changed.")
+        ) from None  # fmt: skip
 
 
 def _column(kind: str):

@@ -123,3 +123,28 @@ def test_the_keyboard_shortcuts_find_the_buttons(client, team, proposed, login):
     item = html.split(f'id="item-translation-{translation.id}"')[1].split("</li>")[0]
     assert 'tabindex="-1"' in html.split(f'id="item-translation-{translation.id}"')[1][:40]
     assert 'name="action" value="approve"' in item and 'name="action" value="reject"' in item
+
+
+def test_two_approvals_at_once_are_a_conflict_not_an_error(db, team, proposed, monkeypatch):
+    """The partial unique index keeps one approved translation per language: when another
+    was approved between the check and the write, the second moderator hears so."""
+    from consult.errors import Conflict
+    from consult.participation import translations
+
+    statement, translation = proposed
+    db.session.add(
+        ContentTranslation(
+            consultation_id=team.consultation.id, statement_id=statement.id, language="zh",
+            text="另一个。", moderation_state=ModerationState.APPROVED,
+        )
+    )  # fmt: skip
+    db.session.commit()
+    monkeypatch.setattr(translations, "supersede", lambda user, item: None)  # it came too late
+    with pytest.raises(Conflict, match="approved a moment ago"):
+        services.moderate(
+            team.moderator, team.consultation, "translation", translation.id, "approve",
+            "pending",
+        )  # fmt: skip
+    db.session.rollback()
+    db.session.refresh(translation)
+    assert translation.moderation_state is ModerationState.PENDING
