@@ -18,7 +18,6 @@ from consult.web import safe_next_url
 blueprint = Blueprint("i18n", __name__)
 
 
-
 @cache
 def _locale(code: str) -> Locale | None:
     try:
