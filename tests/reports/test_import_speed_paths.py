@@ -158,3 +158,47 @@ def test_a_failed_import_leaves_the_schema_and_the_rows_as_before(
     assert _schema(db) == schema
     assert _rows(db) == rows
     assert kept(db) == recount(db)
+
+
+def test_other_consultations_vote_while_a_postgresql_import_writes(
+    db, tmp_path, organiser, monkeypatch
+):
+    """Nothing the import holds until it commits (after COPY, before the commit) stops a
+    vote elsewhere: no index is dropped and no table-wide lock is taken on PostgreSQL."""
+    if _is_sqlite(db):
+        pytest.skip("SQLite has one writer at a time: the import holds the write lock")
+    from consult.reports import polis_import
+
+    _import(_write_export(tmp_path / "live", n_votes=600), "live")
+    real, seen = polis_import._insert_votes, {}
+
+    def insert_then_vote_elsewhere(*args, **kwargs):
+        real(*args, **kwargs)
+        pid = db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with db.engine.begin() as other:
+            other.exec_driver_sql("SET LOCAL lock_timeout = '3s'")
+            seen["locks"] = set(
+                other.exec_driver_sql(
+                    "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c "
+                    "ON c.oid = l.relation WHERE l.pid = %(pid)s AND c.relname = ANY(%(t)s)",
+                    {"pid": pid, "t": list(VOTE_TABLES)},
+                ).all()
+            )
+            vote = other.execute(sa.select(Vote).order_by(Vote.id).limit(1)).one()
+            other.execute(
+                sa.update(Vote).where(Vote.id == vote.id).values(value=1 - abs(vote.value))
+            )
+            other.execute(
+                sa.insert(VoteEvent).values(
+                    consultation_id=vote.consultation_id,
+                    participant_id=vote.participant_id,
+                    statement_id=vote.statement_id,
+                    value=1 - abs(vote.value),
+                )
+            )
+
+    monkeypatch.setattr(polis_import, "_insert_votes", insert_then_vote_elsewhere)
+    _import(_write_export(tmp_path / "meanwhile", n_votes=1500, seed=6), "meanwhile")
+    assert {mode for _, mode in seen["locks"]} == {"RowExclusiveLock"}
+    assert {name for name, _ in seen["locks"]} >= {"vote", "vote_event"}
+    assert kept(db) == recount(db)
