@@ -79,9 +79,7 @@ class PdfState(enum.Enum):
 class PublishedReport(db.Model):
     """An organiser's report: a frozen snapshot with an introduction, at a stable URL.
 
-    The PDF is stored in the database (not under the instance folder) so that every web
-    host behind a proxy serves the same file without a shared disk; it is deferred, so
-    loading a report never loads its PDF.
+    Its PDFs, one per language it is read in, are :class:`ReportPdf` rows.
     """
 
     __tablename__ = "published_report"
@@ -108,17 +106,21 @@ class PublishedReport(db.Model):
     unpublished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Publish the data files even while the consultation's dashboard is hidden.
     data_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    # Reports published before PDFs were stored start out pending, and are rendered on demand.
-    pdf_state: Mapped[PdfState] = mapped_column(
-        enum_type(PdfState, "pdf_state"), default=PdfState.PENDING, server_default="pending"
-    )
-    pdf_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
-    pdf_error: Mapped[str | None] = mapped_column(sa.Text)
-    pdf_rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     snapshot = relationship("AnalysisSnapshot")
     consultation = relationship("Consultation")
+    pdfs: Mapped[list[ReportPdf]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def pdf_language(self) -> str:
+        """The language the report was published in: its PDF is rendered at once."""
+        return self.language or DEFAULT_PDF_LANGUAGE
+
+    def pdf_in(self, language: str) -> ReportPdf | None:
+        """The report's PDF in ``language``, if one was ever asked for."""
+        return next((pdf for pdf in self.pdfs if pdf.language == language), None)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -131,3 +133,35 @@ class PublishedReport(db.Model):
         if self.unpublished_at is not None:
             return False
         return self.embargo_until is None or self.embargo_until <= now
+
+
+# Reports published without a language (before languages were recorded) are English.
+DEFAULT_PDF_LANGUAGE = "en"
+
+
+class ReportPdf(db.Model):
+    """A published report's PDF in one language: rendered off the request path, stored.
+
+    The PDF is stored in the database (not under the instance folder) so that every web
+    host behind a proxy serves the same file without a shared disk; it is deferred, so
+    listing a report's PDFs never loads one. The report's own language is rendered when
+    it is published; any other of the consultation's languages when a reader first asks.
+    """
+
+    __tablename__ = "report_pdf"
+    __table_args__ = (sa.UniqueConstraint("report_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("published_report.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    state: Mapped[PdfState] = mapped_column(
+        enum_type(PdfState, "pdf_state"), default=PdfState.PENDING, server_default="pending"
+    )
+    # When a rendering was last asked for: a pending PDF asked for long ago is asked again.
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    # When the rendering that made ``pdf`` began: text taken down later makes it stale.
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    report: Mapped[PublishedReport] = relationship(back_populates="pdfs")

@@ -1,10 +1,11 @@
-"""A published report's PDF, rendered off the request path and stored with the report.
+"""A published report's PDFs, one per language, rendered off the request path and stored.
 
 WeasyPrint takes seconds on a real report, so the PDF is never built inside a request:
 publishing schedules :data:`JOB` (by dotted path, like the analysis runs) on the same
 runner the analysis uses (``ANALYSIS_MODE``): a thread that starts a niced child process,
 an RQ job, inline (tests, scripts), or nothing ("off"). The download then serves the
-stored bytes, or says that the PDF is being prepared.
+stored bytes in the reader's language, or says that the PDF is being prepared (and has
+it rendered, the first time a reader asks for a language other than the report's own).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from consult import jobs
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.extensions import db
-from consult.reports.models import PdfState, PublishedReport
+from consult.reports.models import PdfState, PublishedReport, ReportPdf
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +36,15 @@ JOB_TIMEOUT = 600
 RETRY_AFTER = timedelta(minutes=10)
 
 
-def render_report_pdf(report_id: int) -> PdfState | None:
-    """Render the report's PDF now and store it (READY), or store the error (FAILED)."""
+def render_report_pdf(report_id: int, language: str | None = None) -> PdfState | None:
+    """Render the report's PDF in ``language`` (the report's own if None: jobs queued
+    before PDFs had languages) and store it (READY), or store the error (FAILED)."""
     from consult.reports.render import report_context, report_html, report_pdf
 
     report = db.session.get(PublishedReport, report_id)
     if report is None:  # deleted meanwhile
         return None
-    language = report.language or "en"
+    language = language or report.pdf_language
     # The PDF shows the text as of when rendering began: a take-down after this moment,
     # even one during rendering, makes it stale (see needs_scheduling).
     started = utcnow()
@@ -50,53 +54,77 @@ def render_report_pdf(report_id: int) -> PdfState | None:
             pdf = report_pdf(report_html(report_context(report, language=language)))
         error = None
     except Exception as exc:  # noqa: BLE001 - a failed rendering is stored, never raised
-        log.exception("PDF of report %s failed", report_id)
+        log.exception("PDF of report %s in %s failed", report_id, language)
         pdf, error = None, f"{type(exc).__name__}: {exc}"[:2000]
     db.session.rollback()  # end the long read before taking the write lock
+    state = PdfState.FAILED if error else PdfState.READY
     with write_transaction():
-        report = db.session.get(PublishedReport, report_id)
-        if report is None:
+        if db.session.get(PublishedReport, report_id) is None:
             return None
-        report.pdf = pdf
-        report.pdf_error = error
-        report.pdf_state = PdfState.FAILED if error else PdfState.READY
-        report.pdf_rendered_at = started
-    return report.pdf_state
+        _upsert(report_id, language, state=state, pdf=pdf, error=error, rendered_at=started)
+    return state
 
 
-def schedule_report_pdf(report_id: int) -> None:
-    """Have the report's PDF rendered off the request path; returns at once (except inline).
-
-    The caller has committed the report (a child process or worker reads it).
-    """
+def schedule_report_pdf(report_id: int, language: str) -> None:
+    """Have the report's PDF in ``language`` rendered off the request path; returns at
+    once (except inline). The caller has committed the report (a child process or worker
+    reads it)."""
     app = current_app._get_current_object()
     mode = jobs.analysis_mode(app)
     if mode == "off":
         return
     if mode == "inline":
-        jobs.resolve(JOB)(report_id)
+        jobs.resolve(JOB)(report_id, language)
     elif mode == "rq":
         from rq import Queue
 
         Queue(jobs.QUEUE, connection=jobs.redis_connection(app)).enqueue(
-            RQ_JOB, report_id, job_timeout=JOB_TIMEOUT
+            RQ_JOB, report_id, language, job_timeout=JOB_TIMEOUT
         )
     else:
         config = _child_config(app)
         threading.Thread(
-            target=_run_in_child, args=(config, report_id), name=f"pdf-{report_id}", daemon=True
+            target=_run_in_child,
+            args=(config, report_id, language),
+            name=f"pdf-{report_id}-{language}",
+            daemon=True,
         ).start()
 
 
-def needs_scheduling(report: PublishedReport) -> bool:
-    """A pending PDF nobody asked for recently (published before PDFs were stored, or its
-    runner died), or a ready one holding text taken down since it was rendered: the
+def reader_language(consultation, report: PublishedReport, requested: str | None) -> str:
+    """The language a reader's PDF is in: ``?language=`` or else the interface language,
+    whichever is first among the consultation's languages; else the report's own (so a
+    made-up ``?language=`` never starts a rendering)."""
+    from consult.i18n import current_language
+
+    offered = consultation.languages or []
+    for language in (requested, current_language()):
+        if language in offered:
+            return language
+    return report.pdf_language
+
+
+def pdf_of(report_id: int, language: str) -> ReportPdf | None:
+    """The stored PDF's row (without its bytes), read afresh: an inline rendering may
+    have just replaced it."""
+    return db.session.scalar(
+        sa.select(ReportPdf)
+        .where(ReportPdf.report_id == report_id, ReportPdf.language == language)
+        .execution_options(populate_existing=True)
+    )
+
+
+def needs_scheduling(report: PublishedReport, pdf: ReportPdf | None) -> bool:
+    """A PDF in a language nobody asked for yet, a pending one nobody asked for recently
+    (its runner died), or a ready one holding text taken down since it was rendered: the
     download asks for it again (and never serves the stale one meanwhile)."""
-    if report.pdf_state is PdfState.READY:
-        return _text_taken_down_since(report.consultation_id, report.pdf_rendered_at)
-    if report.pdf_state is not PdfState.PENDING:
+    if pdf is None:
+        return True
+    if pdf.state is PdfState.READY:
+        return _text_taken_down_since(report.consultation_id, pdf.rendered_at)
+    if pdf.state is not PdfState.PENDING:
         return False
-    asked = report.pdf_requested_at
+    asked = pdf.requested_at
     return asked is None or utcnow() - asked > RETRY_AFTER
 
 
@@ -125,11 +153,26 @@ def _text_taken_down_since(consultation_id: int, moment) -> bool:
     return db.session.scalar(sa.select(sa.or_(moderated.exists(), withdrawn.exists())))
 
 
-def mark_requested(report_id: int) -> None:
+def mark_requested(report_id: int, language: str) -> None:
+    """The PDF in ``language`` is pending from now; any stale bytes are dropped with it."""
     with write_transaction():
-        report = db.session.get(PublishedReport, report_id)
-        report.pdf_state = PdfState.PENDING
-        report.pdf_requested_at = utcnow()
+        _upsert(
+            report_id, language, state=PdfState.PENDING, requested_at=utcnow(), pdf=None, error=None
+        )
+
+
+_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+def _upsert(report_id: int, language: str, **values) -> None:
+    """Write the (report, language) row whether or not it exists: two readers asking for
+    a new language at once must not collide on the unique key."""
+    insert = _INSERTS[db.engine.dialect.name](ReportPdf).values(
+        report_id=report_id, language=language, **values
+    )
+    db.session.execute(
+        insert.on_conflict_do_update(index_elements=["report_id", "language"], set_=values)
+    )
 
 
 def _child_config(app: Flask) -> dict:
@@ -139,10 +182,13 @@ def _child_config(app: Flask) -> dict:
     return config
 
 
-def _run_in_child(config: dict, report_id: int) -> None:
+def _run_in_child(config: dict, report_id: int, language: str) -> None:
     """A spawned process, so WeasyPrint never holds the web worker's GIL."""
     child = multiprocessing.get_context("spawn").Process(
-        target=_child_main, args=(config, report_id), name=f"consult-pdf-{report_id}", daemon=True
+        target=_child_main,
+        args=(config, report_id, language),
+        name=f"consult-pdf-{report_id}-{language}",
+        daemon=True,
     )
     child.start()
     child.join()
@@ -150,22 +196,22 @@ def _run_in_child(config: dict, report_id: int) -> None:
         log.error("PDF process for report %s exited with %s", report_id, child.exitcode)
 
 
-def _child_main(config: dict, report_id: int) -> None:
+def _child_main(config: dict, report_id: int, language: str) -> None:
     os.nice(jobs.CHILD_NICENESS)
     app = jobs.resolve(jobs.APP_FACTORY)(config)
     with app.app_context():
         try:
-            jobs.resolve(JOB)(report_id)
+            jobs.resolve(JOB)(report_id, language)
         finally:
             db.session.remove()
             db.engine.dispose()
 
 
-def rq_render_report_pdf(report_id: int) -> None:
+def rq_render_report_pdf(report_id: int, language: str | None = None) -> None:
     """The RQ job: build an app, render, store."""
     app = jobs.resolve(jobs.APP_FACTORY)()
     with app.app_context():
         try:
-            jobs.resolve(JOB)(report_id)
+            jobs.resolve(JOB)(report_id, language)
         finally:
             db.session.remove()

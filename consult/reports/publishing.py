@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from consult.auth.services import ensure_role, has_role
 from consult.consultations.models import Consultation, Role
@@ -28,7 +29,7 @@ from consult.moderation.audit import record_event
 from consult.moderation.models import ContributionResponse, Outcome
 from consult.participation.models import Comment, ModerationState, Statement
 from consult.reports.forms import PublishForm
-from consult.reports.models import REPORT_SLUG_MAX, PdfState, PublishedReport
+from consult.reports.models import REPORT_SLUG_MAX, PdfState, PublishedReport, ReportPdf
 
 __all__ = [
     "PublishForm",
@@ -59,7 +60,8 @@ def reports_of(consultation: Consultation, public_only: bool = False) -> list[Pu
             ),
         )
     order = (PublishedReport.published_at.desc(), PublishedReport.id.desc())
-    return list(db.session.scalars(query.order_by(*order)))
+    with_pdfs = selectinload(PublishedReport.pdfs)  # the list says how each PDF stands
+    return list(db.session.scalars(query.options(with_pdfs).order_by(*order)))
 
 
 def _slugify(text: str) -> str:
@@ -81,7 +83,7 @@ def publish_report(
 
     The report is public from ``embargo_until`` (at once if None); ``data_public`` publishes
     its data files even while the consultation's dashboard is hidden; ``language`` is the
-    one the PDF is rendered in. Its PDF is rendered in the background.
+    one its first PDF is rendered in, in the background (others when readers ask).
     """
     from consult.reports.pdf_jobs import schedule_report_pdf
     from consult.reports.snapshots import latest_ok
@@ -116,8 +118,9 @@ def publish_report(
             embargo_until=embargo_until,
             data_public=bool(data_public),
             language=language,
-            pdf_state=PdfState.PENDING,
-            pdf_requested_at=utcnow(),
+        )
+        report.pdfs.append(
+            ReportPdf(language=report.pdf_language, state=PdfState.PENDING, requested_at=utcnow())
         )
         db.session.add(report)
         db.session.flush()
@@ -132,7 +135,7 @@ def publish_report(
             embargo_until=embargo_until.isoformat() if embargo_until else None,
             data_public=bool(data_public),
         )
-    schedule_report_pdf(report.id)
+    schedule_report_pdf(report.id, report.pdf_language)
     return report
 
 
@@ -146,16 +149,26 @@ def set_published(user, consultation: Consultation, report_slug: str, published:
         report.unpublished_at = None if published else utcnow()
         action = "republish_report" if published else "unpublish_report"
         record_event(user, consultation.id, action, "report", report.id, slug=report.slug)
-        # Publishing again is the organiser's way to retry a PDF whose rendering failed.
-        retry_pdf = published and report.pdf_state is PdfState.FAILED
-        if retry_pdf:
-            report.pdf_state = PdfState.PENDING
-            report.pdf_requested_at = utcnow()
-    if retry_pdf:
+        retry_now = published and _retry_failed_pdfs(report)
+    if retry_now:
         from consult.reports.pdf_jobs import schedule_report_pdf
 
-        schedule_report_pdf(report.id)
+        schedule_report_pdf(report.id, report.pdf_language)
     return report
+
+
+def _retry_failed_pdfs(report: PublishedReport) -> bool:
+    """Publishing again is the organiser's way to retry PDFs whose rendering failed: the
+    report's own language is asked for now (True: the caller schedules it once committed),
+    the others when a reader next asks for them."""
+    failed = [pdf for pdf in report.pdfs if pdf.state is PdfState.FAILED]
+    for pdf in failed:
+        pdf.state, pdf.error, pdf.requested_at = PdfState.PENDING, None, None
+    own = report.pdf_in(report.pdf_language)
+    if own in failed:
+        own.requested_at = utcnow()
+        return True
+    return False
 
 
 def _report_by_slug(consultation: Consultation, report_slug: str) -> PublishedReport:

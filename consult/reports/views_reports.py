@@ -173,13 +173,17 @@ def _report_context(slug: str, report_slug: str) -> dict:
 @blueprint.get("/c/<slug>/reports/<report_slug>")
 def show_report(slug: str, report_slug: str):
     from consult.reports.exports import EXPORTS
+    from consult.reports.pdf_jobs import reader_language
     from consult.reports.publishing import data_is_public
 
     context = _report_context(slug, report_slug)
     report = context["report"]
+    pdf_language = reader_language(context["consultation"], report, request.args.get("language"))
     return render_template(
         "reports/report.html",
         now=utcnow(),
+        pdf_language=pdf_language,
+        pdf=report.pdf_in(pdf_language),
         data_public=data_is_public(current_user, context["consultation"], report),
         team=services.is_team(current_user, context["consultation"]),
         data_files=EXPORTS,
@@ -205,24 +209,32 @@ PDF_RETRY_SECONDS = 10
 
 
 def _report_pdf(slug: str, report_slug: str):
-    """The stored PDF, never one built in the request. While it is being rendered: a page
-    that says so, 202 Accepted with Retry-After; if rendering failed: 503 (the team sees
-    the error on the report page)."""
+    """The stored PDF in the reader's language, never one built in the request. While it
+    is being rendered (the first reader of a language has it rendered): a page that says
+    so, 202 Accepted with Retry-After; if rendering failed: 503 (the team sees the error
+    on the report page)."""
     from consult.reports import pdf_jobs, publishing
     from consult.reports.models import PdfState
 
     consultation, report = publishing.get_report(slug, report_slug, current_user)
-    if pdf_jobs.needs_scheduling(report):
-        pdf_jobs.mark_requested(report.id)
-        pdf_jobs.schedule_report_pdf(report.id)  # inline mode renders it here and now
-    if report.pdf_state is PdfState.READY:
-        pdf = report.pdf
-        response = Response(pdf, mimetype="application/pdf")
-        name = f"{consultation.slug}-{report_slug}.pdf"
+    language = pdf_jobs.reader_language(consultation, report, request.args.get("language"))
+    pdf = pdf_jobs.pdf_of(report.id, language)
+    if pdf_jobs.needs_scheduling(report, pdf):
+        pdf_jobs.mark_requested(report.id, language)
+        pdf_jobs.schedule_report_pdf(report.id, language)  # inline mode renders it here and now
+        pdf = pdf_jobs.pdf_of(report.id, language)
+    if pdf.state is PdfState.READY:
+        response = Response(pdf.pdf, mimetype="application/pdf")
+        name = f"{consultation.slug}-{report_slug}-{language}.pdf"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.headers["Content-Language"] = language
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
         return response
-    page = render_template("reports/pdf_pending.html", consultation=consultation, report=report)
-    status = 503 if report.pdf_state is PdfState.FAILED else 202
+    page = render_template(
+        "reports/pdf_pending.html", consultation=consultation, report=report, pdf=pdf
+    )
+    status = 503 if pdf.state is PdfState.FAILED else 202
     return page, status, {"Retry-After": str(PDF_RETRY_SECONDS)}
 
 

@@ -127,7 +127,9 @@ def test_the_pdf_is_rendered_in_the_reports_language_with_the_authoritative_alon
     report = db.session.scalar(sa.select(PublishedReport).where(PublishedReport.slug == "final"))
     assert report.language == language
     assert pdf_jobs.render_report_pdf(report.id) is PdfState.READY
-    text = _pdf_text(client.get("/c/camps/reports/final.pdf").get_data()).replace(" ", "")
+    pdf = client.get("/c/camps/reports/final.pdf", query_string={"language": language})
+    assert pdf.status_code == 200, "the report's own language is the one rendered"
+    text = _pdf_text(pdf.get_data()).replace(" ", "")
     assert shown.replace(" ", "") in text
     if alongside:
         assert alongside.replace(" ", "") in text

@@ -78,7 +78,7 @@ def test_a_published_reports_pdf_is_an_rq_job(
     from consult.auth.services import grant_role
     from consult.consultations.models import Role
     from consult.reports import pdf_jobs, snapshots
-    from consult.reports.models import PdfState, PublishedReport
+    from consult.reports.models import PdfState
     from consult.reports.publishing import publish_report
 
     snapshots.run_analysis(voted.consultation.id)
@@ -90,8 +90,9 @@ def test_a_published_reports_pdf_is_an_rq_job(
         report = publish_report(organiser, voted.consultation, "Queued", "")
     queue = Queue(jobs.QUEUE, connection=Redis.from_url(redis_url))
     assert [job.func_name for job in queue.jobs] == [pdf_jobs.RQ_JOB]
-    assert report.pdf_state is PdfState.PENDING
+    assert queue.jobs[0].args == (report.id, report.pdf_language)
+    assert pdf_jobs.pdf_of(report.id, report.pdf_language).state is PdfState.PENDING
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
     db.session.commit()
-    stored = db.session.get(PublishedReport, report.id)
-    assert stored.pdf_state is PdfState.READY and stored.pdf.startswith(b"%PDF")
+    stored = pdf_jobs.pdf_of(report.id, report.pdf_language)
+    assert stored.state is PdfState.READY and stored.pdf.startswith(b"%PDF")
