@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,6 +17,24 @@ from consult.extensions import db
 _immediate: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
 
 
+def enable_wal(connection: sqlite3.Connection, attempts: int = 40) -> None:
+    """Put the SQLite file in WAL mode (a property of the file, kept once set).
+
+    Changing the journal mode needs an exclusive lock and SQLite answers "database is
+    locked" at once, without waiting on the busy timeout, while another process opens
+    the same new file: so processes starting together retry for a few seconds.
+    """
+    for attempt in range(attempts):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 + 0.01 * attempt)
+
+
 def configure_engine(engine: Engine) -> None:
     """SQLite: WAL so readers never block the writer, a busy timeout so writers queue
     instead of failing, and foreign keys enforced as on PostgreSQL."""
@@ -26,8 +46,8 @@ def configure_engine(engine: Engine) -> None:
     def set_sqlite_pragmas(dbapi_connection, _record):
         # Stop pysqlite issuing BEGIN itself; the "begin" listener below does it.
         dbapi_connection.isolation_level = None
+        enable_wal(dbapi_connection)
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")

@@ -19,6 +19,8 @@ import time
 
 from limits.storage import Storage
 
+from consult.database import enable_wal
+
 SCHEME = "consult-sqlite"
 BUSY_TIMEOUT_MS = 5000
 # One increment in this many also deletes expired counters, so the file stays small.
@@ -82,7 +84,7 @@ class SQLiteStorage(Storage):
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
         )
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA journal_mode = WAL")
+        enable_wal(connection)
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute(_SCHEMA)
         self._local.connection, self._local.pid = connection, os.getpid()
