@@ -230,7 +230,11 @@ def _insert_votes(
 ) -> None:
     """The vote event log (every row, in time order) and each participant's latest vote
     per statement, written as columns (COPY on PostgreSQL); with ``count_votes`` (the
-    vote-count triggers are off) the statements' vote counts too."""
+    vote-count triggers are off) the statements' vote counts too.
+
+    The log costs as much again as the votes, and is kept whole: the Polis export of the
+    consultation replays it (votes.csv), the activity chart counts it by day, and an
+    analysis snapshot is marked with its last event."""
     n = len(checked.voters)
     if n == 0:
         return
