@@ -80,9 +80,12 @@ def register_user(
     organisation: str | None = None,
     is_admin: bool = False,
     confirmed: bool = False,
+    locale: str | None = None,
 ) -> User:
     """Create an account with its stakeholder profile; its address is unconfirmed unless
     ``confirmed`` (accounts made by an admin on the command line, or by tests).
+    ``locale`` is the interface language the person registered in: mails to the account
+    (the confirmation link first) are written in it.
 
     Raises DomainError naming the field at fault: an unknown country or sector, or a
     password that is too short, too long or easy to guess; EmailTaken for an address
@@ -105,6 +108,7 @@ def register_user(
         password_hash=password_hash,
         is_admin=is_admin,
         email_confirmed_at=utcnow() if confirmed else None,
+        locale=locale,
     )
     user.profile = StakeholderProfile(
         sector=sector, country=country, organisation=(organisation or "").strip() or None

@@ -25,7 +25,7 @@ from consult.auth.forms import (
 )
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
-from consult.i18n import localized
+from consult.i18n import current_language, localized
 from consult.web import add_form_error, safe_next_url
 
 blueprint = Blueprint("auth", __name__)
@@ -48,6 +48,7 @@ def register():
                     sector=form.sector.data,
                     country=form.country.data,
                     organisation=form.organisation.data,
+                    locale=current_language(),  # mails to the account speak it
                 )
             except DomainError as error:
                 add_form_error(form, error)

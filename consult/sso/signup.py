@@ -60,10 +60,17 @@ def pending_sign_up(pending) -> PendingSignUp:
 
 
 def complete_sign_up(
-    pending, *, display_name: str | None, sector, country: str | None, organisation: str | None
+    pending,
+    *,
+    display_name: str | None,
+    sector,
+    country: str | None,
+    organisation: str | None,
+    locale: str | None = None,
 ) -> SignedIn:
     """Make the account of a person the provider vouched for (``pending``, from
-    :func:`finish`), with the profile details they gave; the address is confirmed."""
+    :func:`finish`), with the profile details they gave; the address is confirmed.
+    ``locale`` is the interface language they signed up in, which mails to them use."""
     provider = pending_sign_up(pending).provider
     name = checked_text(
         display_name, "display_name", NAME_MAX,
@@ -91,6 +98,7 @@ def complete_sign_up(
                 display_name=name,
                 password_hash=UNUSABLE_PASSWORD,  # signs in with the institution; a reset sets one
                 email_confirmed_at=now,
+                locale=locale,
             )
             user.profile = StakeholderProfile(
                 sector=sector, country=country, organisation=organisation

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from consult.auth.forms import ProfileForm
 from consult.errors import DomainError
+from consult.i18n import current_language
 from consult.sso import signin, signup
 from consult.sso.limits import count_sign_in_request
 from consult.web import add_form_error, safe_next_url
@@ -110,6 +111,7 @@ def complete():
                     sector=form.sector.data,
                     country=form.country.data,
                     organisation=form.organisation.data if "organisation" in form else None,
+                    locale=current_language(),
                 )
             except DomainError as error:
                 if error.field is None:

@@ -206,3 +206,13 @@ def test_the_provider_refusing_is_said_plainly(client, db, idp, institution):
     state = parse_qs(urlsplit(authorize).query)["state"][0]
     answer = client.get("/sso/callback", query_string={"error": "access_denied", "state": state})
     assert answer.status_code == 403 and "cancelled or refused" in answer.get_data(as_text=True)
+
+
+def test_a_new_account_keeps_the_language_it_signed_up_in(client, db, idp, institution):
+    idp.add_person("amina", "amina@ministry.example")
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"csrf_token": token, "language": "fr", "next": "/"})
+    sign_in(client, idp, institution.provider.id, "amina")
+    assert _complete(client).status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "amina@ministry.example"))
+    assert user.locale == "fr"  # mails to the account speak it
