@@ -61,7 +61,7 @@ def my_participation(
     clauses = _latest_clauses(clause_statement_ids)
     votes, own_agreed = [], set()
     for vote, statement in rows:
-        if _automatic(vote, statement, participant):
+        if is_automatic_agree(vote, statement):
             own_agreed.add(statement.id)
             continue
         is_clause = statement.kind is StatementKind.CLAUSE
@@ -95,11 +95,12 @@ def my_participation(
     )
 
 
-def _automatic(vote: Vote, statement: Statement, participant: Participant) -> bool:
+def is_automatic_agree(vote: Vote, statement: Statement) -> bool:
     """The author's agree vote, written with their statement and never changed since
-    (a changed vote has a later ``updated_at``; an unchanged re-vote writes nothing)."""
+    (a changed vote has a later ``updated_at``; an unchanged re-vote writes nothing).
+    "My votes" leaves it out, and so does the count of votes claimed at login."""
     return (
-        statement.author_id == participant.id
+        statement.author_id == vote.participant_id
         and vote.value == 1
         and vote.updated_at == vote.created_at
     )

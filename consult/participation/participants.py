@@ -19,6 +19,7 @@ from consult.consultations.models import Consultation, Participant
 from consult.database import write_transaction
 from consult.errors import LoginRequired
 from consult.extensions import db
+from consult.participation.mine import is_automatic_agree
 from consult.participation.models import Comment, Statement, Vote, VoteEvent
 from consult.ratelimits import admit_new_pseudonym
 
@@ -141,7 +142,9 @@ class Claim:
     """What moved to the account when it claimed a browser's pseudonymous participation."""
 
     consultations: int = 0
-    votes: int = 0  # votes now counted for the account that it did not have
+    # votes now counted for the account that it did not have, as "My votes" counts them
+    # (an author's automatic agree on their own statement is not one)
+    votes: int = 0
     comments: int = 0
     statements: int = 0
     conflicts: list[VoteConflict] = field(default_factory=list)
@@ -175,7 +178,10 @@ def claim_pseudonymous(user: User, keys: dict[str, str]) -> Claim:
                 )
             )
             if existing is None:
-                claim.votes += _count(Vote, Vote.participant_id == anonymous.id)
+                claim.votes += sum(
+                    not is_automatic_agree(vote, statement)
+                    for vote, statement in _votes_of(anonymous)
+                )
                 anonymous.user_id = user.id
                 anonymous.anonymous_key = None
             else:
@@ -188,6 +194,14 @@ def _count(model, condition) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(condition))
 
 
+def _votes_of(participant: Participant) -> list[tuple[Vote, Statement]]:
+    return db.session.execute(
+        sa.select(Vote, Statement)
+        .join(Statement, Statement.id == Vote.statement_id)
+        .where(Vote.participant_id == participant.id)
+    ).all()
+
+
 def _merge_into(source: Participant, target: Participant, claim: Claim) -> None:
     """Fold ``source``'s participation into ``target``; where both voted, the newer vote
     stays, and a difference is noted in ``claim.conflicts``."""
@@ -195,10 +209,10 @@ def _merge_into(source: Participant, target: Participant, claim: Claim) -> None:
         vote.statement_id: vote
         for vote in db.session.scalars(sa.select(Vote).where(Vote.participant_id == target.id))
     }
-    for vote in db.session.scalars(sa.select(Vote).where(Vote.participant_id == source.id)).all():
+    for vote, statement in _votes_of(source):
         kept = target_votes.get(vote.statement_id)
         if kept is None:
-            claim.votes += 1
+            claim.votes += not is_automatic_agree(vote, statement)
             continue
         if kept.value != vote.value:
             claim.conflicts.append(

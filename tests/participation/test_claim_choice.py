@@ -101,3 +101,39 @@ def test_the_same_vote_on_both_sides_asks_nothing(db, client, make_consultation,
 def test_the_choice_page_needs_an_account(client):
     response = client.get("/me/vote-choices")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _add_statement(client, consultation, text):
+    url = f"/c/{consultation.slug}/statements"
+    assert post_form(client, url, {"text": text}).status_code == 302
+
+
+def _claimed_notice(client, user) -> str:
+    assert log_in(client, user).status_code == 302
+    return client.get("/").get_data(as_text=True)
+
+
+def test_the_notice_counts_what_my_votes_counts(db, client, make_consultation, make_user):
+    """Two clause votes and a statement (with its author's automatic agree): 2 votes moved,
+    as "My votes" lists 2, on a new account and on one that had voted before."""
+    consultation = make_consultation("open-to-all", allow_anonymous=True)
+    first, second = clause_ids(db, consultation)
+    cast(client, consultation, first, "agree")
+    cast(client, consultation, second, "disagree")
+    _add_statement(client, consultation, "Audits should be published in full.")
+    html = _claimed_notice(client, make_user("new@example.org"))
+    assert "2 votes you made before logging in were added to your account." in html
+    assert "1 comment or statement you wrote before logging in" in html
+    mine = client.get(f"/c/{consultation.slug}/me").get_data(as_text=True)
+    assert 'id="my-votes">My votes (2)</h2>' in mine
+    post_form(client, "/logout", {}, page="/")
+
+    # Merged into an account that already took part: the same count.
+    other = make_user("other@example.org")
+    log_in(client, other)
+    cast(client, consultation, first, "pass")
+    post_form(client, "/logout", {}, page="/")
+    cast(client, consultation, second, "agree")
+    _add_statement(client, consultation, "Models should carry a label.")
+    html = _claimed_notice(client, other)
+    assert "1 vote you made before logging in was added to your account." in html
