@@ -113,20 +113,7 @@ def propose_translation(
             _("Write the translation before sending it."),
         )
         author_id = participant_id_for(consultation, actor)
-        column = _column(kind)
-        waiting = db.session.scalar(
-            sa.select(ContentTranslation.id).where(
-                column == item_id,
-                ContentTranslation.language == language,
-                ContentTranslation.author_id == author_id,
-                ContentTranslation.moderation_state == ModerationState.PENDING,
-            )
-        )
-        if waiting is not None:
-            raise Conflict(
-                _("Your translation into this language is already awaiting moderation."),
-                field="text",
-            )
+        _refuse_repeats(kind, item_id, language, author_id, text)
         translation = ContentTranslation(
             consultation_id=consultation.id,
             language=language,
@@ -147,6 +134,32 @@ def propose_translation(
                 **describe(translation), replaced=replaced,
             )  # fmt: skip
     return translation
+
+
+def _refuse_repeats(kind: str, item_id: int, language: str, author_id: int, text: str) -> None:
+    """Conflict for a second proposal by one person waiting into one language, and for
+    a text that an approved or waiting translation of the item into it already has (by
+    anyone, whitespace aside): moderators would only review the same words twice."""
+    standing = (ModerationState.PENDING, ModerationState.APPROVED)
+    t = ContentTranslation
+    rows = db.session.execute(
+        sa.select(t.text, t.author_id, t.moderation_state)
+        .where(_column(kind) == item_id, t.language == language, t.moderation_state.in_(standing))
+    ).all()  # fmt: skip
+    words = " ".join(text.split())
+    for other_text, _author, state in rows:
+        if " ".join(other_text.split()) == words:
+            raise Conflict(
+                _("This translation has been approved already.")
+                if state is ModerationState.APPROVED
+                else _("This translation is already awaiting moderation."),
+                field="text",
+            )
+    if any(a == author_id and state is ModerationState.PENDING for _text, a, state in rows):
+        raise Conflict(
+            _("Your translation into this language is already awaiting moderation."),
+            field="text",
+        )
 
 
 @contextmanager
