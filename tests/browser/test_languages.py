@@ -7,8 +7,12 @@ language, to keep CI quick."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from consult.drafts.models import Clause, DraftVersion
+from consult.participation.participants import Actor
+from consult.participation.votes import record_vote
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import switch_language
 from tests.browser.pages import DESKTOP, PHONE, log_in
@@ -28,6 +32,15 @@ def _box(locator) -> dict:
     box = locator.bounding_box()
     assert box is not None, f"{locator} is not laid out"
     return box
+
+
+def _first_clause_statement(db, consultation) -> int:
+    return db.session.scalars(
+        sa.select(Clause.statement_id)
+        .join(DraftVersion)
+        .where(DraftVersion.consultation_id == consultation.id)
+        .order_by(Clause.position)
+    ).first()
 
 
 def _check_page(page, where: str) -> None:
@@ -53,6 +66,30 @@ def _assert_direction(page, rtl: bool) -> None:
         assert name["x"] + name["width"] > wrap["x"] + wrap["width"] - 40
 
 
+def _assert_account_menu_on_screen(page, where: str) -> None:
+    """On a 390 px phone the account menu opens inside the viewport, whichever way the
+    page runs (it once opened toward the left edge in French and lost its first letters)."""
+    page.set_viewport_size(PHONE)
+    page.locator(".account-menu summary").click()
+    menu = _box(page.locator(".account-menu ul"))
+    assert menu["x"] >= 0, f"{where}: the account menu starts off screen at x={menu['x']}"
+    assert menu["x"] + menu["width"] <= PHONE["width"], f"{where}: the account menu ends off screen"
+    page.locator(".account-menu summary").click()
+    page.set_viewport_size(DESKTOP)
+
+
+def _assert_tally_runs_with_text(page, rtl: bool) -> None:
+    """The agree part of the tally bar starts where its words start: the right in Arabic."""
+    bar = _box(page.locator(".vote-box").first.locator(".tally-bar"))
+    agree = _box(page.locator(".vote-box").first.locator(".bar-agree"))
+    bar_start = bar["x"] + bar["width"] if rtl else bar["x"]
+    agree_start = agree["x"] + agree["width"] if rtl else agree["x"]
+    assert agree["width"] > 0
+    assert abs(agree_start - bar_start) < 2, (
+        f"the agree bar starts at {agree_start}, not {bar_start}"
+    )
+
+
 @pytest.mark.parametrize("language", ["ar", "fr", "ru", "es"])
 def test_a_participant_votes_and_comments_in_their_language(
     live_server, page, make_user, make_consultation, db, language
@@ -60,7 +97,15 @@ def test_a_participant_votes_and_comments_in_their_language(
     consultation = make_consultation()
     consultation.languages = [*consultation.languages, language]
     db.session.commit()
-    user = make_user("reader@example.org")
+    # A name long enough that the account menu wraps onto its own line on a phone.
+    user = make_user("reader@example.org", display_name="Awa Ndiaye-Diallo")
+    # Someone disagreed before, so the tally bar has an agree part and a disagree part.
+    record_vote(
+        consultation,
+        _first_clause_statement(db, consultation),
+        Actor(user=make_user("earlier@example.org")),
+        -1,
+    )
     base, path = live_server, f"/c/{consultation.slug}"
 
     page.set_viewport_size(DESKTOP)
@@ -69,6 +114,7 @@ def test_a_participant_votes_and_comments_in_their_language(
     rtl = language == "ar"
     assert page.locator("html").get_attribute("dir") == ("rtl" if rtl else "ltr")
     _check_page(page, f"{language} home")
+    _assert_account_menu_on_screen(page, f"{language} home")
 
     page.goto(base + path)
     _assert_direction(page, rtl)
@@ -80,6 +126,7 @@ def test_a_participant_votes_and_comments_in_their_language(
         "aria-pressed", "true"
     )
     expect(page.locator(".vote-box").first.locator(".tally-text")).to_be_visible()
+    _assert_tally_runs_with_text(page, rtl)
     _check_page(page, f"{language} consultation after voting")
 
     page.locator(".clause").first.locator(".clause-links a").first.click()
