@@ -1,10 +1,11 @@
 """Put the demo consultation into the database: ``flask seed-demo``.
 
 Creates the Global AI Governance Initiative as an open consultation (version 1
-published, Chinese and English), the demo admin, organiser and moderator
-accounts, and synthetic stakeholders with their votes. Seeding twice changes
-nothing: the consultation's slug marks it as done. Everything is written in one
-transaction, so an interrupted seed leaves nothing half-made.
+published, in every language of the shipped text), the demo admin, organiser and
+moderator accounts, and synthetic stakeholders with their votes, each read in the voter's
+language (``consult.demo.languages``). Seeding twice changes nothing: the consultation's
+slug marks it as done. Everything is written in one transaction, so an interrupted seed
+leaves nothing half-made.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ from consult.consultations.models import Consultation, ModerationMode, Participa
 from consult.db_types import utcnow
 from consult.demo import contributions
 from consult.demo.content import load_initiative
+from consult.demo.languages import vote_language
 from consult.demo.synthetic import generate_stakeholders, generate_votes
-from consult.drafts.models import DraftVersion
+from consult.drafts.models import Clause, DraftVersion
 from consult.drafts.services import append_voted_clause
 from consult.drafts.translations import Standing
 from consult.extensions import db
-from consult.participation.models import Statement, Vote, VoteEvent
+from consult.participation.models import Vote, VoteEvent
 
 DEMO_SLUG = "global-ai-governance-initiative"
 DEMO_ACCOUNTS = (
@@ -106,8 +108,8 @@ def seed_demo(seed: int = 2023, n_stakeholders: int = 300) -> SeedOutcome:
     now = utcnow()
     team = _demo_team(password)
     consultation = _initiative_consultation(now, team["admin@demo.consult.example"])
-    statements = _first_version(consultation, now)
-    n_votes = _synthetic_participants(consultation, statements, now, seed, n_stakeholders)
+    clauses = _first_version(consultation, now)
+    n_votes = _synthetic_participants(consultation, clauses, now, seed, n_stakeholders)
     db.session.commit()
     for email, *_, role in DEMO_ACCOUNTS:
         if role is not None:
@@ -116,7 +118,7 @@ def seed_demo(seed: int = 2023, n_stakeholders: int = 300) -> SeedOutcome:
     return SeedOutcome(
         slug=DEMO_SLUG,
         created=True,
-        n_clauses=len(statements),
+        n_clauses=len(clauses),
         n_stakeholders=n_stakeholders,
         n_votes=n_votes,
         accounts=[email for email, *_ in DEMO_ACCOUNTS],
@@ -174,7 +176,7 @@ def _in(text, languages: list[str]) -> dict[str, str]:
     return {lang: value for lang, value in text.as_dict().items() if lang in languages}
 
 
-def _first_version(consultation: Consultation, now) -> list[Statement]:
+def _first_version(consultation: Consultation, now) -> list[Clause]:
     initiative = load_initiative()
     languages = initiative.languages
     version = DraftVersion(
@@ -187,7 +189,7 @@ def _first_version(consultation: Consultation, now) -> list[Statement]:
         published_at=now - timedelta(days=21),
     )
     db.session.add(version)
-    statements = []
+    clauses = []
     for clause in initiative.clauses:
         added = append_voted_clause(
             version,
@@ -198,13 +200,14 @@ def _first_version(consultation: Consultation, now) -> list[Statement]:
             # Chinese, authoritative, has no standing; the others are DEMO_STANDING.
             translations={lang: DEMO_STANDING.value for lang in languages if lang != "zh"},
         )
-        statements.append(added.statement)
+        clauses.append(added)
     db.session.flush()
-    return statements
+    return clauses
 
 
-def _synthetic_participants(consultation, statements, now, seed: int, n: int) -> int:
-    """Insert synthetic users, profiles, participants and votes in bulk; return the vote count."""
+def _synthetic_participants(consultation, clauses, now, seed: int, n: int) -> int:
+    """Insert synthetic users, profiles, participants and votes in bulk; return the vote count.
+    Each account's language is the one its votes were read in where the text is in it."""
     people = generate_stakeholders(n=n, seed=seed)
     rng = np.random.default_rng(seed)
     joined = [now - timedelta(days=20, hours=-float(h)) for h in rng.uniform(0, 20 * 24, size=n)]
@@ -215,6 +218,7 @@ def _synthetic_participants(consultation, statements, now, seed: int, n: int) ->
                 "email": p.email,
                 "display_name": p.display_name,
                 "password_hash": UNUSABLE_PASSWORD,
+                "locale": p.language,
                 "created_at": joined[i],
             }
             for i, p in enumerate(people)
@@ -244,8 +248,10 @@ def _synthetic_participants(consultation, statements, now, seed: int, n: int) ->
         ],
     ).all()
     written, authors = contributions.add_statements(consultation, participant_ids, joined, now)
+    statements = [clause.statement for clause in clauses]
     contributions.add_comments(consultation, statements, participant_ids, now)
     votable = [*statements, *written]
+    texts = [*(clause.text for clause in clauses), *({s.language: s.text} for s in written)]
     votes = {
         (person, statement): value
         for person, statement, value in generate_votes(people, len(votable), seed=seed)
@@ -267,14 +273,15 @@ def _synthetic_participants(consultation, statements, now, seed: int, n: int) ->
                 "participant_id": participant_ids[person],
                 "statement_id": target.id,
                 "value": value,
+                "language": vote_language(texts[statement], people[person].language),
                 "created_at": at,
                 "updated_at": at,
             }
         )
     rows.sort(key=lambda row: row["created_at"])
     db.session.execute(sa.insert(Vote), rows)
-    event_columns = ("consultation_id", "participant_id", "statement_id", "value", "created_at")
-    db.session.execute(sa.insert(VoteEvent), [{k: row[k] for k in event_columns} for row in rows])
+    events = [{k: v for k, v in row.items() if k != "updated_at"} for row in rows]
+    db.session.execute(sa.insert(VoteEvent), events)
     return len(rows)
 
 

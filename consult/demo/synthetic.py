@@ -15,7 +15,8 @@ Stakeholders
     of the default 300) to have well over the analysis's voter floor of 10 on every
     clause, so that broad agreement can be judged on the demo. Each stakeholder belongs to
     one of three latent opinion camps, drawn from a softmax of sector leanings plus a
-    Global South (low to upper-middle income) leaning:
+    Global South (low to upper-middle income) leaning. Each reads the demo in a language
+    drawn from their country (``consult.demo.languages``). The camps:
 
     - camp 0, "sovereignty and development": state-led governance, national
       jurisdiction, equal rights to develop AI, a UN body; governments and the Global
@@ -55,7 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from consult import geo
-from consult.demo import names
+from consult.demo import languages, names
 
 SECTORS: tuple[str, ...] = (
     "government", "intergovernmental", "industry", "academia", "civil_society", "citizen",
@@ -92,6 +93,7 @@ class SyntheticStakeholder:
     country: str
     organisation: str | None
     camp: int
+    language: str  # the one they read the demo in (consult.demo.languages)
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ def _organisation(rng: np.random.Generator, sector: str) -> str | None:
 def generate_stakeholders(n: int = 300, seed: int = 2023) -> list[SyntheticStakeholder]:
     """``n`` made-up stakeholders; the same ``(n, seed)`` always gives the same list."""
     rng = np.random.default_rng(seed)
+    language_rng = languages.language_stream(seed)
     sectors = rng.permutation(_quota(SECTOR_SHARES, n))
     regions = rng.permutation(_quota(names.REGION_WEIGHTS, n))
     stakeholders = []
@@ -224,6 +227,7 @@ def generate_stakeholders(n: int = 300, seed: int = 2023) -> list[SyntheticStake
                 country=country,
                 organisation=_organisation(rng, sector),
                 camp=int(rng.choice(N_CAMPS, p=camp_probabilities)),
+                language=languages.reading_language(language_rng, country),
             )
         )
     return stakeholders

@@ -195,5 +195,58 @@ def test_the_demo_seeds_from_a_file_in_chinese_and_english_only(runner, db, monk
         assert consultation.languages == ["zh", "en"]
         clause = db.session.scalars(sa.select(Clause)).first()
         assert set(clause.text) == {"zh", "en"} and clause.translations == {"en": "reviewed"}
+        # A vote is recorded in a language it could be read in: English for readers of
+        # the languages the file lacks.
+        assert set(db.session.scalars(sa.select(Vote.language))) <= {"zh", "en"}
     finally:
         content.load_initiative.cache_clear()
+
+
+def test_seeded_votes_carry_the_language_they_were_read_in(runner, db, client):
+    """Every synthetic vote and vote event records a language: the voter's own for a
+    clause (the demo's clauses are in all six), a participant's statement's own otherwise;
+    each of the six languages takes part, some far less than others, nobody is unknown,
+    and seeding again changes nothing."""
+    from collections import Counter
+
+    from consult.participation.models import StatementKind
+    from consult.reports.languages import participant_languages
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == DEMO_SLUG))
+    columns = (Vote.participant_id, Vote.statement_id, Vote.value, Vote.language)
+    votes = db.session.execute(
+        sa.select(*columns, User.locale, Statement.kind, Statement.language.label("own"))
+        .join(Participant, Participant.id == Vote.participant_id)
+        .join(User, User.id == Participant.user_id)
+        .join(Statement, Statement.id == Vote.statement_id)
+    ).all()
+    for vote in votes:
+        clause = vote.kind is StatementKind.CLAUSE
+        assert vote.language == (vote.locale if clause else vote.own), vote
+    events = db.session.execute(
+        sa.select(VoteEvent.participant_id, VoteEvent.statement_id, VoteEvent.value,
+                  VoteEvent.language)
+    ).all()  # fmt: skip
+    assert sorted(events) == sorted(tuple(v[:4]) for v in votes), "the log says the same"
+
+    counted = Counter(participant_languages(consultation.id).values())
+    n = sum(counted.values())
+    assert set(counted) == set(consultation.languages), "every language, nobody unknown"
+    assert counted.most_common(1)[0][0] == "en" and counted["en"] / n < 0.8
+    assert min(counted.values()) / n < 0.05, "a language group an organiser should notice"
+
+    html = client.get(f"/c/{DEMO_SLUG}/dashboard", headers={"Accept-Language": "en"}).text
+    table = html.split('id="by-language"', 1)[1].split("</table>", 1)[0]
+    for name in ("Arabic", "Chinese", "English", "French", "Russian", "Spanish"):
+        assert name in table
+    assert "Nobody yet" not in table and "unknown" not in table
+
+    def by_language():
+        return sorted(db.session.execute(
+            sa.select(Vote.language, sa.func.count()).group_by(Vote.language)
+        ).all())  # fmt: skip
+
+    before = by_language()
+    assert "nothing seeded" in runner.invoke(args=["seed-demo"]).output
+    assert by_language() == before
