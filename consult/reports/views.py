@@ -16,6 +16,7 @@ from consult.jobs import request_analysis
 from consult.participation.participants import actor_for, find_participant
 from consult.reports import dashboard, dashboard_cache, populations, services, snapshots
 from consult.reports.blueprint import blueprint
+from consult.reports.run_settings import run_settings
 from consult.reports.view_model import OutdatedSnapshot
 from consult.web import render_page_or_fragment, wants_fragment
 
@@ -81,7 +82,10 @@ def _published(consultation, team: bool):
 def method_notes(slug: str):
     consultation = services.dashboard_consultation(slug, current_user)
     snapshot = snapshots.latest_ok(consultation.id, with_result=False)
-    return render_template("reports/method.html", consultation=consultation, snapshot=snapshot)
+    settings = run_settings(snapshot.parameters) if snapshot else []
+    return render_template(
+        "reports/method.html", consultation=consultation, snapshot=snapshot, settings=settings
+    )
 
 
 @blueprint.app_template_filter("format_age")
