@@ -129,7 +129,7 @@ def test_a_moderator_approves_then_readers_see_it_in_list_flow_and_page(
     for url in urls:
         html = client.get(url).get_data(as_text=True)
         assert "共享评估。" in html and "We should share evaluations." in html, url
-        assert "Show the original" in html, url
+        assert "显示原文" in html, url  # "Show the original", read in Chinese
 
 
 def _participant_id(db, team):
