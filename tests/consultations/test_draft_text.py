@@ -55,7 +55,7 @@ def test_printable_page_has_the_text_and_the_authoritative_wording(client, consu
     assert '<h1 id="text-title">Test consultation</h1>' in html
     assert "First clause." in html and "Second clause." in html
     assert '<p class="authoritative-label">Authoritative text (中文)</p>' in html
-    assert '<div lang="zh-Hans">' in html and "第一条。" in html
+    assert '<div lang="zh-Hans" dir="ltr">' in html and "第一条。" in html
     assert f'href="/c/{consultation.slug}/text.txt" download>Download the text</a>' in html
     assert 'href="/static/css/print.css" media="print"' in html
 

@@ -49,8 +49,9 @@ def test_the_page_shows_original_and_translation_side_by_side(client, team, prop
     login(team.moderator)
     html = client.get(f"{QUEUE}?kind=translation").get_data(as_text=True)
     assert 'class="translation-pair"' in html
-    assert '<blockquote class="clause-text" lang="en">Share &lt;b&gt;evaluations&lt;/b&gt;.' in html
-    assert '<blockquote class="clause-text" lang="zh">共享&lt;b&gt;评估&lt;/b&gt;。' in html
+    quote = '<blockquote class="clause-text" lang="{}" dir="auto">{}'
+    assert quote.format("en", "Share &lt;b&gt;evaluations&lt;/b&gt;.") in html
+    assert quote.format("zh", "共享&lt;b&gt;评估&lt;/b&gt;。") in html
     assert 'value="translation:' in html, "selectable for bulk actions"
     assert 'name="action" value="approve"' in html and 'name="action" value="reject"' in html
     assert 'value="meta"' not in html.split('class="card-list queue"')[1]
