@@ -15,6 +15,7 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.conftest import BROWSER_PACKAGES, skip_without_system_packages
@@ -66,11 +67,17 @@ def live_server(app):
     thread.join(timeout=10)
 
 
+# Generous waits: the suite runs in two processes on two cores, so a page may take
+# seconds to answer; a wait only lasts this long when a test is failing anyway.
+ACTION_TIMEOUT_MS = 30_000
+expect.set_options(timeout=15_000)
+
+
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (cookies, storage) per test, with short timeouts."""
+    """A fresh browser context (cookies, storage) per test."""
     context = browser.new_context(locale="en-GB")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
