@@ -4,7 +4,10 @@ drawn as SVG with the labels in the reader's language (see :mod:`consult.reports
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from consult.reports import svg, svg_charts, svg_map
@@ -133,9 +136,15 @@ def heatmaps(view: SnapshotView, shown: dict[int, StatementInfo]) -> list[dict]:
 
 
 def activity(days: list[tuple[str, int]]):
-    """Votes per day as columns (None for fewer than two days)."""
+    """Votes per day as columns (None for fewer than two days), each day written as the
+    reader's locale writes a short date ("12/11/2026", "2026/11/12", "12‏/11‏/2026").
+
+    The axis runs left to right in every language, Arabic included: time runs that way on
+    a chart, and each date label, isolated (see :func:`consult.reports.svg.isolate`), reads
+    in its own script's order."""
     if len(days) < 2:
         return None
+    dated = [(format_date(date.fromisoformat(day), "short"), n) for day, n in days]
     return svg_charts.columns(
-        days, _("Votes per day"), lambda day, n: _("%(day)s: %(n)d votes", day=day, n=n)
+        dated, _("Votes per day"), lambda day, n: _("%(day)s: %(n)d votes", day=day, n=n)
     )

@@ -55,6 +55,12 @@ def isolate(body):
     return Markup("\u2068{}\u2069").format(body)  # FSI, PDI
 
 
+def left_to_right(text: str) -> str:
+    """``text`` between LRI and PDI: a range like "94%–98%" keeps its low end on the left
+    inside an Arabic label, where the bidi algorithm would otherwise swap its ends."""
+    return f"\u2066{text}\u2069"
+
+
 def _el(tag: str, body="", **attrs) -> Markup:
     nested = isinstance(body, Markup) and "<" in body  # elements inside, not a leaf of text
     if tag in _TEXT_TAGS and not nested:
@@ -155,10 +161,14 @@ def legend_swatch(body) -> Markup:
 
 def legend(groups, unclustered: str, statement: str) -> list[tuple[Markup, str]]:
     """(marker, label) for each (index, name, size, centre) group, then the other marks."""
+    from consult.i18n import number
+
+    # The name is isolated, so that "Group A" in Arabic keeps its letter beside the word
+    # and the count stays after it ("المجموعة A (103)", not "المجموعة (103) A").
     items = [
         (
             legend_swatch(marker(SHAPES[g % len(SHAPES)], 8, 8, 5, fill=group_colour(g))),
-            f"{name} ({size})",
+            Markup("<bdi>{}</bdi> ({})").format(name, number(size)),
         )
         for g, name, size, _centre in groups
     ]

@@ -11,6 +11,7 @@ from consult.reports.svg import (
     OKABE_ITO,
     _el,
     _svg,
+    left_to_right,
     text_lines,
     text_width,
     titled_group,
@@ -61,7 +62,8 @@ def agreement_bars(rows, label: str) -> Markup:
         # Bars sit at the top of their row, level with the first line of the name.
         y, lines = top, wrapped[i]
         top += heights[i]
-        title = f"{name}: {percent(rate)} ({percent(lower)}–{percent(upper)}), n={voters}"
+        span = left_to_right(f"{percent(lower)}–{percent(upper)}")
+        title = f"{name}: {percent(rate)} ({span}), n={voters}"
         parts = [
             text_lines(lines, left - 8, y + 14, line_h, font_size="12", text_anchor="end", fill=INK)
         ]

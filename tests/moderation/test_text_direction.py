@@ -121,4 +121,3 @@ def test_the_draft_editor_writes_each_language_in_its_direction(client, db, team
     html = client.get("/c/test-consultation/draft/preamble").get_data(as_text=True)
     attrs = _element(html, "textarea", "preamble_ar")
     assert (attrs.get("lang"), attrs.get("dir")) == ("ar", "rtl")
-
