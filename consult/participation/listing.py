@@ -1,11 +1,11 @@
 """Finding statements: search, a filter and a sort over what is open for voting, 50 a page.
 
-Participants' statements are searched in the database; the draft's clauses (their text
-lives on the latest published Clause, as JSON per language) are few, so they are read once
-and searched in Python, then joined to the same query as a list of ids. Sorting and paging
-happen in one SQL query over the statements and the vote counts the database keeps per
-statement (never over the votes themselves), so a page costs the same few small queries
-however many statements and votes there are.
+Participants' statements and their approved translations are searched in the database;
+the draft's clauses (their text lives on the latest published Clause, as JSON per
+language) are few, so they are read once and searched in Python, then joined to the same
+query as a list of ids. Sorting and paging happen in one SQL query over the statements and
+the vote counts the database keeps per statement (never over the votes themselves), so a
+page costs the same few small queries however many statements and votes there are.
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ from consult.drafts.models import Clause, DraftVersion
 from consult.enums import LabelledEnum
 from consult.errors import DomainError
 from consult.extensions import db
-from consult.participation.models import ModerationState, Statement, StatementKind, Vote
+from consult.participation.models import (
+    ContentTranslation,
+    ModerationState,
+    Statement,
+    StatementKind,
+    Vote,
+)
 from consult.participation.reading import VoteBox, vote_boxes
 from consult.participation.vote_counts import StatementVoteCount
 
@@ -148,6 +154,18 @@ def _clause_matches(clause: Clause, needle: str) -> bool:
     return any(needle in (text or "").casefold() for text in texts)
 
 
+def _text_matches(query: str):
+    """A participant's statement whose text, or an approved translation of it (into any
+    language: readers search in theirs), holds ``query``. Pending and rejected
+    translations are not public, so they never make a statement match."""
+    translated = sa.select(ContentTranslation.id).where(
+        ContentTranslation.statement_id == Statement.id,
+        ContentTranslation.moderation_state == ModerationState.APPROVED,
+        ContentTranslation.text.icontains(query, autoescape=True),
+    )
+    return sa.or_(Statement.text.icontains(query, autoescape=True), translated.exists())
+
+
 def _order(sort: Sort) -> list:
     """The order of ``sort``, read from the per-statement counts the database keeps
     (:mod:`consult.participation.vote_counts`; no row: no votes), never from the votes."""
@@ -177,9 +195,7 @@ def list_statements(
     clause_ids = [sid for sid, c in clauses.items() if not needle or _clause_matches(c, needle)]
     from_participants = Statement.kind != StatementKind.CLAUSE
     if filters.query:
-        from_participants = sa.and_(
-            from_participants, Statement.text.icontains(filters.query, autoescape=True)
-        )
+        from_participants = sa.and_(from_participants, _text_matches(filters.query))
     of_clauses = Statement.id.in_(clause_ids) if clause_ids else sa.false()
     conditions = [Statement.consultation_id == consultation.id]
     if filters.show is not Show.MINE:  # one's own statements show in every state

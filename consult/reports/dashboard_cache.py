@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from consult.extensions import db
+from consult.i18n import current_language
 from consult.reports import dashboard
 from consult.reports import dashboard_figures as figures
 from consult.reports.labels import statement_infos
@@ -98,6 +99,30 @@ def statements_mark(consultation_id: int) -> tuple:
     return (*statements, *versions)
 
 
+def translations_mark(consultation_id: int, language: str) -> tuple:
+    """What the statements' translated texts in ``language`` depend on, in one aggregate
+    query over its approved translations: approving one (new id, new time), setting one
+    aside or sending it back to the moderators (the count and the sum of ids) changes it,
+    so a translation approved after the snapshot shows at once."""
+    from consult.participation.models import ContentTranslation, ModerationState
+
+    return tuple(
+        db.session.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.max(ContentTranslation.id),
+                sa.func.max(ContentTranslation.moderated_at),
+                sa.func.sum(ContentTranslation.id),
+            ).where(
+                ContentTranslation.consultation_id == consultation_id,
+                ContentTranslation.language == language,
+                ContentTranslation.statement_id.is_not(None),
+                ContentTranslation.moderation_state == ModerationState.APPROVED,
+            )
+        ).one()
+    )
+
+
 PARTS = ("summary", "findings", "languages")  # templates/reports/_<part>.html, rendered once
 
 
@@ -110,8 +135,9 @@ def page_view(consultation, snapshot, view: SnapshotView, you: int | None) -> di
     """:func:`consult.reports.dashboard.build` for the dashboard, with the run's figures
     by language (:mod:`consult.reports.languages`) and its summary, findings and language
     section already rendered (``html``), keyed by the snapshot (id and creation time, in
-    this database), the reader's language and :func:`statements_mark`: a new analysis, a
-    moderated statement or a published version builds anew, never a stale page. The
+    this database), the reader's language, :func:`statements_mark` and
+    :func:`translations_mark`: a new analysis, a moderated statement, a published version
+    or an approved translation builds anew, never a stale page. The
     reader's own mark is added to the map per request."""
     key = (
         str(db.engine.url),
@@ -119,10 +145,11 @@ def page_view(consultation, snapshot, view: SnapshotView, you: int | None) -> di
         snapshot.created_at,
         str(get_locale()),
         statements_mark(consultation.id),
+        translations_mark(consultation.id, current_language()),
     )
     found = _pages.get(key)
     if found is None:
-        built = dashboard.build(view, statement_infos(consultation.id))
+        built = dashboard.build(view, statement_infos(consultation.id, translated=True))
         built["languages"] = language_groups(
             (snapshot.parameters or {}).get(LANGUAGES),
             list(consultation.languages or []),

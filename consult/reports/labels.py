@@ -12,6 +12,7 @@ from consult.drafts.models import Clause, DraftVersion
 from consult.extensions import db
 from consult.i18n import localized
 from consult.participation.models import ModerationState, Statement, StatementKind
+from consult.participation.translations import reading_of
 
 REGION_LABELS = {
     "east_asia_pacific": _l("East Asia & Pacific"),
@@ -62,6 +63,15 @@ class StatementInfo:
     lineage_key: str | None
     visible: bool  # shown on public pages (not pending or rejected)
     heading: str = ""  # a clause's heading in the reader's language ("" for statements)
+    # A participant's statement shown in an approved translation: the text it translates
+    # and that text's language ("Translated from French"); None when shown as written.
+    original: str | None = None
+    original_language: str | None = None
+    language: str | None = None  # the language of ``text``, when known
+
+    @property
+    def translated(self) -> bool:
+        return self.original is not None
 
     @property
     def title(self) -> str:
@@ -77,8 +87,14 @@ class StatementInfo:
         return self.visible and self.current
 
 
-def statement_infos(consultation_id: int, language: str | None = None) -> dict[int, StatementInfo]:
-    """Every statement of the consultation with its label and text (two queries)."""
+def statement_infos(
+    consultation_id: int, language: str | None = None, *, translated: bool = False
+) -> dict[int, StatementInfo]:
+    """Every statement of the consultation with its label and text (two queries), the
+    clauses in ``language`` (the interface language if None). With ``translated``, a
+    participant's statement written in another language reads in its approved
+    translation into that one, if any (one more query), the original kept alongside: for
+    pages people read; exports keep the words as written."""
     clauses = db.session.execute(
         sa.select(Clause, DraftVersion.number, DraftVersion.published_at)
         .join(DraftVersion, Clause.version_id == DraftVersion.id)
@@ -115,14 +131,18 @@ def statement_infos(consultation_id: int, language: str | None = None) -> dict[i
                 localized(clause.heading, language) if clause.heading else "",
             )
         else:
+            shown = reading_of(statement, language) if translated else None
             infos[statement.id] = StatementInfo(
                 statement.id,
                 _("Statement %(n)d", n=statement.number),
-                statement.text or "",
+                shown.text if shown else statement.text or "",
                 False,
                 statement.moderation_state is ModerationState.APPROVED,
                 10_000 + statement.id,
                 statement.lineage_key,
                 visible and statement.kind is not StatementKind.CLAUSE,
+                original=shown.original if shown else None,
+                original_language=shown.original_language if shown else None,
+                language=shown.language if shown else statement.language,
             )
     return infos

@@ -116,12 +116,15 @@ def pdf_of(report_id: int, language: str) -> ReportPdf | None:
 
 def needs_scheduling(report: PublishedReport, pdf: ReportPdf | None) -> bool:
     """A PDF in a language nobody asked for yet, a pending one nobody asked for recently
-    (its runner died), or a ready one holding text taken down since it was rendered: the
-    download asks for it again (and never serves the stale one meanwhile)."""
+    (its runner died), or a ready one holding text taken down, or lacking a translation
+    approved, since it was rendered: the download asks for it again (and never serves the
+    stale one meanwhile)."""
     if pdf is None:
         return True
     if pdf.state is PdfState.READY:
-        return _text_taken_down_since(report.consultation_id, pdf.rendered_at)
+        cid, since = report.consultation_id, pdf.rendered_at
+        taken_down = _text_taken_down_since(cid, since)
+        return taken_down or _translation_approved_since(cid, pdf.language, since)
     if pdf.state is not PdfState.PENDING:
         return False
     asked = pdf.requested_at
@@ -151,6 +154,23 @@ def _text_taken_down_since(consultation_id: int, moment) -> bool:
         sa.or_(Comment.deleted_at > moment, Comment.updated_at > moment),
     )
     return db.session.scalar(sa.select(sa.or_(moderated.exists(), withdrawn.exists())))
+
+
+def _translation_approved_since(consultation_id: int, language: str, moment) -> bool:
+    """Whether a translation of a participant's statement into ``language`` was approved
+    after ``moment``: the PDF in that language would keep showing the original."""
+    from consult.participation.models import ContentTranslation, ModerationState
+
+    if moment is None:
+        return False
+    approved = sa.select(ContentTranslation.id).where(
+        ContentTranslation.consultation_id == consultation_id,
+        ContentTranslation.language == language,
+        ContentTranslation.statement_id.is_not(None),
+        ContentTranslation.moderation_state == ModerationState.APPROVED,
+        ContentTranslation.moderated_at > moment,
+    )
+    return db.session.scalar(sa.select(approved.exists()))
 
 
 def mark_requested(report_id: int, language: str) -> None:

@@ -28,6 +28,7 @@ from consult.i18n import current_language
 from consult.moderation.audit import record_event
 from consult.moderation.models import ContributionResponse, Outcome
 from consult.participation.models import Comment, ModerationState, Statement
+from consult.participation.translations import reading_of
 from consult.reports.forms import PublishForm
 from consult.reports.models import REPORT_SLUG_MAX, PdfState, PublishedReport, ReportPdf
 
@@ -214,6 +215,19 @@ def _shown(comment: Comment | None, statement: Statement | None) -> bool:
     return statement is not None and statement.moderation_state in VISIBLE
 
 
+def _heard_text(comment, statement, language: str) -> tuple[str, str | None]:
+    """A contribution's words as the reader sees them, and the language they were
+    translated from (None if shown as written): a proposed wording as written (the
+    answer is about those words), else its approved translation into ``language``."""
+    if comment is not None and comment.proposed_text:
+        return comment.proposed_text, None
+    item = comment if comment is not None else statement
+    if item is None:
+        return "", None
+    shown = reading_of(item, language)
+    return shown.text, shown.original_language if shown.translated else None
+
+
 def what_we_heard(consultation: Consultation, language: str | None = None) -> list[dict]:
     """Per clause of the current draft, the answered contributions: adopted ones first."""
     version = current_version(consultation)
@@ -233,21 +247,19 @@ def what_we_heard(consultation: Consultation, language: str | None = None) -> li
         ).all()
     )
     by_lineage: dict[str | None, list[dict]] = {}
+    language = language or current_language()
     for response, comment, statement in responses:
         if not _shown(comment, statement):
             continue  # deleted or moderated-out text stays in the moderation views
         lineage = response.clause_lineage_key
         if lineage is None and comment is not None:
             lineage = lineage_of_statement.get(comment.statement_id)
-        text = (
-            (comment.proposed_text or comment.body)
-            if comment is not None
-            else (statement.text if statement is not None else "")
-        )
+        text, translated_from = _heard_text(comment, statement, language)
         by_lineage.setdefault(lineage, []).append(
             {
                 "kind": "comment" if comment is not None else "statement",
                 "text": text,
+                "translated_from": translated_from,
                 "adopted": response.outcome in ADOPTED,
                 "outcome": response.outcome,
                 "outcome_label": outcome_label(response.outcome),
@@ -255,7 +267,6 @@ def what_we_heard(consultation: Consultation, language: str | None = None) -> li
             }
         )
     out, authority = [], consultation.authoritative
-    language = language or current_language()
     for clause in clauses:
         items = by_lineage.pop(clause.lineage_key, [])
         items.sort(key=lambda i: not i["adopted"])

@@ -25,7 +25,8 @@ def report_context(report: PublishedReport, population=None, language: str | Non
     """What the report's templates show: its frozen snapshot (or that run's accounts-only
     twin, when ``population`` asks for it and it exists) and the answers given. Clauses
     are in ``language`` (the reader's interface language if None), with the authoritative
-    text alongside where it differs."""
+    text alongside where it differs; participants' statements in their approved
+    translation into it, where one exists, noted as translated."""
     from consult.i18n import current_language
     from consult.reports import dashboard, populations, publishing, snapshots
     from consult.reports.labels import statement_infos
@@ -39,7 +40,8 @@ def report_context(report: PublishedReport, population=None, language: str | Non
         "snapshot": snapshot,
         "population": choice,
         "view": dashboard.build(
-            snapshots.view_of(snapshot), statement_infos(consultation.id, language)
+            snapshots.view_of(snapshot),
+            statement_infos(consultation.id, language, translated=True),
         ),
         "heard": publishing.what_we_heard(consultation, language),
         "text_language": language,
