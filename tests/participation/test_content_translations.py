@@ -98,7 +98,8 @@ def test_the_teams_translation_is_approved_at_once_and_readers_see_it(
     assert line.sentence == f"Mod published the translation into Chinese of comment #{comment.id}"
     as_reader(client, "zh")
     html = client.get(page(team.consultation, statement.id)).get_data(as_text=True)
-    assert '<p class="comment-body translated-text" lang="zh">评估需要共同的方法。</p>' in html
+    translated = '<p class="comment-body translated-text" lang="zh" dir="auto">{}</p>'
+    assert translated.format("评估需要共同的方法。") in html
     assert "Evaluations need shared methods." in html, "the original, one click away"
     assert '<details class="translation-original">' in html
     as_reader(client, "en")
