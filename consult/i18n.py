@@ -73,11 +73,14 @@ def select_locale() -> str:
 
 
 def _translations():
-    """This request's translations, looked up once (the locale is fixed per request)."""
-    translations = g.get("_translations")
-    if translations is None:
-        translations = g._translations = get_translations()
-    return translations
+    """The current locale's translations, looked up once per context and locale: the
+    locale can change within one context (``force_locale`` for a mail or a PDF in the
+    recipient's language), and the cache must follow it."""
+    locale = get_locale()
+    cached = g.get("_translations")
+    if cached is None or cached[0] != locale:
+        cached = g._translations = (locale, get_translations())
+    return cached[1]
 
 
 def install_template_gettext(app: Flask) -> None:

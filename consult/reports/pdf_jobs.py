@@ -18,6 +18,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import force_locale
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -50,7 +51,12 @@ def render_report_pdf(report_id: int, language: str | None = None) -> PdfState |
     started = utcnow()
     try:
         # Templates build links and pick the language as in a request for the report.
-        with current_app.test_request_context(headers={"Accept-Language": language}):
+        # force_locale too: the request context shares this thread's app context, whose
+        # locale Flask-Babel may have cached already.
+        with (
+            current_app.test_request_context(headers={"Accept-Language": language}),
+            force_locale(language),
+        ):
             pdf = report_pdf(report_html(report_context(report, language=language)))
         error = None
     except Exception as exc:  # noqa: BLE001 - a failed rendering is stored, never raised

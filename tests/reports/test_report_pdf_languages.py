@@ -37,6 +37,10 @@ def six_languages(db, voted):
     return consultation
 
 
+# "Broad agreement" as the Arabic catalogue says it: a heading of the report.
+ARABIC_BROAD_AGREEMENT = "الموافقة الواسعة"
+
+
 def _letters(text: str) -> str:
     """Text compared as letters only: pypdf may return Arabic in presentation forms (NFKC
     folds them back), with spaces and punctuation moved about."""
@@ -80,6 +84,7 @@ def test_the_arabic_and_the_chinese_pdf_of_one_report_hold_the_clause_in_that_la
     text = _pdf_letters(arabic.get_data())
     assert _holds(text, ARABIC), text[:400]
     assert _holds(text, CHINESE), "the authoritative text alongside"
+    assert _holds(text, ARABIC_BROAD_AGREEMENT), "the interface text is Arabic too"
 
     chinese = reader.get("/c/camps/reports/final.pdf", headers={"Accept-Language": "zh"})
     assert chinese.status_code == 200 and chinese.headers["Content-Language"] == "zh"
