@@ -17,8 +17,8 @@ SEGMENTS = [f"Segment name {n}" for n in range(21)]
 
 def _figures_html() -> str:
     spans = "; ".join(
-        f'<span class="segment-figure">{name} 97% <span class="interval">(92%–99%, n=91)'
-        "</span></span>"
+        f'<span class="segment-figure"><bdi>{name}</bdi> 97% <bdi class="interval">'
+        '(<bdi dir="ltr">92%–99%</bdi>, n=91)</bdi></span>'
         for name in SEGMENTS
     )
     return (
