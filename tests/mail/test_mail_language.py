@@ -3,7 +3,6 @@ stores the interface language on the account (User.locale), and the mail reads i
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from consult.auth.models import User
@@ -30,11 +29,6 @@ def test_registering_in_french_stores_the_language_and_mails_in_french(client, d
     assert "Hello" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the subject lives only in mail/auth/confirm.txt, which babel.cfg now extracts: "
-    "drop this mark once the catalogues are updated and translated",
-)
 def test_the_confirmation_subject_is_in_french(client, db, inbox):
     _choose_language(client, "fr")
     post_form(client, "/register", GOOD)
