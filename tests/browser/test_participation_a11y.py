@@ -138,9 +138,11 @@ def test_an_in_place_edit_keeps_the_place(live_server, browser, db, talk):
     expect_focus(page, "article.comment")
     comment_id = active_id(page)
     page.locator(f"#{comment_id}").get_by_role("link", name="Edit").click()
-    expect(page.locator(f"#{comment_id} textarea")).to_be_visible()
+    # The comment swapped for its edit form (the comment itself holds reply and translate boxes).
+    edit_box = page.locator(f"#{comment_id}.comment-editing textarea[name=body]")
+    expect(edit_box).to_be_visible()
     expect_focus(page, f"#{comment_id}")  # the edit form
-    page.locator(f"#{comment_id} textarea").fill("Fine as it is, mostly.")
+    edit_box.fill("Fine as it is, mostly.")
     page.locator(f"#{comment_id}").get_by_role("button", name="Save").click()
     expect(live_text(page)).to_have_text("Your comment has been updated.")
     expect(page.locator(f"#{comment_id} .comment-body")).to_have_text("Fine as it is, mostly.")
