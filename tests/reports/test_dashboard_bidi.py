@@ -25,7 +25,7 @@ def test_intervals_legend_and_centres_are_isolated_on_an_arabic_dashboard(client
     notes = re.findall(r'<bdi class="interval">(.*?)</bdi>\s*</?[a-z]', html)
     assert notes, "the dashboard shows agreement intervals"
     for note in notes:
-        assert re.fullmatch(rf"\({RANGE}, n=\d+\)", note), note
+        assert re.fullmatch(rf"\({RANGE}، n=\d+\)", note), note  # the Arabic comma
     assert '<span class="interval">' not in html
     assert re.search(r"<li><svg [^>]*legend-swatch.*?</svg> <bdi>[^<]+</bdi> \(\d+\)</li>", html)
     centres = re.findall(r'<td><bdi dir="ltr">(-?\d+\.\d\d); (-?\d+\.\d\d)</bdi></td>', html)

@@ -68,7 +68,7 @@ def test_the_dashboard_reads_a_translation_approved_after_the_snapshot(
     for n in listed:  # each with a note and its original alongside, escaped
         assert (
             f'<q lang="zh-Hans" dir="auto">{_zh(n)}</q> <span class="translated-note">'
-            f'(translated from 英语: <q lang="en" dir="auto">'
+            f'(译自英语： <q lang="en" dir="auto">'  # "translated from English:" in Chinese
             f"Statement number {n} &lt;b&gt;bold?&lt;/b&gt;</q>)</span>"
         ) in html
     assert any(f"{_zh(n)}</title>" in html for n in range(10)), "the map's labels too"
