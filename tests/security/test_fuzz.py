@@ -95,6 +95,9 @@ def _describe(role, route, path, query, form, headers, response, caplog) -> str:
 # Hypothesis warns when a failing example's description grows past its limit (many routes,
 # many draws); under filterwarnings=error that warning would replace the failure it reports.
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")
+# The app's background threads (a mail's MIME boundary comes from the global random module)
+# may run during a draw, and Hypothesis would take that for a strategy using random.
+@pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
 @pytest.mark.parametrize("role", ROLES)
 def test_no_route_answers_a_server_error(app, world, role, caplog):
     crew, real = world

@@ -94,8 +94,10 @@ def assert_public_text(as_user, team, comment, shown, hidden):
     the page and in the thread fragment."""
     for reader in (as_user(), as_user(team.organiser), as_user(team.other_moderator)):
         for headers in ({}, HX):
-            html = reader.get(page_url(comment), headers=headers).get_data(as_text=True)
-            assert shown in html and hidden not in html
+            response = reader.get(page_url(comment), headers=headers)
+            html = response.get_data(as_text=True)
+            main = html[html.find("<main") : html.find("</main>")] or html
+            assert shown in html and hidden not in html, (response.status_code, main[:3000])
             assert "awaiting moderation" not in html
 
 
