@@ -43,6 +43,10 @@ def clause(page, position):
 def journey(page, base, slug, *, javascript: bool):
     register(page, base, slug, "newcomer@example.org", "Priya Newcomer")
     if javascript:
+        # htmx is a deferred script: vote once it has taken the forms over (the page's load
+        # event), or the first click would post the form as a plain page load.
+        page.wait_for_load_state("load")
+        page.wait_for_function("window.htmx !== undefined")
         page.evaluate("window.__sameDocument = true")
 
     for position, choice in ((1, "Agree"), (2, "Disagree"), (3, "Pass / unsure")):
