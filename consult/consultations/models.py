@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -17,11 +16,13 @@ from consult.extensions import db
 SLUG_MAX = 80
 
 
-class Status(enum.Enum):
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
-    ARCHIVED = "archived"
+class Status(LabelledEnum):
+    """The organiser's switch (what people read is the phase: see ``Consultation.phase``)."""
+
+    DRAFT = "draft", _l("Draft")
+    OPEN = "open", _l("Open")
+    CLOSED = "closed", _l("Closed")
+    ARCHIVED = "archived", _l("Archived")
 
 
 class ModerationMode(LabelledEnum):

@@ -8,9 +8,11 @@ consultations") reads ``Consultation.phase()`` or ``Consultation.schedule()``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from consult.enums import LabelledEnum
@@ -74,3 +76,20 @@ def schedule_of(
     if current is Phase.CLOSED and closes_at and closes_at <= now:
         return Schedule(current, closed_on=closes_at)
     return Schedule(current)
+
+
+def phase_if_opened(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> Phase:
+    """What setting the status to open at ``now`` would do: schedule it (an opening time
+    still to come), open it, or nothing (closed: its closing time has passed)."""
+    return phase_of("open", opens_at, closes_at, None, now)
+
+
+def format_moment(value: datetime | None) -> str:
+    """A moment as the reader's locale writes a long date and a short time, in the site's
+    timezone, which it names: "December 2, 2026, 3:00 PM UTC", "2026年12月2日 15:00 UTC".
+    Every "Opens on" and "Closes on" says the time too: a consultation may open in an hour."""
+    if value is None:
+        return ""
+    pattern = re.sub(r"'([^']*)'", r"\1", str(get_locale().datetime_formats["long"]))
+    time = f"{format_time(value, 'short')} {format_time(value, 'z')}"
+    return pattern.replace("{1}", format_date(value, "long")).replace("{0}", time)

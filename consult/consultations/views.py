@@ -11,6 +11,8 @@ from consult.auth.services import has_role
 from consult.consultations import navigation, services
 from consult.consultations.draft_text import as_plain_text, draft_text
 from consult.consultations.models import Role
+from consult.consultations.schedule import Phase, format_moment, phase_if_opened
+from consult.db_types import utcnow
 from consult.errors import NotFound
 from consult.i18n import current_language
 from consult.participation.participants import actor_for, find_participant
@@ -35,6 +37,19 @@ def results_visible(consultation) -> bool:
 @blueprint.app_template_global()
 def authoritative_language(consultation) -> str:
     return navigation.authoritative_language(consultation)
+
+
+@blueprint.app_template_global()
+def opening_schedules(consultation) -> bool:
+    """Whether opening it now would schedule it (its opening time is still to come)."""
+    when = phase_if_opened(consultation.opens_at, consultation.closes_at, utcnow())
+    return when is Phase.SCHEDULED
+
+
+@blueprint.app_template_filter("moment")
+def moment(value) -> str:
+    """A date and time, for "Opens on" and "Closes on" (see ``format_moment``)."""
+    return format_moment(value)
 
 
 @blueprint.get("/")

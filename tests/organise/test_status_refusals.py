@@ -84,7 +84,7 @@ def test_settings_page_states_the_phase(client, db, team, login):
     login(team.organiser)
     html = client.get(SETTINGS).get_data(as_text=True)
     assert "badge-scheduled" in html and "Opens on" in html
-    assert "It opens on its own at its opening time." in html
+    assert "it opens on its own on" in html and "nobody needs to press anything" in html
 
 
 def test_removing_the_last_organiser_is_said_on_the_team_page(client, db, team, login, reload):
