@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -11,6 +11,7 @@ from consult.auth.models import User
 from consult.consultations.models import Consultation, Participant
 from consult.drafts.models import Clause, DraftVersion
 from consult.extensions import db
+from consult.participation.lineage import earlier_comment_counts
 from consult.participation.models import (
     Comment,
     ModerationState,
@@ -31,7 +32,9 @@ class VoteBox:
     my_vote: int | None
     # The participant voted on an earlier wording of this clause: their old vote.
     earlier_vote: int | None = None
+    # Visible comments and replies, those on the clause's earlier wordings included.
     comment_count: int = 0
+    earlier_comment_count: int = 0
 
 
 def vote_boxes(
@@ -61,13 +64,25 @@ def vote_boxes(
 def clause_boxes(
     version: DraftVersion | None, participant: Participant | None
 ) -> dict[int, VoteBox]:
-    """Vote boxes keyed by clause id for a version's clauses."""
+    """Vote boxes keyed by clause id for a version's clauses; a clause's comment count
+    includes the discussion of its earlier wordings."""
     if version is None:
         return {}
     by_statement = {c.statement_id: c for c in version.clauses if c.statement_id}
     lineages = {c.statement_id: c.lineage_key for c in by_statement.values()}
     boxes = vote_boxes(list(by_statement), participant, lineages)
-    return {clause.id: boxes[sid] for sid, clause in by_statement.items()}
+    earlier = earlier_comment_counts(version.consultation_id, lineages)
+    return {
+        clause.id: with_earlier_comments(boxes[sid], earlier.get(clause.lineage_key, 0))
+        for sid, clause in by_statement.items()
+    }
+
+
+def with_earlier_comments(box: VoteBox, earlier: int) -> VoteBox:
+    """The box counting ``earlier`` comments on the clause's earlier wordings too."""
+    if not earlier:
+        return box
+    return replace(box, comment_count=box.comment_count + earlier, earlier_comment_count=earlier)
 
 
 def _earlier_votes(participant: Participant | None, lineages: dict[int, str]) -> dict[str, int]:

@@ -14,9 +14,10 @@ from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired, NotFound
 from consult.extensions import db
 from consult.input_guard import bounded_id
-from consult.participation import mine, reading, votes
+from consult.participation import lineage, mine, reading, votes
 from consult.participation.blueprint import blueprint
 from consult.participation.labels import vote_announcement, vote_label
+from consult.participation.models import Statement
 from consult.participation.participants import Claim, actor_for, find_participant
 from consult.web import safe_next_url, wants_fragment
 
@@ -52,6 +53,8 @@ def vote(slug: str, statement_id: int):
             consultation, statement_id, actor, value, request.form.get("read_in")
         )
     except DomainError as error:
+        if isinstance(error, votes.ClauseChanged) and not as_fragment:
+            return _to_current_wording(consultation, statement_id)
         if isinstance(error, LoginRequired) or not as_fragment or error.status == 404:
             raise
         # The box as it stands (the vote did not change it). Alone it shows no
@@ -69,6 +72,31 @@ def vote(slug: str, statement_id: int):
         return redirect(url_for("consultations.show", slug=slug, _anchor=f"s-{statement_id}"))
     back = safe_next_url(target)
     return redirect(back if "#" in back else f"{back}#vote-{statement_id}")
+
+
+def _to_current_wording(consultation, statement_id: int):
+    """Without JavaScript, a vote on a clause's earlier wording leads to its current text
+    (or to the draft, if the clause was removed), saying the vote was not recorded."""
+    history = lineage.clause_lineage(consultation, db.session.get(Statement, statement_id))
+    current = history.current_statement_id if history else None
+    if current is None:
+        flash(_("This clause is no longer in the draft, so your vote was not recorded."), "info")
+        return redirect(url_for("consultations.show", slug=consultation.slug))
+    flash(
+        _(
+            "This clause has changed since you opened it, so your vote was not recorded. "
+            "Here is its current text: please read it and vote again."
+        ),
+        "info",
+    )
+    return redirect(
+        url_for(
+            ".show_statement",
+            slug=consultation.slug,
+            statement_id=current,
+            _anchor=f"vote-{current}",
+        )
+    )
 
 
 @blueprint.get("/c/<slug>/me")

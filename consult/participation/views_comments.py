@@ -11,7 +11,7 @@ from consult.consultations.services import get_visible_consultation
 from consult.errors import DomainError, LoginRequired
 from consult.i18n import current_language
 from consult.input_guard import optional_id
-from consult.participation import comments, reading
+from consult.participation import comments, lineage, reading
 from consult.participation.blueprint import blueprint
 from consult.participation.forms import CommentForm, EditCommentForm, ReportForm
 from consult.participation.models import Stance
@@ -32,9 +32,14 @@ def _statement_page(
     statement = comments.discussable_statement(consultation, statement_id, actor)
     participant = find_participant(consultation, actor)
     clause = reading.clause_of_statement(statement)
+    # A clause's page gathers the discussion of its earlier wordings; an earlier wording's
+    # page says so, links the current text and offers nothing to act on.
+    history = lineage.clause_lineage(consultation, statement)
+    superseded = history is not None and history.is_superseded
     lineages = {statement.id: statement.lineage_key} if statement.lineage_key else None
-    box = reading.vote_boxes([statement.id], participant, lineages)[statement.id]
+    box = reading.vote_boxes([statement.id], participant, None if superseded else lineages)
     view = reading.ThreadView.from_args(request.args)
+    earlier = lineage.earlier_discussion(history, view)
     return render_page_or_fragment(
         "participation/statement.html",
         "participation/_thread.html",
@@ -42,8 +47,12 @@ def _statement_page(
         consultation=consultation,
         statement=statement,
         clause=clause,
-        box=box,
+        box=reading.with_earlier_comments(box[statement.id], earlier.count),
         thread=reading.thread(statement, participant, view),
+        history=history,
+        superseded=superseded,
+        earlier=earlier,
+        read_only=lineage.ReadOnlyConsultation(consultation),
         view=view,
         stances=list(Stance),
         viewer=participant,

@@ -134,6 +134,10 @@ def _upsert_statement(dialect: str):
     ).returning(_vote.c.id)
 
 
+class ClauseChanged(Conflict):
+    """A vote on a clause wording that a later version replaced (or removed)."""
+
+
 @dataclass(frozen=True)
 class Votable:
     """A statement open for voting, and what says which language it is read in."""
@@ -159,7 +163,7 @@ def votable_statement(consultation: Consultation, statement_id: int) -> Votable:
     if state is not ModerationState.APPROVED:
         raise Conflict(_("This statement is not open for voting."))
     if kind is StatementKind.CLAUSE and clause_texts is None:
-        raise Conflict(_("This clause has changed since. Please vote on its current text."))
+        raise ClauseChanged(_("This clause has changed since. Please vote on its current text."))
     return Votable(statement_id, kind, language, clause_texts)
 
 
