@@ -1,6 +1,7 @@
-"""What a moderator needs beside each queue item: the clause it is on, the thread of a
-reply, proposed wording as a diff against the clause, and who the author is (sector and
-verification). Everything is loaded in a few batched queries for the whole queue page."""
+"""What a moderator needs beside each queue item: the clause it is on, the comment a
+reply answers (its text, and its state when it is not public), proposed wording as a diff
+against the clause, and who the author is (sector and verification). Everything is loaded
+in a few batched queries for the whole queue page."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class ItemContext:
     clause: Clause | None = None  # the clause a comment (or the reported comment) is on
     thread_statement_id: int | None = None  # a reply: the statement whose thread holds it
     thread_anchor: str | None = None  # the parent comment's element id in that thread
+    parent: Comment | None = None  # a reply: the comment it answers, in whatever state
     proposal_diff: list[Piece] = field(default_factory=list)  # clause text -> proposal
     profile: StakeholderProfile | None = None  # the author's stakeholder profile
     similar: list[Similar] = field(default_factory=list)  # near-duplicates of a statement
@@ -58,27 +60,50 @@ def _profiles(author_ids: set[int]) -> dict[int, StakeholderProfile]:
     return dict(rows)
 
 
-def queue_context(items) -> dict[str, ItemContext]:
-    """Context for each item key (``QueueItem.key``), in a fixed number of queries."""
-    subjects = {item.key: _subject(item) for item in items}
-    comments = {key: s for key, s in subjects.items() if isinstance(s, Comment)}
-    statement_ids = {c.statement_id for c in comments.values()}
-    statements = {}
-    if statement_ids:
-        statements = {
-            s.id: s
-            for s in db.session.scalars(sa.select(Statement).where(Statement.id.in_(statement_ids)))
-        }
-    clause_statement_ids = {
-        sid for sid, s in statements.items() if s.kind is StatementKind.CLAUSE
-    }  # fmt: skip
-    exact_ids = {c.clause_id for c in comments.values() if c.clause_id}
+def comment_clauses(comments) -> dict[int, Clause]:
+    """For each comment id, the clause it is on: the exact version commented on, else the
+    latest version of its clause statement (none for a comment on a participant statement).
+    Three queries however many comments."""
+    statement_ids = {c.statement_id for c in comments}
+    if not statement_ids:
+        return {}
+    clause_statement_ids = set(
+        db.session.scalars(
+            sa.select(Statement.id).where(
+                Statement.id.in_(statement_ids), Statement.kind == StatementKind.CLAUSE
+            )
+        )
+    )
+    exact_ids = {c.clause_id for c in comments if c.clause_id}
     exact = {}
     if exact_ids:
         exact = {
             c.id: c for c in db.session.scalars(sa.select(Clause).where(Clause.id.in_(exact_ids)))
         }
     latest = _latest_clauses(clause_statement_ids)
+    found = {}
+    for comment in comments:
+        clause = exact.get(comment.clause_id) or latest.get(comment.statement_id)
+        if clause is not None:
+            found[comment.id] = clause
+    return found
+
+
+def _parents(comments) -> dict[int, Comment]:
+    parent_ids = {c.parent_id for c in comments if c.parent_id}
+    if not parent_ids:
+        return {}
+    return {
+        c.id: c for c in db.session.scalars(sa.select(Comment).where(Comment.id.in_(parent_ids)))
+    }
+
+
+def queue_context(items) -> dict[str, ItemContext]:
+    """Context for each item key (``QueueItem.key``), in a fixed number of queries."""
+    subjects = {item.key: _subject(item) for item in items}
+    comments = [s for s in subjects.values() if isinstance(s, Comment)]
+    clauses = comment_clauses(comments)
+    parents = _parents(comments)
     author_ids = {s.author_id for s in subjects.values() if s is not None and s.author_id}
     profiles = _profiles(author_ids)
     similar = suggestions(
@@ -97,7 +122,7 @@ def queue_context(items) -> dict[str, ItemContext]:
         proposal = []
         thread_statement_id = anchor = None
         if isinstance(subject, Comment):
-            clause = exact.get(subject.clause_id) or latest.get(subject.statement_id)
+            clause = clauses.get(subject.id)
             if subject.parent_id:
                 thread_statement_id = subject.statement_id
                 anchor = f"comment-{subject.parent_id}"
@@ -111,6 +136,7 @@ def queue_context(items) -> dict[str, ItemContext]:
             clause=clause,
             thread_statement_id=thread_statement_id,
             thread_anchor=anchor,
+            parent=parents.get(subject.parent_id) if isinstance(subject, Comment) else None,
             proposal_diff=proposal,
             profile=profiles.get(subject.author_id),
             similar=similar.get(subject.id, []) if key.startswith("statement-") else [],

@@ -12,10 +12,12 @@ from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation
 from consult.database import write_transaction
 from consult.db_types import utcnow
+from consult.drafts.models import Clause
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.moderation.access import TEAM
 from consult.moderation.audit import record_event
+from consult.moderation.context import comment_clauses
 from consult.moderation.models import ContributionResponse, Outcome
 from consult.moderation.services import clean_reason, get_item
 from consult.participation.models import Comment, ModerationState, Statement, StatementKind
@@ -26,6 +28,13 @@ class Contribution:
     kind: str  # "comment" or "statement"
     obj: Comment | Statement
     response: ContributionResponse | None
+    clause: Clause | None = None  # the clause a comment is on
+
+
+def contribution(kind: str, obj, response: ContributionResponse | None = None) -> Contribution:
+    """One contribution with its clause (a comment on a clause) and the given answer."""
+    clause = comment_clauses([obj]).get(obj.id) if kind == "comment" else None
+    return Contribution(kind, obj, response, clause)
 
 
 def contributions_to_answer(consultation: Consultation) -> list[Contribution]:
@@ -58,7 +67,8 @@ def contributions_to_answer(consultation: Consultation) -> list[Contribution]:
     ).all()
     by_comment = {r.comment_id: r for r in responses if r.comment_id}
     by_statement = {r.statement_id: r for r in responses if r.statement_id}
-    found = [Contribution("comment", c, by_comment.get(c.id)) for c in comments]
+    clauses = comment_clauses(comments)
+    found = [Contribution("comment", c, by_comment.get(c.id), clauses.get(c.id)) for c in comments]
     found += [Contribution("statement", s, by_statement.get(s.id)) for s in statements]
     found.sort(key=lambda c: (c.response is not None, c.obj.created_at, c.kind, c.obj.id))
     return found

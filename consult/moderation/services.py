@@ -215,6 +215,10 @@ def moderate(
 
 
 def _duplicate_target(consultation, item, number) -> Statement:
+    """The statement ``item`` repeats: approved, or still pending (two pending repeats:
+    the later one names the earlier), never a rejected one. A rejected statement is not
+    public, so the author would be pointed at nothing; and as a duplicate is itself
+    rejected, two statements cannot be marked duplicates of each other."""
     if not number:
         raise DomainError(_("Say which statement this one repeats."), field="duplicate_of")
     original = db.session.scalar(
@@ -224,6 +228,11 @@ def _duplicate_target(consultation, item, number) -> Statement:
     )
     if original is None or original.id == item.id:
         raise DomainError(_("Choose another statement of this consultation."), field="duplicate_of")
+    if original.moderation_state is ModerationState.REJECTED:
+        raise DomainError(
+            _("Statement %(n)d is rejected: choose the statement that stays.", n=original.number),
+            field="duplicate_of",
+        )
     return original
 
 

@@ -288,11 +288,11 @@ def respond(slug: str, plural: str, item_id: int):
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if error:
-        contribution = responses.Contribution(kind, obj, responses.response_for(kind, obj.id))
+        contribution = responses.contribution(kind, obj, responses.response_for(kind, obj.id))
         return _render_contribution(consultation, contribution, form, INVALID, error=error)
     message = _("Your answer is saved; the author will see it.")
     if wants_fragment():
-        contribution = responses.Contribution(kind, obj, response)
+        contribution = responses.contribution(kind, obj, response)
         return _render_contribution(
             consultation, contribution, ResponseForm(formdata=None), message=message
         )

@@ -197,18 +197,6 @@ def test_bad_filter_values_are_a_400_with_a_message(client, db, team, login):
     assert response.status_code == 400
 
 
-def test_trigram_similarity_in_english_and_chinese():
-    from consult.moderation.duplicates import normalise, similarity, trigrams
-
-    assert normalise("Share, the DATA!") == "sharethedata"
-    assert trigrams("ab") == {"ab"} and trigrams("数据共享") == {"数据共", "据共享"}
-    assert similarity("Share the data.", "share the DATA") == 1.0
-    assert similarity("应当公开评估结果。", "应当公开评估结果") == 1.0
-    assert similarity("应当公开评估结果", "应当公开评估结果报告") == 0.75
-    assert similarity("应当公开评估结果", "我们需要更多资金") == 0.0
-    assert similarity("Publish every evaluation", "Fund more research") < 0.2
-
-
 def test_near_duplicates_are_suggested_and_marked_in_one_click(
     client, team, contribute, login, reload
 ):
