@@ -46,6 +46,26 @@ def _all_texts(values: dict | None) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class TextChange:
+    """Which languages of a clause's text differ between two published versions."""
+
+    languages: list[str]  # changed, appeared or dropped; the consultation's order first
+    authoritative: bool  # whether the authoritative text is among them
+
+    def __bool__(self) -> bool:
+        return bool(self.languages)
+
+
+def text_change(
+    old: dict | None, new: dict | None, languages: list[str], authoritative: str
+) -> TextChange:
+    """How the text ``new`` (by language) differs from ``old``, for the clause history."""
+    seen = list(dict.fromkeys([*languages, *sorted({*(old or {}), *(new or {})})]))
+    changed = [lang for lang in seen if _text(old, lang) != _text(new, lang)]
+    return TextChange(changed, authoritative in changed)
+
+
+@dataclass(frozen=True)
 class LanguageChange:
     """How one clause of the working version differs from its published wording."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consult.consultations.models import Consultation
+from consult.drafts.languages import text_change
 from consult.drafts.models import Clause, DraftVersion
 from consult.drafts.translations import reading
 from consult.extensions import db
@@ -56,7 +57,7 @@ def clause_history(consultation: Consultation, language: str | None = None) -> l
         current = [c for c, v in versions if v.number == latest]
         if not current:
             continue
-        steps, previous_text = [], None
+        steps, previous_text, previous = [], None, None
         for clause, version in versions:
             text = localized(clause.text, language)
             steps.append(
@@ -68,6 +69,16 @@ def clause_history(consultation: Consultation, language: str | None = None) -> l
                     if previous_text not in (None, text)
                     else None,
                     "changed": previous_text is not None and previous_text != text,
+                    # Every language compared, not only the one shown: a translation-only
+                    # change is named, not read as "text unchanged".
+                    "languages": text_change(
+                        previous.text if previous else None,
+                        clause.text,
+                        consultation.languages,
+                        consultation.authoritative,
+                    )
+                    if previous
+                    else None,
                     "adopted": [
                         r
                         for r in responses
@@ -75,7 +86,7 @@ def clause_history(consultation: Consultation, language: str | None = None) -> l
                     ],
                 }
             )
-            previous_text = text
+            previous_text, previous = text, clause
         statement_version = {c.statement_id: v.number for c, v in versions if c.statement_id}
         points = []
         newest_first = sorted(statement_version.items(), key=lambda kv: -kv[1])
