@@ -113,6 +113,7 @@ POLICY: dict[str, WriteLimit] = {
     # Each mails a link: few per address typed or account, like registering.
     "account_email.forgot": REGISTER,
     "account_email.resend_confirmation": REGISTER,
+    "account_email.mail_password_link": REGISTER,
     "account_email.change_email": REGISTER,
     # Each tries a token, like a login; a reset also sets a password.
     "account_email.confirm": LOGIN,

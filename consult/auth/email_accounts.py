@@ -1,9 +1,13 @@
 """Accounts by email: registering without telling whether an address has an account,
-confirming the address, resetting a forgotten password, changing the address.
+confirming the address, resetting a forgotten password (or choosing a first one),
+changing the address.
 
 Each use case that mails a link renders the mail at once (in the asker's request) and
-leaves its delivery to :mod:`consult.mail`. Answers never depend on whether an address
-has an account: the caller shows the same page either way, and the mail says the rest.
+leaves its delivery to :mod:`consult.mail`, except a forgotten password: that request
+only queues a mail job with the address it was given, and the job looks the account up
+(:func:`send_reset_link`), so the request does the same work whether or not the address
+has an account. Answers never depend on it: the caller shows the same page either way,
+and the mail says the rest.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError
 from consult.extensions import db
 from consult.mail import absolute_url, send_email
+from consult.mail.delivery import dispatch_job
 from consult.moderation.audit import record_event
 from consult.organise.invitations import EMAIL_RE
 
@@ -77,23 +82,62 @@ def confirm_email(token: str) -> User:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if ``email`` belongs to an active account that logs in with a
-    password; otherwise do nothing. The caller answers alike either way."""
+    """Queue the mail job that sends a reset link if ``email`` has an account
+    (:func:`send_reset_link`). The request does the same whatever the address: the
+    caller answers alike either way."""
+    dispatch_job(SEND_RESET_LINK, email or "")
+
+
+SEND_RESET_LINK = "consult.auth.email_accounts.send_reset_link"
+
+
+def can_reset_password(user: User | None) -> bool:
+    """An active account that logs in with a password, or one without a password yet
+    (made through an institution's sign-in) whose address is confirmed: its first
+    password comes from a reset link. Synthetic demo voters (no password, no confirmed
+    address) get nothing."""
+    if user is None or not user.is_active:
+        return False
+    return has_password(user) or user.email_confirmed_at is not None
+
+
+def has_password(user: User) -> bool:
+    """Whether the account has a password to log in with (sign-in accounts may not)."""
+    return user.password_hash != services.UNUSABLE_PASSWORD
+
+
+def send_reset_link(email: str) -> None:
+    """The mail job of :func:`request_password_reset`: mail a link to choose a password
+    to the account of ``email``, if :func:`can_reset_password`; otherwise nothing."""
     email = services.normalise_email(email or "")
     if len(email) > EMAIL_MAX:
         return
     user = services.find_user_by_email(email)
-    if user is None or not user.is_active or user.password_hash == services.UNUSABLE_PASSWORD:
+    if not can_reset_password(user):
         return
+    send_password_link(user)
+
+
+def send_password_link(user: User) -> None:
+    """Mail ``user`` a link to choose a (new, or first) password."""
     token = tokens.make_token(tokens.RESET, user)
     send_email(
         user.email,
         "auth/reset",
         language=user.locale,
         name=user.display_name,
+        first=not has_password(user),
         link=absolute_url("account_email.reset", token=token),
         minutes=int(tokens.RESET.valid_for.total_seconds() // 60),
     )
+
+
+def request_first_password(user: User) -> None:
+    """For a logged-in account without a password: mail it a link to choose one
+    (Conflict if it has one: it changes it on the password page)."""
+    if has_password(user):
+        raise Conflict(_("Your account has a password already: change it here."))
+    send_password_link(user)
 
 
 def check_reset_token(token: str) -> User:
@@ -120,6 +164,10 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     current address. The password is asked again (a session left open is not enough).
     An address another account uses gets a notice instead of a link: the asker is told
     the same thing either way."""
+    if not has_password(user):
+        raise Conflict(
+            _("Your account has no password yet. Choose one first: we can mail you a link.")
+        )
     if not check_password_hash(user.password_hash, password or ""):
         raise DomainError(_("Your password is not right."), field="password")
     new_email = services.normalise_email(new_email or "")

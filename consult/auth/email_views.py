@@ -1,24 +1,57 @@
 """Pages reached by email: forgot / reset password, confirm the address, change it.
 
 A mailed link opens a page with a button (or a form); only the POST uses the token, so
-a mail scanner that opens every link uses nothing up.
+a mail scanner that opens every link uses nothing up. A link that no longer works gets
+a page pointing at where to ask for a new one.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.auth import email_accounts, tokens
 from consult.auth.forms import ButtonForm, ChangeEmailForm, ForgotPasswordForm, ResetPasswordForm
 from consult.auth.permissions import login_required
-from consult.errors import DomainError
-from consult.web import add_form_error
+from consult.errors import DomainError, render_error
+from consult.web import add_form_error, wants_fragment
 
 blueprint = Blueprint("account_email", __name__)
 
 INVALID = 422
+
+
+# Where to ask for a new link, for each page a mailed link opens.
+NEW_LINK = {
+    "account_email.reset": "account_email.forgot",
+    "account_email.confirm": "auth.edit_profile",  # its "Resend confirmation" button
+    "account_email.confirm_change": "account_email.change_email",
+}
+
+NEW_LINK_ANCHOR = {"account_email.confirm": "email-heading"}
+
+
+@blueprint.errorhandler(tokens.InvalidLink)
+@blueprint.errorhandler(tokens.ExpiredLink)
+def link_error(error: DomainError):
+    """A used, outdated or expired link: say so, and link to where a new one comes from."""
+    if wants_fragment() or request.endpoint not in NEW_LINK:
+        return render_error(error.status, error.message)
+    response = make_response(
+        render_template(
+            "auth/link_error.html",
+            message=error.message,
+            status=error.status,
+            purpose=request.endpoint.rpartition(".")[2],
+            new_link=url_for(
+                NEW_LINK[request.endpoint], _anchor=NEW_LINK_ANCHOR.get(request.endpoint)
+            ),
+        ),
+        error.status,
+    )
+    response.vary.add("HX-Request")
+    return response
 
 
 def link_sent_page(title: str, message: str):
@@ -110,10 +143,32 @@ def resend_confirmation():
     return redirect(url_for("auth.edit_profile"))
 
 
+@blueprint.post("/account/password/link")
+@login_required
+def mail_password_link():
+    """An account without a password (made through an institution's sign-in) asks for a
+    link to choose one; the change-password and change-email pages offer it."""
+    if ButtonForm().validate():
+        email_accounts.request_first_password(current_user._get_current_object())
+        flash(
+            _(
+                "We have sent a link to %(email)s. Open it within the hour to choose your "
+                "password.",
+                email=current_user.email,
+            ),
+            "success",
+        )
+    return redirect(url_for("auth.edit_profile"))
+
+
 @blueprint.route("/account/email", methods=["GET", "POST"])
 @login_required
 def change_email():
     form = ChangeEmailForm()
+    if not email_accounts.has_password(current_user):
+        # No current password to ask for: the page offers to choose one first.
+        status = INVALID if request.method == "POST" else 200
+        return render_template("auth/change_email.html", form=form, has_password=False), status
     if request.method == "POST":
         if form.validate():
             try:
@@ -133,8 +188,8 @@ def change_email():
                     "info",
                 )
                 return redirect(url_for("auth.edit_profile"))
-        return render_template("auth/change_email.html", form=form), INVALID
-    return render_template("auth/change_email.html", form=form)
+        return render_template("auth/change_email.html", form=form, has_password=True), INVALID
+    return render_template("auth/change_email.html", form=form, has_password=True)
 
 
 @blueprint.route("/account/email/change/<token>", methods=["GET", "POST"])

@@ -144,6 +144,11 @@ def logout_everywhere():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    if not email_accounts.has_password(current_user):
+        # An account made through an institution's sign-in: no current password to
+        # ask for; the page offers a link to choose a first one instead.
+        status = INVALID if request.method == "POST" else 200
+        return render_template("auth/password.html", form=form, has_password=False), status
     if request.method == "POST":
         if form.validate():
             try:
@@ -162,8 +167,8 @@ def change_password():
                     "success",
                 )
                 return redirect(url_for("consultations.home"))
-        return render_template("auth/password.html", form=form), INVALID
-    return render_template("auth/password.html", form=form)
+        return render_template("auth/password.html", form=form, has_password=True), INVALID
+    return render_template("auth/password.html", form=form, has_password=True)
 
 
 @blueprint.route("/account/profile", methods=["GET", "POST"])

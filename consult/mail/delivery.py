@@ -4,16 +4,22 @@
 gunicorn worker starts its own after the fork). ``rq``: a job on the ``mail`` queue, run by
 ``flask worker``; the job builds its app from :data:`APP_FACTORY`. ``inline``: at once.
 A failed delivery is logged with the recipient and subject, never raised to a request.
+
+A *mail job* (:func:`dispatch_job`) goes the same way, one step earlier: the request hands
+over a dotted path and plain arguments, and the job looks up whom to mail and renders the
+mail where it runs (sending it at once). A request whose answer must not tell whether an
+address has an account uses it: its work is the same either way.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextvars
 import logging
 import os
 import queue
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from flask import Flask, current_app
 from flask_mailman import EmailMultiAlternatives
@@ -26,6 +32,19 @@ log = logging.getLogger(__name__)
 QUEUE = "mail"
 APP_FACTORY = "consult.app.create_app"
 DRAIN_AT_EXIT_SECONDS = 10.0
+
+# Set while a mail job runs: the mails it renders are sent at once, from where it runs.
+_in_job: contextvars.ContextVar[bool] = contextvars.ContextVar("consult_mail_job", default=False)
+
+
+@dataclass(frozen=True)
+class MailJob:
+    """Work that renders and sends mail, as plain data: ``path`` names the function,
+    ``args`` are its arguments, ``base_url`` is where links point without ``SITE_URL``."""
+
+    path: str
+    args: tuple
+    base_url: str | None = None
 
 
 def deliver(envelope: Envelope) -> None:
@@ -70,7 +89,7 @@ def dispatch(envelope: Envelope) -> None:
     """Hand ``envelope`` to the configured delivery; returns at once except ``inline``."""
     app = current_app._get_current_object()
     mode = delivery_mode(app)
-    if mode == "inline":
+    if mode == "inline" or _in_job.get():
         deliver(envelope)
     elif mode == "rq":
         try:
@@ -79,6 +98,44 @@ def dispatch(envelope: Envelope) -> None:
             log.exception("could not queue mail to %s: %s", envelope.to, envelope.subject)
     else:
         _sender().put((app, envelope))
+
+
+def dispatch_job(path: str, *args) -> None:
+    """Run the function at dotted ``path`` with ``args`` (plain data) where mails are
+    delivered: inline, the sending thread or an RQ job. It renders and sends its mails
+    there; links point at ``SITE_URL``, else at the host of the request that asked."""
+    from flask import has_request_context, request
+
+    app = current_app._get_current_object()
+    base_url = request.host_url if has_request_context() else None
+    job = MailJob(path, tuple(args), base_url)
+    mode = delivery_mode(app)
+    if mode == "inline":
+        run_job(app, job)
+    elif mode == "rq":
+        try:
+            _enqueue_rq_job(app, job)
+        except Exception:  # noqa: BLE001 - Redis down: say so in the log, not in a 500
+            log.exception("could not queue the mail job %s", path)
+    else:
+        _sender().put((app, job))
+
+
+def run_job(app: Flask, job: MailJob) -> None:
+    """Run ``job`` with links on its base URL; the mails it renders go out at once."""
+    from consult.jobs import resolve
+
+    marker = _in_job.set(True)
+    try:
+        # Without a base URL (asked outside a request), links need SITE_URL.
+        if job.base_url:
+            context = app.test_request_context("/", base_url=job.base_url)
+        else:
+            context = app.app_context()
+        with context:
+            resolve(job.path)(*job.args)
+    finally:
+        _in_job.reset(marker)
 
 
 # --- one sending thread per process ------------------------------------------------------
@@ -96,12 +153,15 @@ class _Sender:
 
     def _run(self) -> None:
         while True:
-            app, envelope = self.queue.get()
+            app, work = self.queue.get()
             try:
-                with app.app_context():
-                    deliver(envelope)
+                if isinstance(work, MailJob):
+                    run_job(app, work)
+                else:
+                    with app.app_context():
+                        deliver(work)
             except Exception:  # noqa: BLE001 - keep the thread alive for the next mail
-                log.exception("mail thread failed on a mail to %s", envelope.to)
+                log.exception("mail thread failed on %s", getattr(work, "to", work))
             finally:
                 self.queue.task_done()
 
@@ -147,6 +207,24 @@ def _enqueue_rq(app: Flask, envelope: Envelope) -> None:
 
     redis = Redis.from_url(app.config["REDIS_URL"])
     Queue(QUEUE, connection=redis).enqueue("consult.mail.delivery.rq_deliver", asdict(envelope))
+
+
+def _enqueue_rq_job(app: Flask, job: MailJob) -> None:
+    from redis import Redis
+    from rq import Queue
+
+    redis = Redis.from_url(app.config["REDIS_URL"])
+    Queue(QUEUE, connection=redis).enqueue(
+        "consult.mail.delivery.rq_run_job", job.path, list(job.args), job.base_url
+    )
+
+
+def rq_run_job(path: str, args: list, base_url: str | None) -> None:
+    """The RQ job for :func:`dispatch_job`."""
+    from consult.jobs import resolve
+
+    app = resolve(APP_FACTORY)()
+    run_job(app, MailJob(path, tuple(args), base_url))
 
 
 def rq_deliver(envelope: dict) -> None:

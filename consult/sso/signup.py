@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from flask_babel import gettext as _
 
 from consult.auth.models import NAME_MAX, ORGANISATION_MAX, StakeholderProfile, User
@@ -117,17 +118,22 @@ def complete_sign_up(
 
 def vouching_institution(user) -> str | None:
     """The institution whose sign-in verified ``user``'s organisation, while that holds
-    (the profile is still verified for that organisation, and no verifier decided since)."""
+    (the profile is still verified for that organisation, and no verifier decided since).
+    Remembered for the rest of the request: a page of comments asks once per author."""
     profile = getattr(user, "profile", None)
     if profile is None or not profile.is_verified or profile.verified_by_id is not None:
         return None
-    return db.session.scalar(
-        sa.select(IdentityProvider.name)
-        .join(LinkedIdentity, LinkedIdentity.provider_id == IdentityProvider.id)
-        .where(
-            LinkedIdentity.user_id == user.id,
-            LinkedIdentity.vouched_at.is_not(None),
-            IdentityProvider.name == profile.organisation,
+    cache = request.environ.setdefault("consult.vouching", {}) if has_request_context() else {}
+    key = (user.id, profile.organisation)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            sa.select(IdentityProvider.name)
+            .join(LinkedIdentity, LinkedIdentity.provider_id == IdentityProvider.id)
+            .where(
+                LinkedIdentity.user_id == user.id,
+                LinkedIdentity.vouched_at.is_not(None),
+                IdentityProvider.name == profile.organisation,
+            )
+            .limit(1)
         )
-        .limit(1)
-    )
+    return cache[key]

@@ -66,6 +66,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "account_email.confirm": PUBLIC,
     "account_email.confirm_change": PUBLIC,
     "account_email.resend_confirmation": ACCOUNT,
+    "account_email.mail_password_link": ACCOUNT,
     "account_email.change_email": ACCOUNT,
     # Taking part (consultations that allow no anonymous input ask to log in on POST).
     "participation.show_statement": PUBLIC,
