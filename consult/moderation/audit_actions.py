@@ -96,17 +96,17 @@ class AuditAction(LabelledEnum):
     PUBLISH_REPORT = (
         "publish_report",
         _l("Published a report"),
-        _l("%(actor)s published the report “%(slug)s”"),
+        _l("%(actor)s published the report “%(title)s”"),
     )
     UNPUBLISH_REPORT = (
         "unpublish_report",
         _l("Unpublished a report"),
-        _l("%(actor)s unpublished the report “%(slug)s”"),
+        _l("%(actor)s unpublished the report “%(title)s”"),
     )
     REPUBLISH_REPORT = (
         "republish_report",
         _l("Published a report again"),
-        _l("%(actor)s published the report “%(slug)s” again"),
+        _l("%(actor)s published the report “%(title)s” again"),
     )
     CREATE_CONSULTATION = (
         "create_consultation",

@@ -12,6 +12,11 @@ from flask_babel import gettext as _
 from consult.extensions import db
 from consult.i18n import language_name, localized
 from consult.moderation.audit_actions import GENERIC, KNOWN
+from consult.moderation.audit_settings import (
+    describe_settings,
+    provider_fields,
+    status_reading,
+)
 from consult.moderation.models import ModerationEvent
 from consult.participation.translations import language_label
 
@@ -61,17 +66,26 @@ def _plain(value) -> str:
 
 
 def _labels(event: ModerationEvent, fill: _Fill) -> None:
-    """Stored enum values read as their translated labels."""
-    from consult.consultations.models import Role, Status
+    """Stored enum values and field names read as their translated labels."""
+    from consult.consultations.models import Role
     from consult.moderation.models import Outcome
 
-    for key, enum_type in (("role", Role), ("outcome", Outcome), ("from", Status), ("to", Status)):
-        value = (event.details or {}).get(key)
+    details = event.details or {}
+    for key, enum_type in (("role", Role), ("outcome", Outcome)):
         try:
-            member = enum_type(value)
+            fill[key] = str(enum_type(details.get(key)).label)
         except ValueError:
             continue
-        fill[key] = str(getattr(member, "label", member.value))
+    for key in ("from", "to"):  # a status, or the phase it began (scheduled) if recorded
+        reading = status_reading(details.get(key), details.get(f"{key}_phase"))
+        if reading:
+            fill[key] = reading
+    if event.action == "edit_settings":
+        fill["changed"] = describe_settings(details)
+    elif event.action == "sso_provider_changed":
+        fill["changed"] = provider_fields(details.get("changed"))
+    if "title" not in details and "slug" in details:  # a report published before titles
+        fill["title"] = fill["slug"]
     for key in ("language", "languages"):  # language codes read as language names
         value = (event.details or {}).get(key)
         codes = value if isinstance(value, list) else [value] if value else []

@@ -25,6 +25,7 @@ from consult.database import write_transaction
 from consult.errors import Conflict, DomainError, Forbidden, NotFound
 from consult.extensions import db
 from consult.moderation.audit import record_event
+from consult.moderation.audit_settings import settings_changes
 from consult.verification import services as site_verification
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78})[a-z0-9]$")
@@ -162,10 +163,11 @@ def update_settings(user, consultation: Consultation, settings: Settings) -> Con
     values = _clean(settings)
     with write_transaction():
         changed = sorted(k for k, v in values.items() if getattr(consultation, k) != v)
+        changes = settings_changes(consultation, values)  # old and new values, for the log
         for name, value in values.items():
             setattr(consultation, name, value)
         record_event(user, consultation.id, "edit_settings", "consultation", consultation.id,
-                     changed=changed)  # fmt: skip
+                     changed=changed, changes=changes)  # fmt: skip
     return consultation
 
 

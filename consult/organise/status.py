@@ -36,11 +36,13 @@ def set_status(user, consultation: Consultation, status: Status | str) -> Consul
         raise Conflict(_("The consultation already has this status."))
     if status is Status.OPEN:
         _ensure_openable(consultation)
-    before = consultation.status.value
+    before, before_phase = consultation.status.value, consultation.phase().value
     with write_transaction():
         consultation.status = status
+        # The phases too: opening before the opening time reads as scheduling it.
         record_event(user, consultation.id, "set_status", "consultation", consultation.id,
-                     **{"from": before, "to": status.value})  # fmt: skip
+                     **{"from": before, "to": status.value}, from_phase=before_phase,
+                     to_phase=consultation.phase().value)  # fmt: skip
     return consultation
 
 

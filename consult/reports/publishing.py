@@ -132,6 +132,7 @@ def publish_report(
             "report",
             report.id,
             slug=slug,
+            title=title,
             snapshot_id=snapshot.id,
             embargo_until=embargo_until.isoformat() if embargo_until else None,
             data_public=bool(data_public),
@@ -149,7 +150,9 @@ def set_published(user, consultation: Consultation, report_slug: str, published:
             return report  # already so: nothing to do, nothing to log
         report.unpublished_at = None if published else utcnow()
         action = "republish_report" if published else "unpublish_report"
-        record_event(user, consultation.id, action, "report", report.id, slug=report.slug)
+        record_event(
+            user, consultation.id, action, "report", report.id, slug=report.slug, title=report.title
+        )
         retry_now = published and _retry_failed_pdfs(report)
     if retry_now:
         from consult.reports.pdf_jobs import schedule_report_pdf

@@ -18,9 +18,9 @@ def test_report_publishing_reads_in_the_audit_log(client, db, voted, analysed, o
         assert post_form(client, url, {}, page="/c/camps/exports").status_code == 302
     name = organiser.display_name
     html = client.get("/c/camps/organise/audit").get_data(as_text=True)
-    published = f"{name} published the report “gone”"
-    again = f"{name} published the report “gone” again"
-    unpublished = f"{name} unpublished the report “gone”"
+    published = f"{name} published the report “What we heard”"
+    again = f"{name} published the report “What we heard” again"
+    unpublished = f"{name} unpublished the report “What we heard”"
     assert html.index(again) < html.index(unpublished) < html.index(f"{published}<"), "newest first"
     only = client.get("/c/camps/organise/audit?action=unpublish_report").get_data(as_text=True)
     assert unpublished in only and again not in only
