@@ -25,6 +25,11 @@ multipart/alternative message with ``headers`` added (e.g. ``List-Unsubscribe``)
   of the process by default, the RQ ``mail`` queue with ``REDIS_URL`` (``flask worker``
   serves it), or inline with ``MAIL_DELIVERY=inline``. A delivery that fails is logged;
   the caller never sees an error from it. A template error does raise (a bug).
+- **Mail jobs**: where even the lookup must leave the request (an answer that must not
+  tell whether an address has an account, by its timing either), a use case hands
+  ``consult.mail.delivery.dispatch_job(dotted_path, *plain_args)`` the function that
+  looks up and calls ``send_email``; it runs where delivery runs (inline, the sending
+  thread, or the RQ ``mail`` queue), with links on ``SITE_URL`` or the asking request's host.
 - **Where**: without ``MAIL_SERVER`` each message is written to ``<instance>/outbox/`` as
   an ``.eml`` file and its subject logged.
 
