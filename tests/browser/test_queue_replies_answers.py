@@ -34,7 +34,7 @@ def _setup(db, team, contribute):  # noqa: F811
     reply = contribute.comment(c, on_clause, "I disagree: it is clear.", parent_id=parent.id)
     first = contribute.statement(c, "数字身份必须自愿，不能强制。")
     later = contribute.statement(c, "数字身份必须是自愿的，不得强制。")
-    return parent, reply, first, later
+    return parent, reply, first, later, clause
 
 
 def test_queue_and_answers_pass_axe(browser, live_server, db, team, contribute):  # noqa: F811
@@ -48,7 +48,7 @@ def test_queue_and_answers_pass_axe(browser, live_server, db, team, contribute):
 
 
 def test_reply_parent_and_pending_duplicate_in_the_queue(page, live_server, db, team, contribute):  # noqa: F811
-    parent, reply, first, later = _setup(db, team, contribute)
+    parent, reply, first, later, _ = _setup(db, team, contribute)
     log_in(page, live_server, team.moderator.email, PASSWORD)
     page.goto(live_server + QUEUE)
     item = page.locator(f"#item-comment-{reply.id} .thread-parent")
@@ -62,8 +62,7 @@ def test_reply_parent_and_pending_duplicate_in_the_queue(page, live_server, db, 
 
 
 def test_answer_keeps_its_reason_and_asks_for_a_language(page, live_server, db, team, contribute):  # noqa: F811
-    _setup(db, team, contribute)
-    clause = db.session.scalar(sa.select(Clause).where(Clause.heading.is_not(None)))
+    clause = _setup(db, team, contribute)[-1]
     on_clause = db.session.get(Statement, clause.statement_id)
     answered = contribute.comment(
         team.consultation, on_clause, "Say it better.", clause_id=clause.id,
