@@ -1,5 +1,6 @@
 """Command-line tasks: ``flask create-admin``, ``flask seed-demo``, ``flask analyse``,
-``flask import-polis``, ``flask export-polis``, ``flask worker``, ``flask grant-verifier``."""
+``flask import-polis``, ``flask export-polis``, ``flask worker``, ``flask grant-verifier``,
+``flask grant-organiser``."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_polis)
     app.cli.add_command(worker)
     app.cli.add_command(grant_verifier)
+    app.cli.add_command(grant_organiser)
 
 
 @click.command("create-admin")
@@ -204,3 +206,17 @@ def grant_verifier(email: str, revoke: bool) -> None:
     except DomainError as error:
         raise CommandError(error.message) from None
     click.echo(f"{user.email} is {'no longer' if revoke else 'now'} a verifier.")
+
+
+@click.command("grant-organiser")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Take the site organiser role away instead.")
+def grant_organiser(email: str, revoke: bool) -> None:
+    """Let EMAIL start consultations of their own (or stop, --revoke)."""
+    from consult.organise.site_organisers import set_organiser_from_command_line
+
+    try:
+        user = set_organiser_from_command_line(email, grant=not revoke)
+    except DomainError as error:
+        raise CommandError(error.message) from None
+    click.echo(f"{user.email} is {'no longer' if revoke else 'now'} a site organiser.")

@@ -109,6 +109,8 @@ POLICY: dict[str, WriteLimit] = {
     "verification.decide": STAFF,
     "verification.verifiers": STAFF,
     "verification.remove_verifier": STAFF,
+    "organise.site_organisers": STAFF,
+    "organise.remove_site_organiser": STAFF,
     # Email and accounts (consult/mail, consult/auth: confirmation, reset, change of email).
     # Each mails a link: few per address typed or account, like registering.
     "account_email.forgot": REGISTER,

@@ -57,6 +57,8 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Site-level verifiers (and admins) decide stakeholder verification.
     is_verifier: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Site-level organisers (and admins) may start consultations (consult.organise).
+    is_organiser: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     profile: Mapped[StakeholderProfile] = relationship(
         back_populates="user",

@@ -169,6 +169,16 @@ class AuditAction(LabelledEnum):
         _l("Removed a verifier"),
         _l("%(actor)s removed %(target)s as a verifier"),
     )
+    GRANT_ORGANISER = (
+        "grant_organiser",
+        _l("Made a site organiser"),
+        _l("%(actor)s let %(target)s start consultations"),
+    )
+    REVOKE_ORGANISER = (
+        "revoke_organiser",
+        _l("Removed a site organiser"),
+        _l("%(actor)s stopped %(target)s starting consultations"),
+    )
     PROFILE_CHANGED = (
         "profile_changed",
         _l("Changed a profile"),

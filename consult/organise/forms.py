@@ -23,7 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.auth.models import EMAIL_MAX
 from consult.consultations.models import ModerationMode, Role
-from consult.i18n import language_name
+from consult.i18n import current_language, html_lang, language_name
 from consult.organise.services import (
     NOTE_MAX,
     PSEUDONYMS_PER_HOUR_MAX,
@@ -66,6 +66,12 @@ class SettingsFormBase(FlaskForm):
         render_kw={"placeholder": "10", "min": PSEUDONYMS_PER_HOUR_MIN},
     )
 
+    def _authoritative(self) -> str | None:
+        # Only a value sent counts: with none, the service picks (the shown default is the
+        # interface language, which need not be among the languages sent).
+        field = self._fields.get("authoritative_language")
+        return field.data if field is not None and field.raw_data else None
+
     def settings(self) -> Settings:
         langs = current_app.config["LANGUAGES"]
 
@@ -83,6 +89,7 @@ class SettingsFormBase(FlaskForm):
             allow_statements=self.allow_statements.data,
             dashboard_public=self.dashboard_public.data,
             pseudonymous_per_hour=self.pseudonymous_per_hour.data,
+            authoritative=self._authoritative(),
         )
 
 
@@ -97,6 +104,15 @@ def settings_form(consultation=None, *, with_slug: bool = False, **kwargs) -> Se
         SettingsForm.slug = StringField(
             _l("Address (letters, digits and hyphens)"),
             validators=[InputRequired(), Length(max=80)],
+        )
+        # The service checks it is among the languages offered, naming this field.
+        SettingsForm.authoritative_language = SelectField(
+            _l("Authoritative language"),
+            description=_l(
+                "Where translations differ, this language's text is the one that counts. "
+                "It must be one of the languages offered."
+            ),
+            validate_choice=False,
         )
     for lang in langs:
         name = language_name(lang)
@@ -119,17 +135,44 @@ def settings_form(consultation=None, *, with_slug: bool = False, **kwargs) -> Se
         kwargs.setdefault("moderation_mode", consultation.moderation_mode.value)
     else:
         kwargs.setdefault("languages", list(langs))
+        if with_slug:
+            kwargs.setdefault("authoritative_language", current_language())
         kwargs.setdefault("allow_statements", True)
         kwargs.setdefault("dashboard_public", True)
     form = SettingsForm(**kwargs)
     form.languages.choices = [SelectChoice(lang, language_name(lang)) for lang in langs]
+    if with_slug:
+        form.authoritative_language.choices = [
+            SelectChoice(lang, language_name(lang), {"lang": html_lang(lang)}) for lang in langs
+        ]
     for name in ("opens_at", "closes_at"):
         if form[name].data and form[name].data.tzinfo:
             form[name].data = form[name].data.replace(tzinfo=None)
     return form
 
 
-class AppointForm(FlaskForm):
+def _mail_language_field():
+    # The service checks the value against the site's languages, naming this field.
+    return SelectField(
+        _l("Language of the invitation mail"),
+        description=_l("Used unless the address belongs to an account with its own language."),
+        validate_choice=False,
+    )
+
+
+class MailLanguageMixin:
+    """The language an invitation is mailed in: the inviter's by default."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("language", current_language())
+        super().__init__(*args, **kwargs)
+        self.language.choices = [
+            SelectChoice(lang, language_name(lang), {"lang": html_lang(lang)})
+            for lang in current_app.config["LANGUAGES"]
+        ]
+
+
+class AppointForm(MailLanguageMixin, FlaskForm):
     email = EmailField(
         _l("Their email address"),
         description=_l(
@@ -142,6 +185,7 @@ class AppointForm(FlaskForm):
         _l("Role"),
         choices=[SelectChoice(role.value, role.label) for role in (Role.MODERATOR, Role.ORGANISER)],
     )
+    language = _mail_language_field()
 
 
 class VerifyForm(FlaskForm):
@@ -153,11 +197,19 @@ class VerifyForm(FlaskForm):
     note = TextAreaField(_l("Note (required to decline)"), validators=[Length(max=NOTE_MAX)])
 
 
-class TakePartForm(FlaskForm):
+class TakePartForm(MailLanguageMixin, FlaskForm):
     """Addresses to invite to take part (consult.organise.invitations checks each)."""
 
     addresses = TextAreaField(
         _l("Email addresses"),
         description=_l("Separated by commas, spaces or new lines; up to 50 at a time."),
         validators=[InputRequired(_l("Enter at least one email address.")), Length(max=20000)],
+    )
+    language = _mail_language_field()
+
+
+class SiteOrganiserForm(FlaskForm):
+    email = EmailField(
+        _l("Email of their account"),
+        validators=[InputRequired(_l("Enter an email address.")), Length(max=EMAIL_MAX)],
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from consult.auth.models import EMAIL_MAX, User
@@ -24,6 +25,7 @@ from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import Conflict, DomainError, NotFound
 from consult.extensions import db
+from consult.i18n import localized
 from consult.moderation.audit import record_event
 from consult.organise import services
 
@@ -50,23 +52,41 @@ def _pending(now=None):
     )
 
 
-def appoint_or_invite(user, consultation: Consultation, email: str, role: Role | str):
-    """Appoint the account using ``email``, or invite the address if no account uses it.
+def mail_language(language: str | None) -> str | None:
+    """The language chosen for an invitation mail: one of the site's languages, or None
+    (the consultation's authoritative language); a DomainError on ``language`` otherwise."""
+    if not language:
+        return None
+    if language not in current_app.config["LANGUAGES"]:
+        raise DomainError(_("Choose a language from the list."), field="language")
+    return language
+
+
+def appoint_or_invite(
+    user, consultation: Consultation, email: str, role: Role | str, language: str | None = None
+):
+    """Appoint the account using ``email``, or invite the address if no account uses it
+    (mailed in ``language``, see :func:`invite`).
 
     Returns the :class:`ConsultationRole` given, or the :class:`Invitation` made (also
     for an account whose address is not confirmed yet)."""
     ensure_role(user, consultation, Role.ORGANISER)
+    language = mail_language(language)
     member = find_user_by_email(email or "")
     if member is not None and member.email_confirmed_at is not None:
         return services.appoint(user, consultation, email, role)
-    return invite(user, consultation, email, role)
+    return invite(user, consultation, email, role, language)
 
 
-def invite(user, consultation: Consultation, email: str, role: Role | str) -> Invitation:
+def invite(
+    user, consultation: Consultation, email: str, role: Role | str, language: str | None = None
+) -> Invitation:
     """Invite ``email`` to ``role`` for 30 days and mail it the invitation; one pending
-    invitation per address and role."""
+    invitation per address and role. The mail is in the language of the address's account
+    if it has one, else in ``language`` (default: the consultation's authoritative one)."""
     ensure_role(user, consultation, Role.ORGANISER)
     role = services.checked_role(role)
+    language = mail_language(language)
     email = normalise_email(email or "")
     if len(email) > EMAIL_MAX or not EMAIL_RE.fullmatch(email):
         raise DomainError(_("Enter a valid email address, like name@example.org."), "email")
@@ -94,23 +114,33 @@ def invite(user, consultation: Consultation, email: str, role: Role | str) -> In
             user, consultation.id, "invite", "invitation", invitation.id,
             email=email, role=role.value,
         )  # fmt: skip
-    _mail_invitation(user, consultation, invitation)
+    _mail_invitation(user, consultation, invitation, language)
     return invitation
 
 
-def _mail_invitation(inviter, consultation: Consultation, invitation: Invitation) -> None:
-    from consult.i18n import localized
+def _language_for(email: str, chosen: str | None, consultation: Consultation) -> str:
+    """An account's own language if the address has an account that chose one, else the
+    inviter's choice, else the consultation's authoritative language."""
+    member = find_user_by_email(email)
+    return (member.locale if member is not None else None) or chosen or consultation.authoritative
+
+
+def _title(consultation: Consultation, language: str) -> str:
+    title = consultation.title or {}
+    return title.get(language) or title.get(consultation.authoritative) or localized(title)
+
+
+def _mail_invitation(inviter, consultation: Consultation, invitation: Invitation, chosen) -> None:
     from consult.mail import absolute_url, send_email
 
-    member = find_user_by_email(invitation.email)
-    language = member.locale if member is not None else consultation.authoritative
+    language = _language_for(invitation.email, chosen, consultation)
     where = absolute_url("consultations.show", slug=consultation.slug)
     send_email(
         invitation.email,
         "organise/invitation",
         language=language,
         inviter=inviter.display_name,
-        title=localized(consultation.title, language),
+        title=_title(consultation, language),
         role=invitation.role,
         consultation_link=where,
         register_link=absolute_url("auth.register", next=f"/c/{consultation.slug}"),
@@ -177,11 +207,15 @@ def accept_invitations(user: User) -> list[Accepted]:
     return accepted
 
 
-def invite_to_take_part(user, consultation: Consultation, addresses: str) -> list[str]:
+def invite_to_take_part(
+    user, consultation: Consultation, addresses: str, language: str | None = None
+) -> list[str]:
     """Mail each address (comma, space or line separated; at most :data:`TAKE_PART_MAX`)
-    an invitation to take part in the open ``consultation``; no role, nothing kept but
-    an audit line with their number. Returns the addresses mailed, normalised."""
+    an invitation to take part in the open ``consultation``, in ``language`` (or the
+    address's account's own); no role, nothing kept but an audit line with their number.
+    Returns the addresses mailed, normalised."""
     ensure_role(user, consultation, Role.ORGANISER)
+    language = mail_language(language)
     if consultation.status is not Status.OPEN:
         raise Conflict(_("Invite people to take part while the consultation is open."))
     emails = list(dict.fromkeys(normalise_email(a) for a in re.split(r"[\s,;]+", addresses or "")))
@@ -202,22 +236,21 @@ def invite_to_take_part(user, consultation: Consultation, addresses: str) -> lis
             user, consultation.id, "invite_to_take_part", "consultation", consultation.id,
             count=len(emails),
         )  # fmt: skip
-    _mail_take_part(user, consultation, emails)
+    _mail_take_part(user, consultation, emails, language)
     return emails
 
 
-def _mail_take_part(inviter, consultation: Consultation, emails: list[str]) -> None:
-    from consult.i18n import localized
+def _mail_take_part(inviter, consultation: Consultation, emails: list[str], chosen) -> None:
     from consult.mail import absolute_url, send_email
 
-    language = consultation.authoritative
     link = absolute_url("consultations.show", slug=consultation.slug)
     for email in emails:
+        language = _language_for(email, chosen, consultation)
         send_email(
             email,
             "organise/take_part",
             language=language,
             inviter=inviter.display_name,
-            title=localized(consultation.title, language),
+            title=_title(consultation, language),
             consultation_link=link,
         )

@@ -24,6 +24,7 @@ from consult.consultations.models import (
 from consult.database import write_transaction
 from consult.errors import Conflict, DomainError, Forbidden, NotFound
 from consult.extensions import db
+from consult.i18n import current_language
 from consult.moderation.audit import record_event
 from consult.moderation.audit_settings import settings_changes
 from consult.verification import services as site_verification
@@ -48,6 +49,9 @@ class Settings:
     allow_statements: bool = True
     dashboard_public: bool = True
     pseudonymous_per_hour: int | None = None  # None: leave as it is (10 when creating)
+    # Creating only: the authoritative language (None: the creator's interface language
+    # if offered, else the first offered).
+    authoritative: str | None = None
 
 
 def checked_slug(slug: str | None) -> str:
@@ -63,10 +67,11 @@ def checked_slug(slug: str | None) -> str:
 
 
 def can_create_consultation(user) -> bool:
-    """Site admins, and anyone who already organises a consultation, may start another."""
+    """Site admins, site organisers (the admin's grant, consult.organise.site_organisers)
+    and anyone who already organises a consultation may start one."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_admin:
+    if user.is_admin or user.is_organiser:
         return True
     return bool(
         db.session.scalar(
@@ -127,12 +132,27 @@ def _clean(settings: Settings) -> dict:
     return values
 
 
+def _authoritative(choice: str | None, languages: list[str]) -> str:
+    """The chosen authoritative language, which must be offered; with no choice, the
+    creator's interface language if offered, else the first offered."""
+    if choice:
+        if choice not in languages:
+            raise DomainError(
+                _("Choose the authoritative language among the languages offered."),
+                field="authoritative_language",
+            )
+        return choice
+    interface = current_language()
+    return interface if interface in languages else languages[0]
+
+
 def create_consultation(user, slug: str, settings: Settings) -> Consultation:
     """Start a consultation (status draft); its creator becomes its organiser."""
     if not can_create_consultation(user):
         raise Forbidden(_("Only site admins and organisers may start a consultation."))
     slug = checked_slug(slug)
     values = _clean(settings)
+    values["authoritative_language"] = _authoritative(settings.authoritative, values["languages"])
     taken = DomainError(_("Another consultation already uses this address."), field="slug")
     try:
         with write_transaction():

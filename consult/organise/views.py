@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -16,13 +16,17 @@ from consult.moderation.access import team_consultation
 from consult.moderation.audit import EXPORT_LIMIT, audit_facets, audit_log, parse_filters
 from consult.moderation.audit_export import audit_rows, csv_download
 from consult.moderation.audit_sentences import describe_events
-from consult.organise import home, invitations, services
+from consult.organise import (
+    home,
+    invitations,
+    services,
+    views_site,  # noqa: F401  (the admin's site organisers page)
+)
+from consult.organise.blueprint import blueprint
 from consult.organise.forms import AppointForm, TakePartForm, VerifyForm, settings_form
 from consult.organise.status import set_status
 from consult.verification import services as site_verification
 from consult.web import add_form_error
-
-blueprint = Blueprint("organise", __name__)
 
 INVALID = 422
 
@@ -37,13 +41,10 @@ def organise_links():
 @login_required
 def my_consultations():
     grouped = home.my_consultations(current_user)
-    if grouped is None:
+    may_create = services.can_create_consultation(current_user)
+    if grouped is None and not may_create:
         raise Forbidden(_("You organise or moderate no consultation."))
-    return render_template(
-        "organise/home.html",
-        grouped=grouped,
-        may_create=services.can_create_consultation(current_user),
-    )
+    return render_template("organise/home.html", grouped=grouped or {}, may_create=may_create)
 
 
 def _organised(slug: str):
@@ -136,7 +137,7 @@ def team(slug: str):
     if form.validate():
         try:
             given = invitations.appoint_or_invite(
-                current_user, consultation, form.email.data, form.role.data
+                current_user, consultation, form.email.data, form.role.data, form.language.data
             )
         except DomainError as error:
             if error.status == 403:
@@ -198,7 +199,7 @@ def invite_to_take_part(slug: str):
         if form.validate():
             try:
                 sent = invitations.invite_to_take_part(
-                    current_user, consultation, form.addresses.data
+                    current_user, consultation, form.addresses.data, form.language.data
                 )
             except DomainError as error:
                 if error.status == 403:

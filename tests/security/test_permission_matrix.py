@@ -120,6 +120,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "organise.audit_csv": ORGANISER,
     "organise.verification": ORGANISER,
     "organise.verify": TEAM_VERIFIER,
+    "organise.site_organisers": ADMIN,
+    "organise.remove_site_organiser": ADMIN,
     # Reports and exports (unpublished reports and private dashboards: the team).
     "reports.show_dashboard": PUBLIC,
     "reports.clause_history": PUBLIC,
