@@ -53,6 +53,8 @@ def test_saved_dates_say_the_draft_still_needs_scheduling(client, db, team, logi
     html = client.get(SETTINGS).get_data(as_text=True)
     explained = _text(re.search(r'id="status-explained".*?</p>', html, re.S).group(0))
     assert "Saving the dates does not schedule the consultation" in explained
+    hint = _text(re.search(r'id="schedule-hint">.*?</p>', html, re.S).group(0))
+    assert "Saving these times does not schedule a draft" in hint, "said by the fields too"
     assert f"opens on its own on {_moment(opens)}" in explained
     buttons = _buttons(html)
     assert buttons["open"] == f"Schedule: opens on {_moment(opens)}"
