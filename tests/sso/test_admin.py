@@ -70,7 +70,7 @@ def test_the_admin_adds_an_institution_whose_secret_is_never_shown(app, client, 
 
     audit = client.get("/admin/audit").get_data(as_text=True)
     assert "added signing in with Ministry of Testing" in audit
-    assert "changed signing in with Ministry of Testing (domains)" in audit
+    assert "changed signing in with Ministry of Testing (email domains)" in audit
 
 
 @pytest.mark.parametrize(
