@@ -41,7 +41,8 @@ class HomeLinks:
 def header_links(user) -> HomeLinks:
     if not getattr(user, "is_authenticated", False):
         return HomeLinks(False, False)
-    return HomeLinks(team_consultation_ids(user) != [], can_create_consultation(user))
+    create = can_create_consultation(user)  # a site organiser's home starts empty
+    return HomeLinks(create or team_consultation_ids(user) != [], create)
 
 
 def _roles(user) -> dict[int, tuple[Role, ...]]:

@@ -66,6 +66,7 @@ def test_the_admin_grants_by_email_and_the_person_starts_a_consultation(app, db,
     assert home.status_code == 200
     html = home.get_data(as_text=True)
     assert html.count('href="/organise/new"') == 2 and "You organise no consultation yet." in html
+    assert 'href="/organise">' in html, "the header links to their home"
     data = {"slug": "ai-rules", "title_en": "AI rules", "languages": ["en"]}
     response = post_form(own, "/organise/new", {**data, "moderation_mode": "pre"})
     assert response.status_code == 302 and response.headers["Location"] == "/c/ai-rules/organise"
