@@ -17,9 +17,9 @@ def test_the_admin_adds_a_site_organiser_who_starts_a_consultation(
     browser,
     live_server,
     db,
-    team,
-    quick_user,
-    make_user,  # noqa: F811
+    team,  # noqa: F811
+    quick_user,  # noqa: F811
+    make_user,
 ):
     admin = quick_user("root@example.org", admin=True)
     lead = quick_user("lead@example.org")
