@@ -91,6 +91,11 @@ def invite(
     if len(email) > EMAIL_MAX or not EMAIL_RE.fullmatch(email):
         raise DomainError(_("Enter a valid email address, like name@example.org."), "email")
     with write_transaction():
+        # Two organisers (or one double click) inviting at once: the consultation's row
+        # makes them take turns on PostgreSQL; SQLite's write transaction already does.
+        db.session.execute(
+            sa.select(Consultation.id).where(Consultation.id == consultation.id).with_for_update()
+        )
         waiting = db.session.scalar(
             sa.select(Invitation.id).where(
                 Invitation.consultation_id == consultation.id,
