@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.consultations.services import get_visible_consultation
-from consult.errors import DomainError, LoginRequired
+from consult.errors import Conflict, DomainError, LoginRequired
 from consult.i18n import current_language
 from consult.input_guard import optional_id
 from consult.participation import comments, lineage, reading
@@ -88,6 +88,11 @@ def post_comment(slug: str, statement_id: int):
             parent_id=(optional_id(parent) or 0) if parent else None,
             language=current_language(),
         )
+    except comments.CommentOnEarlierWording as error:
+        if error.current_statement_id is None:  # the clause left the draft
+            raise Conflict(_("This clause is no longer in the draft.")) from None
+        add_form_error(form, error)  # the text is kept, on the current wording's page
+        return _statement_page(consultation, error.current_statement_id, form, status=409)
     except DomainError as error:
         if error.field is None:
             raise

@@ -286,3 +286,43 @@ def test_the_earlier_discussion_takes_the_same_few_queries_however_long(
     large = _queries(db, client, redrafted["new"])
     assert "Proposal 14" in page(client, redrafted["new"])
     assert large == small, "no query per earlier comment"
+
+
+def _comment_on(client, statement_id: int, body: str, **extra):
+    token = csrf_from(client.get(f"/c/{SLUG}").get_data(as_text=True))
+    data = {"csrf_token": token, "body": body, "stance": "support", **extra}
+    return client.post(f"/c/{SLUG}/s/{statement_id}/comments", data=data)
+
+
+def _stored(db, body: str) -> int:
+    from consult.participation.models import Comment
+
+    db.session.commit()
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Comment).where(Comment.body == body)
+    )
+
+
+def test_a_comment_sent_from_an_earlier_wording_is_kept_for_the_current_text(
+    client, db, login, team, redrafted
+):
+    login(team.participant)
+    response = _comment_on(client, redrafted["old"], "Written before the redraft.")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "This clause has changed since you opened it." in html
+    assert "Written before the redraft." in html, "the text is kept in the form"
+    assert f'id="vote-{redrafted["new"]}"' in html, "on the current wording's page"
+    assert _stored(db, "Written before the redraft.") == 0
+    # A reply to a comment on the earlier wording is refused alike.
+    reply = _comment_on(
+        client, redrafted["old"], "A late reply.", parent_id=str(redrafted["proposal"].id)
+    )
+    assert reply.status_code == 409
+    assert _stored(db, "A late reply.") == 0
+    # On the current text it goes through.
+    assert _comment_on(client, redrafted["new"], "Written on the current text.").status_code in (
+        302,
+        303,
+    )
+    assert _stored(db, "Written on the current text.") == 1
