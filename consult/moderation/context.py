@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from consult.auth.models import StakeholderProfile
 from consult.consultations.models import Participant
@@ -56,6 +57,7 @@ def _profiles(author_ids: set[int]) -> dict[int, StakeholderProfile]:
         sa.select(Participant.id, StakeholderProfile)
         .join(StakeholderProfile, StakeholderProfile.user_id == Participant.user_id)
         .where(Participant.id.in_(author_ids))
+        .options(selectinload(StakeholderProfile.user))  # an institution's badge names it
     ).all()
     return dict(rows)
 

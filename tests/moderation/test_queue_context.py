@@ -61,7 +61,8 @@ def test_queue_item_shows_clause_thread_diff_and_author(client, db, team, contri
     approved = client.get(f"{QUEUE}?state=approved").get_data(as_text=True)
     item = approved[approved.index(f'id="item-comment-{parent.id}"') :]
     assert "On clause 1" in item and "Government" in item
-    assert 'class="badge verification-verified">Verified<' in item
+    assert "✔ Verified: Ministry of Things" in item  # the public badge, the verifiers' wording
+    assert "Sector and organisation verified by the organisers" in item
     diff = item[
         item.index("proposal-diff") : item.index("</blockquote>", item.index("proposal-diff"))
     ]

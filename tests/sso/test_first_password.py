@@ -174,3 +174,30 @@ def test_a_comment_says_which_institution_vouched_and_keeps_the_organisers_wordi
     post_form(client, "/login", {"email": institution.admin.email, "password": PASSWORD})
     listing = client.get("/verification").get_data(as_text=True)
     assert "Verified by Ministry of Testing" in listing
+
+
+def test_the_moderation_queue_names_the_institution_that_vouched(
+    app,
+    client,
+    db,
+    idp,
+    institution,
+    make_consultation,
+    contribute,  # noqa: F811
+):
+    vouched = _sso_account(client, db, idp, institution)
+    consultation = make_consultation()
+    clause = db.session.scalar(
+        sa.select(Statement).where(
+            Statement.consultation_id == consultation.id, Statement.kind == StatementKind.CLAUSE
+        )
+    )
+    person = contribute.participant(consultation, vouched)
+    contribute.comment(consultation, clause, "Waiting in the queue.", author=person)
+    db.session.commit()
+    moderator = _fresh(app)  # the site admin holds every role
+    post_form(moderator, "/login", {"email": institution.admin.email, "password": PASSWORD})
+    html = moderator.get(f"/c/{consultation.slug}/moderate").get_data(as_text=True)
+    item = html[html.index("Waiting in the queue.") - 3000 : html.index("Waiting in the queue.")]
+    assert "✔ Verified by Ministry of Testing" in item
+    assert "The sector is as they declared it." in item
