@@ -15,7 +15,7 @@ from consult.drafts.models import CLAUSE_TEXT_MAX, Clause
 from consult.errors import Conflict, DomainError, Forbidden, LoginRequired, NotFound, checked_text
 from consult.extensions import db
 from consult.participation import translations
-from consult.participation.lineage import clause_lineage
+from consult.participation.lineage import CommentOnEarlierWording, clause_lineage
 from consult.participation.models import (
     COMMENT_MAX,
     AbuseReport,
@@ -31,7 +31,7 @@ from consult.participation.participants import (
     participant_id_for,
 )
 from consult.participation.reading import clause_of_statement
-from consult.participation.votes import ClauseChanged, ensure_open
+from consult.participation.votes import ensure_open
 
 REPORT_REASON_MAX = 1000
 # The same comment again within this many seconds is a repeat (a double click), not a new one.
@@ -40,22 +40,6 @@ REPEAT_WINDOW_SECONDS = 10
 
 class DuplicateComment(Conflict):
     """The author sent this very comment a moment ago."""
-
-
-class CommentOnEarlierWording(ClauseChanged):
-    """A comment sent from a page of a clause wording a later version replaced: the
-    discussion goes on on the current wording (``current_statement_id``; None once the
-    clause left the draft)."""
-
-    def __init__(self, current_statement_id: int | None):
-        super().__init__(
-            _(
-                "This clause has changed since you opened it. Your comment is below: "
-                "post it on the current text."
-            ),
-            "body",
-        )
-        self.current_statement_id = current_statement_id
 
 
 def _clean_body(body: str | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from consult.auth.models import User
@@ -19,6 +20,7 @@ from consult.drafts.models import Clause, DraftVersion
 from consult.extensions import db
 from consult.moderation.models import ContributionResponse
 from consult.participation.models import Comment, ModerationState, Statement, StatementKind
+from consult.participation.votes import ClauseChanged
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,22 @@ def clause_lineage(consultation: Consultation, statement: Statement | None) -> C
         clause_versions={clause.id: number for clause, number, _latest in rows},
         clauses=tuple(clause for clause, _n, _l in rows),
     )
+
+
+class CommentOnEarlierWording(ClauseChanged):
+    """A comment sent from a page of a clause wording a later version replaced: the
+    discussion goes on on the current wording (``current_statement_id``; None once the
+    clause left the draft)."""
+
+    def __init__(self, current_statement_id: int | None):
+        super().__init__(
+            _(
+                "This clause has changed since you opened it. Your comment is below: "
+                "post it on the current text."
+            ),
+            "body",
+        )
+        self.current_statement_id = current_statement_id
 
 
 @dataclass(frozen=True)

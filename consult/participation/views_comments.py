@@ -88,7 +88,7 @@ def post_comment(slug: str, statement_id: int):
             parent_id=(optional_id(parent) or 0) if parent else None,
             language=current_language(),
         )
-    except comments.CommentOnEarlierWording as error:
+    except lineage.CommentOnEarlierWording as error:
         if error.current_statement_id is None:  # the clause left the draft
             raise Conflict(_("This clause is no longer in the draft.")) from None
         add_form_error(form, error)  # the text is kept, on the current wording's page
