@@ -199,10 +199,11 @@ def worker(burst: bool) -> None:
 @click.option("--revoke", is_flag=True, help="Take the verifier role away instead.")
 def grant_verifier(email: str, revoke: bool) -> None:
     """Let EMAIL decide stakeholder verification for the whole site (or stop, --revoke)."""
-    from consult.verification.services import set_verifier_from_command_line
+    from consult.auth.site_roles import set_role
+    from consult.verification.services import VERIFIER
 
     try:
-        user = set_verifier_from_command_line(email, grant=not revoke)
+        user = set_role(VERIFIER, None, email, grant=not revoke)
     except DomainError as error:
         raise CommandError(error.message) from None
     click.echo(f"{user.email} is {'no longer' if revoke else 'now'} a verifier.")
@@ -213,10 +214,11 @@ def grant_verifier(email: str, revoke: bool) -> None:
 @click.option("--revoke", is_flag=True, help="Take the site organiser role away instead.")
 def grant_organiser(email: str, revoke: bool) -> None:
     """Let EMAIL start consultations of their own (or stop, --revoke)."""
-    from consult.organise.site_organisers import set_organiser_from_command_line
+    from consult.auth.site_roles import set_role
+    from consult.organise.site_organisers import ORGANISER
 
     try:
-        user = set_organiser_from_command_line(email, grant=not revoke)
+        user = set_role(ORGANISER, None, email, grant=not revoke)
     except DomainError as error:
         raise CommandError(error.message) from None
     click.echo(f"{user.email} is {'no longer' if revoke else 'now'} a site organiser.")

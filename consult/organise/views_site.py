@@ -7,11 +7,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.auth import site_roles
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
-from consult.organise import site_organisers
 from consult.organise.blueprint import blueprint
 from consult.organise.forms import SiteOrganiserForm
+from consult.organise.site_organisers import ORGANISER
 from consult.web import add_form_error
 
 INVALID = 422
@@ -19,7 +20,7 @@ INVALID = 422
 
 def _organisers_page(form, status=200):
     return render_template(
-        "organise/site_organisers.html", organisers=site_organisers.organisers(), form=form
+        "organise/site_organisers.html", organisers=site_roles.holders(ORGANISER), form=form
     ), status
 
 
@@ -31,7 +32,7 @@ def site_organisers_page():
         return _organisers_page(form)
     if form.validate():
         try:
-            member = site_organisers.set_organiser(current_user, form.email.data, grant=True)
+            member = site_roles.set_role(ORGANISER, current_user, form.email.data, grant=True)
         except DomainError as error:
             if error.status == 403:
                 raise
@@ -45,6 +46,6 @@ def site_organisers_page():
 @blueprint.post("/admin/organisers/<int:user_id>/remove")
 @login_required(admin=True)
 def remove_site_organiser(user_id: int):
-    member = site_organisers.revoke_organiser(current_user, user_id)
+    member = site_roles.remove(ORGANISER, current_user, user_id)
     flash(_("%(name)s may no longer start consultations.", name=member.display_name), "success")
     return redirect(url_for(".site_organisers"))

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from consult.auth.models import ORGANISATION_MAX
+from consult.auth.site_roles import ensure_admin
 from consult.database import write_transaction
 from consult.db_types import utcnow
 from consult.errors import DomainError, Forbidden, NotFound, checked_text
@@ -21,7 +22,6 @@ from consult.extensions import db
 from consult.moderation.audit import record_event
 from consult.sso import oidc, sealing
 from consult.sso.models import CLIENT_ID_MAX, ISSUER_MAX, IdentityProvider
-from consult.verification.services import ensure_admin
 
 SECRET_MAX = 1000
 DOMAINS_MAX = 50

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from consult import geo
 from consult.auth.models import Sector, StakeholderProfile, User, Verification
 from consult.auth.profile import has_open_request, open_request
-from consult.auth.services import find_user_by_email
+from consult.auth.site_roles import SiteRole, set_role
 from consult.consultations.models import Participant
 from consult.database import write_transaction
 from consult.db_types import utcnow
@@ -46,11 +46,6 @@ def ensure_verifier(user) -> None:
         raise Forbidden(
             _("Verification is decided by the site's verifiers, not by a consultation's team.")
         )
-
-
-def ensure_admin(user) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_admin):
-        raise Forbidden(_("Only the site admin may do this."))
 
 
 def page_number(value: str | None) -> int:
@@ -235,50 +230,20 @@ def record_institution_vouch(member: User, institution: str) -> StakeholderProfi
     return profile
 
 
-def verifiers() -> list[User]:
-    return list(
-        db.session.scalars(sa.select(User).where(User.is_verifier).order_by(User.display_name))
-    )
-
-
-def _set_role(actor, email: str, grant: bool) -> User:
-    # A NUL byte cannot be in any stored email, and PostgreSQL refuses it in a query.
-    member = find_user_by_email(email) if email and "\x00" not in email else None
-    if member is None:
-        raise DomainError(_("No account uses this email. Ask them to register first."), "email")
-    if member.is_verifier == grant:
-        message = (
-            _("This person is already a verifier.")
-            if grant
-            else _("This person is not a verifier.")
-        )
-        raise DomainError(message, field="email")
-    with write_transaction():
-        member.is_verifier = grant
-        action = "grant_verifier" if grant else "revoke_verifier"
-        record_event(actor, None, action, "user", member.id,
-                     via="site" if actor else "command line")  # fmt: skip
-    return member
+VERIFIER = SiteRole(
+    flag="is_verifier",
+    granted="grant_verifier",
+    revoked="revoke_verifier",
+    already=lambda: _("This person is already a verifier."),
+    not_held=lambda: _("This person is not a verifier."),
+    no_account=lambda: _("No account uses this email. Ask them to register first."),
+)
 
 
 def set_verifier(admin, email: str, grant: bool) -> User:
     """The site admin gives the verifier role to the account with ``email``, or takes it
     away; recorded in the site's audit log."""
-    ensure_admin(admin)
-    return _set_role(admin, email, grant)
-
-
-def set_verifier_from_command_line(email: str, grant: bool = True) -> User:
-    """``flask grant-verifier``: whoever runs commands on the host already holds the site."""
-    return _set_role(None, email, grant)
-
-
-def revoke_verifier(admin, member_id: int) -> User:
-    ensure_admin(admin)
-    member = db.session.get(User, member_id) if 0 < member_id <= ID_MAX else None
-    if member is None or not member.is_verifier:
-        raise NotFound(_("This person is not a verifier."))
-    return _set_role(admin, member.email, False)
+    return set_role(VERIFIER, admin, email, grant)
 
 
 def site_audit_log(page: int = 1) -> Page:

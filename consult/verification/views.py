@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult import geo
+from consult.auth import site_roles
 from consult.auth.models import Sector, Verification
 from consult.auth.permissions import login_required
 from consult.errors import DomainError
@@ -66,7 +67,7 @@ def decide(user_id: int):
 
 def _verifiers_page(form, status=200):
     return render_template(
-        "verification/verifiers.html", verifiers=services.verifiers(), form=form
+        "verification/verifiers.html", verifiers=site_roles.holders(services.VERIFIER), form=form
     ), status
 
 
@@ -90,7 +91,7 @@ def verifiers():
 @blueprint.post("/admin/verifiers/<int:user_id>/remove")
 @login_required(admin=True)
 def remove_verifier(user_id: int):
-    member = services.revoke_verifier(current_user, user_id)
+    member = site_roles.remove(services.VERIFIER, current_user, user_id)
     flash(_("%(name)s is no longer a verifier.", name=member.display_name), "success")
     return redirect(url_for(".verifiers"))
 

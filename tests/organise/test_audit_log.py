@@ -64,12 +64,16 @@ def test_every_recorded_action_has_a_sentence():
     """Collect the action of every record_event call in the code base: each has a sentence."""
     from consult.moderation import edits
     from consult.moderation.services import ACTIONS
-    from consult.verification.services import DECISIONS
+    from consult.organise.site_organisers import ORGANISER
+    from consult.verification.services import DECISIONS, VERIFIER
 
     dynamic = {  # codes built at run time, from the code's own lists of choices
         ("moderation/services.py", "action"): {a for acts in ACTIONS.values() for a in acts},
         ("verification/services.py", "f'profile_{decision}'"): {f"profile_{d}" for d in DECISIONS},
         ("moderation/edits.py", "f'{action}_edit'"): {f"{a}_edit" for a in edits.ACTIONS},
+        ("auth/site_roles.py", "action"): {
+            code for role in (VERIFIER, ORGANISER) for code in (role.granted, role.revoked)
+        },
     }
     codes, unexplained = set(), []
     for path in PACKAGE.rglob("*.py"):
