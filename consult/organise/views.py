@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from consult.auth.models import Verification
 from consult.auth.permissions import login_required
-from consult.consultations.models import Invitation, Role, Status
+from consult.consultations.models import Invitation, Role
 from consult.drafts.forms import CsrfOnlyForm
 from consult.errors import DomainError, Forbidden
 from consult.moderation.access import team_consultation
@@ -24,7 +24,7 @@ from consult.organise import (
 )
 from consult.organise.blueprint import blueprint
 from consult.organise.forms import AppointForm, TakePartForm, VerifyForm, settings_form
-from consult.organise.status import set_status
+from consult.organise.status import set_status, status_choices
 from consult.verification import services as site_verification
 from consult.web import add_form_error
 
@@ -77,7 +77,7 @@ def _settings_page(consultation, form, status=200, status_error=None):
         "organise/settings.html",
         consultation=consultation,
         form=form,
-        statuses=[s for s in Status if s is not consultation.status],
+        statuses=status_choices(consultation),
         button_form=CsrfOnlyForm(),
         status_error=status_error,
     ), status

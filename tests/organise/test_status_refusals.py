@@ -36,7 +36,7 @@ def test_opening_needs_a_published_draft(db, team):
     with pytest.raises(Conflict, match="Publish a version of the draft"):
         set_status(team.organiser, c, "open")
     assert c.status is Status.DRAFT
-    set_status(team.organiser, c, "closed")  # closing or archiving needs no text
+    set_status(team.organiser, c, "archived")  # archiving needs no text
 
 
 def test_opening_after_the_closing_time_is_refused(db, team):
