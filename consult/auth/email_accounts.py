@@ -33,12 +33,25 @@ def _days(purpose: tokens.Purpose) -> int:
     return purpose.valid_for.days
 
 
-def register(**fields) -> User | None:
+def kept_destination(target: str | None) -> str | None:
+    """``target`` if it is a same-site path a link may carry on to (``safe_next_url``'s
+    check), else None: an invitation's ``/c/<slug>`` survives registration, a hostile
+    address is dropped."""
+    from consult.web import safe_next_url
+
+    if target and safe_next_url(target) == target:
+        return target
+    return None
+
+
+def register(next_path: str | None = None, **fields) -> User | None:
     """Register an account and mail its confirmation link; for an address that has an
     account already, create nothing and mail that person instead (with a reset link).
+    Both mails' links carry on to ``next_path`` (a safe path, or None) once logged in.
 
     Returns the new account, or None: the caller must answer alike in both cases.
     DomainError for bad fields, checked before the address is looked up."""
+    next_path = kept_destination(next_path)
     try:
         user = services.register_user(**fields)
     except services.EmailTaken:
@@ -48,16 +61,17 @@ def register(**fields) -> User | None:
                 existing.email,
                 "auth/already_registered",
                 language=existing.locale,
-                login_link=absolute_url("auth.login"),
+                login_link=absolute_url("auth.login", next=next_path),
                 forgot_link=absolute_url("account_email.forgot"),
             )
         return None
-    send_confirmation(user)
+    send_confirmation(user, next_path)
     return user
 
 
-def send_confirmation(user: User) -> None:
-    """Mail ``user`` a link that confirms their address (Conflict if it is confirmed)."""
+def send_confirmation(user: User, next_path: str | None = None) -> None:
+    """Mail ``user`` a link that confirms their address (Conflict if it is confirmed);
+    the link keeps ``next_path``, checked again when it is opened."""
     if user.email_confirmed_at is not None:
         raise Conflict(_("Your email address is confirmed already."))
     token = tokens.make_token(tokens.CONFIRM, user)
@@ -66,7 +80,7 @@ def send_confirmation(user: User) -> None:
         "auth/confirm",
         language=user.locale,
         name=user.display_name,
-        link=absolute_url("account_email.confirm", token=token),
+        link=absolute_url("account_email.confirm", token=token, next=kept_destination(next_path)),
         days=_days(tokens.CONFIRM),
     )
 

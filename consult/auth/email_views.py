@@ -109,6 +109,9 @@ def reset(token: str):
 
 @blueprint.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
+    # Where the person was going when they registered (an invitation's consultation):
+    # kept on the mailed link, checked again here, carried on to the login form.
+    next_path = email_accounts.kept_destination(request.args.get("next"))
     form = ButtonForm()
     if request.method == "POST" and form.validate():
         from consult.auth.views import announce_roles
@@ -120,8 +123,8 @@ def confirm(token: str):
         )
         announce_roles(accept_invitations(user))
         if current_user.is_authenticated and current_user.id == user.id:
-            return redirect(url_for("auth.edit_profile"))
-        return redirect(url_for("auth.login"))
+            return redirect(next_path or url_for("auth.edit_profile"))
+        return redirect(url_for("auth.login", next=next_path))
     user = tokens.read_token(tokens.CONFIRM, token)[0]
     status = INVALID if request.method == "POST" else 200
     return render_template("auth/confirm.html", form=form, email=user.email), status

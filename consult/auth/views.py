@@ -36,12 +36,14 @@ INVALID = 422  # a form that was understood but refused: shown again with its me
 @blueprint.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("consultations.home"))
+        return redirect(safe_next_url(request.args.get("next")))
     form = RegisterForm(next=request.args.get("next", ""))
     if request.method == "POST":
         if form.validate():
             try:
+                next_path = email_accounts.kept_destination(form.next.data)
                 email_accounts.register(
+                    next_path=next_path,
                     email=form.email.data,
                     display_name=form.display_name.data,
                     password=form.password.data,
@@ -58,7 +60,7 @@ def register():
                 return render_template(
                     "auth/registered.html",
                     email=form.email.data,
-                    next=safe_next_url(form.next.data),
+                    next=next_path,
                 )
         return render_template("auth/register.html", form=form), INVALID
     return render_template("auth/register.html", form=form)
