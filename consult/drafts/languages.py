@@ -18,6 +18,7 @@ from consult.auth.services import ensure_role
 from consult.consultations.models import Consultation, Role
 from consult.database import write_transaction
 from consult.drafts.models import Clause
+from consult.drafts.translations import DEFAULT, Standing, parse_standing
 from consult.errors import DomainError
 from consult.moderation.audit import record_event
 
@@ -39,6 +40,28 @@ def authoritative_changed(old: Clause | None, new: Clause, authoritative: str) -
     if before and after:
         return before != after
     return _all_texts(old.text) != _all_texts(new.text)
+
+
+def left_behind(old: Clause | None, new: Clause, authoritative: str) -> list[str]:
+    """The translations of ``new`` that did not change although its authoritative text did
+    (both versions having one): they no longer translate the text voted on. A translation
+    whose standing the team changed in the same version counts as looked at."""
+    if old is None:
+        return []
+    before, after = _text(old.text, authoritative), _text(new.text, authoritative)
+    if not before or not after or before == after:
+        return []
+
+    def standing(clause: Clause, lang: str) -> Standing:
+        return parse_standing((clause.translations or {}).get(lang)) or DEFAULT
+
+    return [
+        lang
+        for lang in _all_texts(new.text)
+        if lang != authoritative
+        and _text(old.text, lang) == _text(new.text, lang)
+        and standing(old, lang) is standing(new, lang)
+    ]
 
 
 def _all_texts(values: dict | None) -> dict[str, str]:

@@ -12,11 +12,11 @@ from consult.auth.services import ensure_role
 from consult.consultations.services import current_version
 from consult.database import write_transaction
 from consult.db_types import utcnow
-from consult.drafts.languages import authoritative_changed
+from consult.drafts.languages import authoritative_changed, left_behind
 from consult.drafts.models import Clause, DraftVersion
 from consult.drafts.provenance import clause_adoption
 from consult.drafts.services import working_version
-from consult.drafts.translations import DEFAULT
+from consult.drafts.translations import DEFAULT, Standing
 from consult.errors import DomainError, checked_text
 from consult.extensions import db
 from consult.moderation.access import TEAM
@@ -76,6 +76,7 @@ def publish_version(user, consultation, change_summary: str) -> DraftVersion:
         changed, translated = [], []  # voted on afresh; changed in a translation only
         for clause in working.clauses:
             old = before.get(clause.lineage_key)
+            _mark_outdated(old, clause, consultation.authoritative)
             if (
                 old is not None
                 and old.statement_id
@@ -101,6 +102,21 @@ def publish_version(user, consultation, change_summary: str) -> DraftVersion:
             removed=[key for key in before if key not in kept],
         )  # fmt: skip
     return working
+
+
+def _mark_outdated(old: Clause | None, clause: Clause, authoritative: str) -> None:
+    """Mark the translations this version leaves behind (the authoritative text changed,
+    they did not) outdated; one rewritten since it was marked is outdated no longer."""
+    if old is None:
+        return
+    standings = dict(clause.translations or {})
+    for language, standing in standings.items():
+        rewritten = _texts(old.text).get(language) != _texts(clause.text).get(language)
+        if standing == Standing.OUTDATED.value and rewritten:
+            standings[language] = DEFAULT.value
+    for language in left_behind(old, clause, authoritative):
+        standings[language] = Standing.OUTDATED.value
+    clause.translations = standings
 
 
 def _link_adopted_contributions(user, consultation, version, changed: list[Clause]) -> None:

@@ -171,7 +171,7 @@ def save_clause(
         clause.heading, clause.text = heading, text
         clause.ask_voters_again = ask_voters_again
         clause.translations = merged_standings(
-            consultation, text, standings or {}, clause.translations
+            consultation, text, standings or {}, clause.translations, before
         )
         changed = set(text) | set(before)
         record_event(

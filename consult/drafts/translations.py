@@ -7,6 +7,10 @@ translation the team types is "reviewed" unless the team says otherwise; wording
 from a participant into a translation is "proposed" until the team marks it otherwise.
 A translation with no recorded standing (written before standings were kept) was typed
 by the team, so it reads as "reviewed" too.
+
+A translation left as it was by a published version that changed the authoritative text is
+"outdated" (consult/drafts/publishing.py marks it): its readers are told so and shown the
+authoritative text. The team clears it by saving a new translation or choosing a standing.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from consult.drafts.models import Clause, DraftVersion
 from consult.enums import LabelledEnum
+from consult.extensions import db
 
 
 class Standing(LabelledEnum):
@@ -25,6 +32,7 @@ class Standing(LabelledEnum):
     OFFICIAL = "official", _l("Official translation")
     REVIEWED = "reviewed", _l("Translation reviewed by the moderators")
     PROPOSED = "proposed", _l("Translation proposed by a participant")
+    OUTDATED = "outdated", _l("Not yet updated to the current authoritative text")
 
 
 # A translation the team types, or one written before standings were kept.
@@ -69,19 +77,53 @@ def reader_standing(clause, consultation, language: str) -> Standing | None:
 
 
 def merged_standings(
-    consultation, texts: dict[str, str], chosen: dict[str, str], before: dict[str, str] | None
+    consultation,
+    texts: dict[str, str],
+    chosen: dict[str, str],
+    before: dict[str, str] | None,
+    before_texts: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The standings to keep for a clause whose texts are now ``texts``: for each
     translation with text, the team's choice if it made a valid one, else what it was,
-    else "reviewed" (the team typed it). The authoritative language is never listed."""
+    else "reviewed" (the team typed it). The authoritative language is never listed.
+    A translation whose text differs from ``before_texts`` is no longer outdated: the team
+    has just written it, so it reads as "reviewed" unless the team chose otherwise."""
     before = before or {}
     out = {}
     for language, text in texts.items():
         if language == consultation.authoritative or not text:
             continue
         standing = parse_standing(chosen.get(language)) or parse_standing(before.get(language))
+        rewritten = before_texts is not None and text != (before_texts.get(language) or "")
+        if standing is Standing.OUTDATED and rewritten:
+            standing = DEFAULT
         out[language] = (standing or DEFAULT).value
     return out
+
+
+def outdated_since(clause, consultation) -> int | None:
+    """The published version in which ``clause``'s authoritative text became what it is now
+    (the change an outdated translation has not caught up with); None when no earlier
+    version had another authoritative text (the team marked it outdated by hand)."""
+    authoritative = consultation.authoritative
+    current = ((clause.text or {}).get(authoritative) or "").strip()
+    rows = db.session.execute(
+        select(DraftVersion.number, Clause.text)
+        .join(Clause.version)
+        .where(
+            Clause.lineage_key == clause.lineage_key,
+            DraftVersion.consultation_id == consultation.id,
+            DraftVersion.published_at.is_not(None),
+            DraftVersion.number <= clause.version.number,
+        )
+        .order_by(DraftVersion.number.desc())
+    ).all()
+    since = None
+    for number, text in rows:
+        if ((text or {}).get(authoritative) or "").strip() != current:
+            return since
+        since = number
+    return None
 
 
 @dataclass(frozen=True)

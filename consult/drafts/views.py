@@ -19,7 +19,7 @@ from consult.drafts.forms import (
     clause_form,
     preamble_form,
 )
-from consult.drafts.translations import reader_standing
+from consult.drafts.translations import outdated_since, reader_standing
 from consult.errors import DomainError, Forbidden, render_error
 from consult.i18n import language_name
 from consult.moderation.access import TEAM, team_consultation
@@ -29,6 +29,7 @@ from consult.web import add_form_error
 blueprint = Blueprint("drafts", __name__)
 # The badge beside a translated clause, wherever readers see one.
 blueprint.add_app_template_global(reader_standing, "translation_standing")
+blueprint.add_app_template_global(outdated_since, "translation_outdated_since")
 
 INVALID = 422
 
