@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from consult.auth.models import Verification
 from consult.drafts.models import Clause
 from consult.participation.models import ModerationState, Statement
-from tests.browser.pages import check_page, log_in, signed_in
+from tests.browser.pages import check_page, log_in, problems_here, signed_in
 from tests.conftest import PASSWORD
 from tests.team import contribute, quick_user, team  # noqa: F401  (shared fixtures)
 
@@ -71,13 +71,31 @@ def test_suggested_duplicate_without_js(browser, live_server, db, team, contribu
         context.close()
 
 
+def _spoken(page, words: str) -> None:
+    """Wait until the page's polite live region says ``words``."""
+    page.wait_for_function(
+        "words => document.getElementById('live-status').textContent.includes(words)",
+        arg=words,
+        timeout=30_000,
+    )
+
+
+def _focus_on(page, element_id: str) -> None:
+    # A function, not an expression: polling a string would need eval, which the CSP forbids.
+    page.wait_for_function("id => document.activeElement.id === id", arg=element_id, timeout=30_000)
+
+
 def test_shortcuts_act_on_the_focused_item(page, live_server, team, contribute, reload):  # noqa: F811
     c = team.consultation
     first = contribute.statement(c, "First waiting statement.")
     second = contribute.statement(c, "Second waiting statement.")
+    third = contribute.statement(c, "Third waiting statement.")
     log_in(page, live_server, team.moderator.email, PASSWORD)
     page.goto(live_server + QUEUE)
     items = page.locator(".queue-item")
+    ids = items.evaluate_all("items => items.map(item => item.id)")
+    assert len(ids) == 3
+    by_id = {f"item-statement-{s.id}": s for s in (first, second, third)}
     # Typing in a reason box is typing, not a shortcut.
     reason = page.locator(f"#reason-statement-{second.id}")
     reason.fill("ar")
@@ -85,20 +103,38 @@ def test_shortcuts_act_on_the_focused_item(page, live_server, team, contribute, 
     reason.press("a")
     assert reason.input_value() == "ara"
     assert reload(second).moderation_state is ModerationState.PENDING
-    # Focus an item, move with J and K, approve with A, reject with R (with its reason).
+    reason.fill("")
+    # Focus an item, move with J and K.
     items.first.focus()
     page.keyboard.press("j")
-    focused = page.evaluate("document.activeElement.id")
+    assert page.evaluate("document.activeElement.id") == ids[1]
     page.keyboard.press("k")
-    assert page.evaluate("document.activeElement.id") != focused
-    first_id = page.evaluate("document.activeElement.id")
+    assert page.evaluate("document.activeElement.id") == ids[0]
+    # A approves, and the focus moves on to the next item still waiting: A again, no J,
+    # approves that one too. The live region says what was done and where the focus is.
     page.keyboard.press("a")
-    page.locator(f"#{first_id} .flash-success").wait_for(timeout=30_000)
-    # The focus comes back once htmx has settled the swap, a moment after it shows.
-    page.wait_for_function(f"document.activeElement.id === '{first_id}'", timeout=30_000)
-    page.keyboard.press("j")
-    assert page.evaluate("document.activeElement.id") == focused
+    page.locator(f"#{ids[0]} .flash-success").wait_for(timeout=30_000)
+    _focus_on(page, ids[1])
+    _spoken(page, f"Done: the item is now approved. Next: Statement #{by_id[ids[1]].number}.")
+    page.keyboard.press("a")
+    page.locator(f"#{ids[1]} .flash-success").wait_for(timeout=30_000)
+    _focus_on(page, ids[2])
+    _spoken(page, f"Next: Statement #{by_id[ids[2]].number}.")
+    assert reload(by_id[ids[0]]).moderation_state is ModerationState.APPROVED
+    assert reload(by_id[ids[1]]).moderation_state is ModerationState.APPROVED
+    # R rejects the last one (with its reason); nothing is left, and the page says so.
+    page.locator(f"#reason-{ids[2][len('item-') :]}").fill("Off topic.")
+    page.locator(f"#{ids[2]}").focus()
     page.keyboard.press("r")
-    page.locator(f"#{focused} .flash-success").wait_for(timeout=30_000)
-    states = {reload(s).moderation_state for s in (first, second)}
-    assert states == {ModerationState.APPROVED, ModerationState.REJECTED}
+    page.locator(f"#{ids[2]} .flash-success").wait_for(timeout=30_000)
+    _focus_on(page, "queue-done")
+    assert page.get_by_role("heading", name="Nothing left to moderate here").is_visible()
+    _spoken(page, "Done: the item is now rejected. Nothing left to moderate here.")
+    assert reload(by_id[ids[2]]).moderation_state is ModerationState.REJECTED
+    # A on an item decided already says so rather than nothing.
+    page.locator(f"#{ids[0]}").focus()
+    page.keyboard.press("a")
+    _spoken(page, "This item is approved already. J goes to the next item.")
+    assert reload(by_id[ids[0]]).moderation_state is ModerationState.APPROVED
+    problems = problems_here(page, "en queue after the decisions")
+    assert not problems, "\n".join(problems)
