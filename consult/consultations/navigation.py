@@ -85,6 +85,8 @@ def consultation_nav(
             continue
         if section.key == "team" and not team:
             continue
+        if section.key == "vote" and not consultation.accepts_input():
+            continue  # closed, imported or not open yet: nothing to vote on now
         links.append(
             NavLink(
                 str(section.label),

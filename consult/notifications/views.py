@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.auth.permissions import login_required
+from consult.consultations.schedule import Phase
 from consult.errors import DomainError
 from consult.extensions import csrf
 from consult.notifications import follow, preferences
@@ -56,19 +57,32 @@ def unsubscribe(token: str):
     return render_template("notifications/unsubscribed.html", kinds=kinds)
 
 
+def _following_said(phase: Phase) -> str:
+    """What a new follower will hear about, by the phase (as the follow form says it)."""
+    if phase is Phase.OPEN:
+        return _(
+            "You follow this consultation: we tell you when it closes soon or publishes a report."
+        )
+    if phase in (Phase.CLOSED, Phase.IMPORTED):
+        return _("You follow this consultation: we tell you when it publishes a report.")
+    return _(
+        "You follow this consultation: we tell you when it opens, closes soon or "
+        "publishes a report."
+    )
+
+
 @blueprint.post("/c/<slug>/follow")
 @login_required
 def set_following(slug: str):
     wanted = request.form.get("follow")
     if wanted not in ("1", "0"):
         raise DomainError(_("Say whether to follow or unfollow."))
-    follow.set_following(current_user._get_current_object(), slug, wanted == "1")
+    consultation = follow.set_following(current_user._get_current_object(), slug, wanted == "1")
     flash(
-        _("You follow this consultation: you will hear when it opens, closes soon or "
-          "publishes a report.")
+        _following_said(consultation.phase())
         if wanted == "1"
         else _("You no longer follow this consultation."),
         "success",
-    )  # fmt: skip
+    )
     back = request.form.get("next")
     return redirect(safe_next_url(back) if back else url_for("consultations.show", slug=slug))

@@ -220,3 +220,14 @@ def test_share_links_are_absolute_addresses(client, db, consultation, clause_ids
     assert f'<a href="http://localhost/c/{slug}/s/{statement_id}">Link to this statement' in (
         statement
     )
+
+
+def test_vote_is_offered_only_while_the_consultation_takes_votes(client, db, consultation):
+    from consult.consultations.models import Status
+
+    labels, _ = nav_of(client.get(f"/c/{consultation.slug}").get_data(as_text=True))
+    assert "Vote" in labels
+    consultation.status = Status.CLOSED
+    db.session.commit()
+    labels, _ = nav_of(client.get(f"/c/{consultation.slug}").get_data(as_text=True))
+    assert "Vote" not in labels and "The text" in labels and "Statements" in labels
