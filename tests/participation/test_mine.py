@@ -37,6 +37,9 @@ def test_my_participation_lists_votes_writing_and_answers(
     assert "Publish safety evaluations." in html and "Off topic for this draft." in html
     assert "Adopted in part" in html and "We tightened the second clause." in html
     assert "Tighter wording." in html
+    row = html[html.index('id="my-vote-') :]
+    row = row[: row.index("</tr>")]
+    assert "<td>Agree</td>" in row and "Voted on " in row, "the vote and its date in words"
 
 
 def test_my_participation_needs_someone_to_be_about(client, consultation):
