@@ -146,6 +146,9 @@ def test_reply_is_one_level_deep(db, client, participant, post_consultation):
     )
     nested = db.session.scalar(sa.select(Comment).where(Comment.body == "Reply to reply."))
     assert reply.parent_id == top.id and nested.parent_id == top.id
+    # The reply form says what its position is about: the comment, not the clause.
+    html = client.get(statement_url(post_consultation, sid)).get_data(as_text=True)
+    assert f'<label for="reply-stance-{top.id}">Your position on this comment</label>' in html
 
 
 def test_edit_and_delete_own_comment_but_not_others(
