@@ -44,4 +44,6 @@
   }
 
   document.addEventListener("htmx:afterSettle", settle);
+  // The one way to speak in the live region; moderation-keys.js says its words with it.
+  window.consultAnnounce = announce;
 })();

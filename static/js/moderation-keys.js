@@ -24,15 +24,7 @@
   }
 
   function announce(text) {
-    var region = document.getElementById("live-status");
-    if (!region || !text) {
-      return;
-    }
-    // Emptied first, so the same words said twice are spoken twice.
-    region.textContent = "";
-    window.setTimeout(function () {
-      region.textContent = text;
-    }, 50);
+    window.consultAnnounce(text); // static/js/consult.js, loaded first (base.html)
   }
 
   function show(item) {
