@@ -26,6 +26,10 @@ def axe_script() -> str:
 
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical WCAG 2.2 AA violations on ``page``, one line each."""
+    # After a form posts and the answer is a new page (a 409 that re-renders it), its
+    # elements can be visible before its stylesheets apply; measured then, the header's
+    # links are unstyled inline text and fail target-size. The load event waits for them.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, which the page's CSP does not govern
         # (a <script> tag would be refused: script-src 'self').
