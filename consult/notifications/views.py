@@ -12,6 +12,7 @@ from consult.errors import DomainError
 from consult.extensions import csrf
 from consult.notifications import follow, preferences
 from consult.notifications.forms import preferences_form
+from consult.notifications.models import Delivery
 from consult.web import add_form_error, safe_next_url
 
 blueprint = Blueprint("notifications", __name__)
@@ -41,9 +42,15 @@ def preferences_page():
 
 @blueprint.get("/unsubscribe/<token>")
 def confirm_unsubscribe(token: str):
-    """The page a person reaches from the link in a mail: what it stops, and one button."""
+    """The page a person reaches from the link in a mail: what it stops, and one button;
+    opened again once those kinds are off, it says so and offers no button."""
     user_id, kinds = preferences.read_unsubscribe_token(token)
-    return render_template("notifications/unsubscribe.html", token=token, kinds=kinds)
+    choices = preferences.preferences_of(user_id)
+    still_on = [kind for kind in kinds if choices[kind] is not Delivery.OFF]
+    already_off = [kind for kind in kinds if kind not in still_on]
+    return render_template(
+        "notifications/unsubscribe.html", token=token, kinds=still_on, already_off=already_off
+    )
 
 
 # A mail client's one-click unsubscribe (RFC 8058) is a POST with no session and no
