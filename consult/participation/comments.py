@@ -107,7 +107,11 @@ def add_comment(
             raise CommentOnEarlierWording(lineage.current_statement_id)
         if parent_id is not None:
             parent = db.session.get(Comment, parent_id)
-            if parent is None or parent.statement_id != statement.id:
+            hidden = parent is not None and (
+                parent.moderation_state is not ModerationState.APPROVED
+                and not is_author(consultation, actor, parent.author_id)
+            )
+            if parent is None or parent.statement_id != statement.id or hidden:
                 raise NotFound(_("The comment you reply to is not here."))
             if parent.parent_id is not None:
                 parent_id = parent.parent_id  # one level of replies: answer the thread
@@ -164,6 +168,20 @@ def comment_in(consultation: Consultation, comment_id: int) -> Comment:
     """A comment of this consultation that has not been deleted, or 404."""
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.consultation_id != consultation.id or comment.deleted_at:
+        raise NotFound(_("There is no such comment in this consultation."))
+    return comment
+
+
+def public_comment(consultation: Consultation, comment_id: int) -> Comment:
+    """A comment anyone can read: approved, on an approved statement; or 404, the same
+    404 for a hidden comment as for a missing one, so its number says nothing."""
+    comment = comment_in(consultation, comment_id)
+    statement = db.session.get(Statement, comment.statement_id)
+    if (
+        comment.moderation_state is not ModerationState.APPROVED
+        or statement is None
+        or statement.moderation_state is not ModerationState.APPROVED
+    ):
         raise NotFound(_("There is no such comment in this consultation."))
     return comment
 
@@ -242,7 +260,8 @@ def delete_comment(consultation: Consultation, comment_id: int, actor: Actor) ->
 def report_comment(
     consultation: Consultation, comment_id: int, user: User | None, reason: str | None
 ) -> None:
-    """Report someone else's comment as abusive, once per person."""
+    """Report someone else's comment as abusive, once per person; only a comment one can
+    read (a rejected or waiting one is not there to report)."""
     if user is None:
         raise LoginRequired(_("Log in to report a comment."))
     reason = checked_text(
@@ -253,7 +272,7 @@ def report_comment(
         _("Say briefly what is wrong with this comment."),
     )
     with write_transaction():
-        comment = comment_in(consultation, comment_id)
+        comment = public_comment(consultation, comment_id)
         author: Participant | None = comment.author
         if author is not None and author.user_id == user.id:
             raise DomainError(_("You cannot report your own comment."))

@@ -222,6 +222,7 @@ def report_comment(slug: str, comment_id: int):
     consultation = get_visible_consultation(slug, current_user)
     if not current_user.is_authenticated:
         raise LoginRequired(_("Log in to report a comment."))
+    comments.public_comment(consultation, comment_id)
     form = ReportForm()
     if request.method == "POST" and form.validate():
         try:

@@ -233,3 +233,36 @@ def test_verified_stakeholders_carry_a_badge(db, client, participant, post_consu
     db.session.commit()
     html = client.get(statement_url(post_consultation, sid)).get_data(as_text=True)
     assert "Verified: Ministry of Digital Affairs" in html
+
+
+def test_a_hidden_comment_cannot_be_reported_or_answered(
+    db, client, consultation, make_user, login, row_count
+):
+    """A rejected or waiting comment is not there for anyone but its author: reporting it
+    or replying to it by its number is the 404 of a missing comment, and nothing is kept
+    (a report would bring rejected text back to the moderators' queue)."""
+    author = make_user("author@example.org")
+    login(author)
+    sid = first_clause(db, consultation)  # pre-moderated: the comment waits
+    comment(client, consultation, sid, stance="support", body="Waiting words.")
+    waiting = db.session.scalar(sa.select(Comment))
+    comment(client, consultation, sid, stance="oppose", body="Rejected words.")
+    rejected = db.session.scalar(sa.select(Comment).where(Comment.body == "Rejected words."))
+    rejected.moderation_state = ModerationState.REJECTED
+    db.session.commit()
+    post_form(client, "/logout", {}, page="/")
+
+    login(make_user("someone@example.org"))
+    missing = f"/c/{consultation.slug}/comments/999999/report"
+    assert client.get(missing).status_code == 404
+    for hidden in (waiting, rejected):
+        url = f"/c/{consultation.slug}/comments/{hidden.id}/report"
+        assert client.get(url).status_code == 404, "the page does not confirm the number"
+        response = post_form(client, url, {"reason": "spam"}, page=f"/c/{consultation.slug}")
+        assert response.status_code == 404
+        reply = comment(
+            client, consultation, sid, stance="support", body="Reply.", parent_id=str(hidden.id)
+        )
+        assert reply.status_code == 404
+    assert row_count(AbuseReport) == 0
+    assert row_count(Comment) == 2, "no reply was kept"
