@@ -130,6 +130,12 @@ class StatementPage:
     filters: ListingFilters
     boxes: dict[int, VoteBox] = field(default_factory=dict)
 
+    @property
+    def past_the_end(self) -> bool:
+        """Asked for a page after the last one (an old link to a list that shrank): no
+        statements, and the page says so with links to the first and last pages."""
+        return self.number > self.pages
+
 
 def current_clauses(consultation: Consultation) -> dict[int, Clause]:
     """The clauses of the latest published version, by the id of the statement voted on."""
@@ -189,7 +195,7 @@ def list_statements(
     """The page of approved statements that ``filters`` asks for, for ``participant``
     (None for a visitor who has not taken part: nothing is theirs, nothing voted on).
 
-    A page number past the last page is refused (DomainError, 400)."""
+    A page number past the last page gives an empty page that is ``past_the_end``."""
     clauses = current_clauses(consultation)
     needle = filters.query.casefold()
     clause_ids = [sid for sid, c in clauses.items() if not needle or _clause_matches(c, needle)]
@@ -217,14 +223,7 @@ def list_statements(
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Statement).where(*conditions))
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if filters.page > pages:
-        raise DomainError(
-            _(
-                "There is no page %(n)d: this list has %(pages)d.",
-                n=filters.page,
-                pages=pages,
-            ),
-            field="page",
-        )
+        return StatementPage([], filters.page, pages, total, filters)
     rows = db.session.scalars(
         sa.select(Statement)
         .outerjoin(StatementVoteCount, StatementVoteCount.statement_id == Statement.id)

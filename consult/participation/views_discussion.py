@@ -68,8 +68,11 @@ def statement_list(slug: str):
         else:
             status = 422
     participant = find_participant(consultation, actor)
-    # Search, filter, sort and page from the query string (a bad value answers 400).
+    # Search, filter, sort and page from the query string (a bad value answers 400; a
+    # page past the last one, 404 with links to the first and last pages).
     found = listing.find_statements(consultation, participant, request.args)
+    if found.past_the_end and status == 200:
+        status = 404
     return render_page_or_fragment(
         "participation/statements.html",
         # htmx asks for the results alone; a refused statement shows the whole page again.

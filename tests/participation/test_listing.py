@@ -138,8 +138,8 @@ def test_pages_of_fifty_keep_the_search(client, consultation, add_statements):
         ({"show": "everything"}, "Choose what to show from the list."),
         ({"page": "0"}, "Choose a page number from the list."),
         ({"page": "two"}, "Choose a page number from the list."),
+        ({"page": "-1"}, "Choose a page number from the list."),
         ({"page": "99999999999"}, "Choose a page number from the list."),
-        ({"page": "2"}, "There is no page 2: this list has 1."),
         ({"q": "x" * 201}, "Search for at most 200 characters."),
     ],
 )
@@ -147,6 +147,45 @@ def test_bad_parameters_answer_400_with_a_message(client, consultation, args, me
     response = client.get(f"/c/{consultation.slug}/statements", query_string=args)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+
+
+def test_a_page_past_the_end_is_a_404_linking_the_first_and_last_pages(
+    client, consultation, add_statements
+):
+    add_statements(*[(f"Point {n}", (0, 0, 0)) for n in range(120)])
+    url = f"/c/{consultation.slug}/statements"
+    response = client.get(url, query_string={"q": "Point", "page": "99999"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "There is no page 99999: this list has 3." in html
+    assert re.findall(r'<a href="([^"]+)">Go to the first page', html) == [f"{url}?q=Point"]
+    (last,) = re.findall(r'<a href="([^"]+)">Go to the last page', html)
+    assert sorted(last.split("?")[1].split("&amp;")) == ["page=3", "q=Point"]
+    assert 'class="statement"' not in html and 'rel="prev"' not in html
+    assert 'id="statement-q"' in html, "the search form is still there"
+    # htmx gets the same answer as the results fragment (a 4xx is swapped in).
+    fragment = client.get(url, query_string={"q": "Point", "page": "4"}, headers=HX)
+    assert fragment.status_code == 404 and "HX-Request" in fragment.headers["Vary"]
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "There is no page 4: this list has 3." in body
+
+
+def test_past_a_single_page_only_the_first_page_is_offered(client, consultation):
+    response = client.get(f"/c/{consultation.slug}/statements?page=2")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and "There is no page 2: this list has 1." in html
+    assert "Go to the first page" in html and "Go to the last page" not in html
+
+
+def test_the_search_box_holds_what_the_server_accepts(client, consultation):
+    from consult.participation.listing import QUERY_MAX
+
+    html = client.get(f"/c/{consultation.slug}/statements").get_data(as_text=True)
+    (search_box,) = re.findall(r'<input id="statement-q"[^>]*>', html)
+    assert f'maxlength="{QUERY_MAX}"' in search_box
+    assert listed(client, consultation, q="x" * QUERY_MAX) == []
+    longer = client.get(f"/c/{consultation.slug}/statements", query_string={"q": "x" * 201})
+    assert longer.status_code == 400
 
 
 def test_htmx_gets_the_results_alone(client, consultation, add_statements):
