@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import g, render_template, url_for
 
 from consult.config import ROOT
 from consult.reports.models import PublishedReport
@@ -48,9 +51,31 @@ def report_context(report: PublishedReport, population=None, language: str | Non
     }
 
 
+def report_link(endpoint: str, **values) -> str:
+    """A link in a report (templates: ``report_link``): relative on the site's page; the
+    site's full address (``SITE_URL``, as in mails) in the HTML file and the PDF, which
+    are read off the site, where a relative link leads nowhere."""
+    if g.get("report_links_absolute"):
+        from consult.mail import absolute_url
+
+        return absolute_url(endpoint, **values)
+    return url_for(endpoint, **values)
+
+
+@contextmanager
+def _absolute_links() -> Iterator[None]:
+    g.report_links_absolute = True
+    try:
+        yield
+    finally:
+        g.pop("report_links_absolute", None)
+
+
 def report_html(context: dict) -> str:
-    """The report page without site navigation, styles inlined, figures as inline SVG."""
-    return render_template("reports/report_file.html", css=_css(), **context)
+    """The report page without site navigation, styles inlined, figures as inline SVG,
+    links by full address (the HTML download, and the HTML the PDF is made from)."""
+    with _absolute_links():
+        return render_template("reports/report_file.html", css=_css(), **context)
 
 
 def report_pdf(html: str) -> bytes:

@@ -25,8 +25,11 @@ from consult.i18n import current_language
 from consult.jobs import request_analysis
 from consult.reports import services, snapshots
 from consult.reports.blueprint import blueprint
+from consult.reports.render import report_link
 from consult.reports.view_model import OutdatedSnapshot
 from consult.web import add_form_error
+
+blueprint.add_app_template_global(report_link)
 
 
 @blueprint.get("/c/<slug>/exports")
