@@ -57,7 +57,7 @@ def _diffs(old: dict | None, new: dict | None, languages: list[str]) -> dict:
     for language in languages:
         a, b = (old.get(language) or "").strip(), (new.get(language) or "").strip()
         if a != b:
-            diffs[language] = textdiff.diff(a, b, language)
+            diffs[language] = textdiff.diff(a, b, language, fold_variants=False)
     return diffs
 
 

@@ -65,7 +65,7 @@ def clause_history(consultation: Consultation, language: str | None = None) -> l
                     "version": version.number,
                     "published_at": version.published_at,
                     "summary": version.change_summary,
-                    "diff": diff(previous_text, text)
+                    "diff": diff(previous_text, text, fold_variants=False)
                     if previous_text not in (None, text)
                     else None,
                     "changed": previous_text is not None and previous_text != text,

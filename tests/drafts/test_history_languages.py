@@ -57,3 +57,20 @@ def test_text_change_compares_every_language():
     change = text_change({"en": "A."}, {"en": "B.", "fr": "B."}, ["en", "zh"], "en")
     assert change.languages == ["en", "fr"] and change.authoritative
     assert not text_change({"en": "A."}, {"en": "A."}, ["en"], "en")
+
+
+def test_an_official_apostrophe_change_is_shown_where_versions_are_compared(client, team):
+    """Proposed wording is compared with typographic variants folded; the official text is
+    not: a version that only changes an apostrophe highlights it in the comparison and in
+    the clause's history (otherwise it reads "changed" with nothing marked)."""
+    c = team.consultation
+    first = current_version(c).clauses[0]
+    services.save_clause(team.moderator, c, first.lineage_key, {}, {"en": "States' duty."})
+    publishing.publish_version(team.moderator, c, "Straight apostrophe.")
+    services.save_clause(team.moderator, c, first.lineage_key, {}, {"en": "States’ duty."})
+    publishing.publish_version(team.moderator, c, "Typographic apostrophe.")
+    compared = client.get(f"/c/{c.slug}/draft/compare").get_data(as_text=True)
+    added = '<ins><span class="visually-hidden">[added: </span>’'
+    assert added in compared, compared
+    history = _versions_of(client.get(HISTORY).get_data(as_text=True), 1)
+    assert added in history, history
