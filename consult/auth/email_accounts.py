@@ -12,6 +12,8 @@ and the mail says the rest.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
@@ -56,7 +58,7 @@ def register(next_path: str | None = None, **fields) -> User | None:
         user = services.register_user(**fields)
     except services.EmailTaken:
         existing = services.find_user_by_email(fields["email"])
-        if existing is not None:
+        if existing is not None and not _just_registered(existing):
             send_email(
                 existing.email,
                 "auth/already_registered",
@@ -67,6 +69,16 @@ def register(next_path: str | None = None, **fields) -> User | None:
         return None
     send_confirmation(user, next_path)
     return user
+
+
+# A second "Create account" within this time of the first (a double tap on a slow
+# connection) mails nothing more: the confirmation link went out moments ago, and a
+# "you already have an account" mail beside it would contradict it.
+JUST_REGISTERED = timedelta(minutes=10)
+
+
+def _just_registered(user: User) -> bool:
+    return user.email_confirmed_at is None and utcnow() - user.created_at < JUST_REGISTERED
 
 
 def send_confirmation(user: User, next_path: str | None = None) -> None:

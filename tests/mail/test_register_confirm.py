@@ -3,6 +3,8 @@ confirmed address."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from consult.auth import tokens
@@ -127,3 +129,24 @@ def test_confirm_needs_the_csrf_token(app, db, client, make_user):
     assert client.post(f"/confirm/{token}").status_code == 400
     db.session.refresh(user)
     assert user.email_confirmed_at is None
+
+
+def test_a_double_tap_on_create_account_mails_once(new_client, app, db, client, inbox):
+    """The same registration sent twice (a second tap on a slow connection) gets one
+    confirmation mail, not a "you already have an account" mail beside it; a newcomer
+    who registers the address again later, still unconfirmed, is told it has one."""
+    first = post_form(client, "/register", GOOD)
+    second = post_form(new_client(), "/register", GOOD)
+    assert first.status_code == second.status_code == 200
+    inbox.wait_for(1)
+    assert [m["Subject"] for m in inbox.to("wanjiru@example.org")] == [
+        "Confirm your email address for Consult"
+    ]
+    user = _user(db)
+    user.created_at = utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    inbox.clear()
+    post_form(new_client(), "/register", GOOD)
+    (later,) = inbox.wait_for(1)
+    assert later["Subject"] == "You already have a Consult account"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
