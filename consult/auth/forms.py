@@ -111,6 +111,16 @@ class RegisterForm(ProfileForm):
     confirm = _repeat_field(_l("Repeat password"), "password")
     next = HiddenField()
 
+    # The page's order (templates/auth/register.html), which the list of problems above
+    # the form follows; the profile's fields, inherited, would otherwise come first.
+    PAGE_ORDER = ("email", "display_name", "password", "confirm", "sector", "country")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = [name for name in self.PAGE_ORDER if name in self._fields]
+        rest = [name for name in self._fields if name not in first]
+        self._fields = {name: self._fields[name] for name in first + rest}
+
 
 class VerificationRequestForm(FlaskForm):
     note = TextAreaField(

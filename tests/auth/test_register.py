@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -115,3 +117,18 @@ def test_register_wrong_type_fields_do_not_crash(client, row_count):
     )
     assert response.status_code == 422
     assert row_count(User) == 0
+
+
+def test_the_list_of_problems_follows_the_form_from_top_to_bottom(client):
+    """The summary above the form names the problems in the order the fields come in."""
+    response = post_form(client, "/register", {})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = html[html.index('class="error-summary"') : html.index("</ul>")]
+    listed = re.findall(r'href="#([a-z_]+)"', summary)
+    on_page = [
+        name
+        for name in re.findall(r'<(?:input|select)[^>]*\bid="([a-z_]+)"', html)
+        if name in listed
+    ]
+    assert listed == on_page and listed[:2] == ["email", "display_name"], listed
