@@ -34,3 +34,14 @@ def test_a_changed_vote_on_ones_own_statement_is_a_vote_cast(
     html = client.get(f"/c/{consultation.slug}/me").get_data(as_text=True)
     assert "My votes (2)" in html and f'id="my-vote-{statement.id}"' in html
     assert "Counted as agreed by you, as its author" not in html
+
+
+def test_a_rejected_statement_counts_as_no_one_s_agreement(db, client, participant, consultation):
+    """A statement moderators did not publish is in no analysis: its page does not say
+    it counts as its author's agreement."""
+    statement = _own_statement(db, client, consultation)
+    statement.moderation_state = ModerationState.REJECTED
+    db.session.commit()
+    html = client.get(f"/c/{consultation.slug}/me").get_data(as_text=True)
+    assert "Not published" in html
+    assert "Counted as agreed by you, as its author" not in html
