@@ -33,7 +33,7 @@ def test_my_participation_lists_votes_writing_and_answers(
     db.session.commit()
     html = client.get(f"/c/{consultation.slug}/me").get_data(as_text=True)
     assert "My votes (1)" in html, "the automatic agree on their own statement is not cast"
-    assert "Counted as agreed by you, as its author" in html
+    assert "Counted as agreed by you, as its author" not in html, "rejected: in no analysis"
     assert "Publish safety evaluations." in html and "Off topic for this draft." in html
     assert "Adopted in part" in html and "We tightened the second clause." in html
     assert "Tighter wording." in html
