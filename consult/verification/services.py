@@ -123,6 +123,11 @@ class Page:
     # Users whose owner asked for a check that is not made yet (profile lists only).
     requested: frozenset[int] = frozenset()
 
+    @property
+    def past_the_end(self) -> bool:
+        """Asked for a page after the last one (an old link to a list that shrank)."""
+        return self.number > self.pages
+
 
 def _page(query, count_query, number: int) -> Page:
     total = db.session.scalar(count_query) or 0

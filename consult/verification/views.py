@@ -24,19 +24,21 @@ from consult.web import add_form_error
 blueprint = Blueprint("verification", __name__)
 
 INVALID = 422
+NOT_FOUND = 404  # a page number past the last page
 
 
 def _list_page(filters: ProfileFilters, status=200, **context):
+    page = services.search_profiles(filters)
     return render_template(
         "verification/index.html",
-        page=services.search_profiles(filters),
+        page=page,
         filters=filters,
         states=tuple(Verification),
         sectors=tuple(Sector),
         countries=geo.country_choices(current_language()),
         back=urlencode(filters.as_args()),
         **context,
-    ), status
+    ), NOT_FOUND if page.past_the_end else status
 
 
 @blueprint.get("/verification")
@@ -103,4 +105,4 @@ def audit():
     events = [row[0] for row in page.rows]
     return render_template(
         "verification/audit.html", page=page, events=events, actors=actor_names(events)
-    )
+    ), NOT_FOUND if page.past_the_end else 200
