@@ -71,6 +71,36 @@ def missing_for_pdf() -> str | None:
     return None
 
 
+def _depends_on_the_database(item) -> bool:
+    """A test whose outcome can change with the database: it uses one, and it is not a
+    browser test (those check pages, scripts and accessibility, the same on any)."""
+    return "migrated_database" in item.fixturenames and "tests/browser/" not in item.nodeid
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``CONSULT_TEST_DATABASE_ONLY`` set (CI's PostgreSQL run, after its SQLite run
+    ran everything), run only the tests whose outcome can depend on the database; the
+    others (the analysis engine, text diffs, catalogues, the browser tests) would repeat
+    the same work."""
+    if not os.environ.get("CONSULT_TEST_DATABASE_ONLY"):
+        return
+    kept = [item for item in items if _depends_on_the_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(
+            items=[item for item in items if not _depends_on_the_database(item)]
+        )
+        items[:] = kept
+
+
+def pytest_report_header(config):
+    if os.environ.get("CONSULT_TEST_DATABASE_ONLY"):
+        return (
+            "CONSULT_TEST_DATABASE_ONLY: deselected the tests that use no database "
+            "and the browser tests"
+        )
+    return None
+
+
 @pytest.fixture(scope="session")
 def pdf_rendering():
     """Use in PDF tests: skips (or fails in CI) naming the install command when
