@@ -16,13 +16,16 @@ HEADER = [
     "action_label",
     "target_kind",
     "target_id",
+    "statement_number",
     "description",
     "reason",
 ]
 
 
 def audit_rows(events: list[ModerationEvent]) -> list[list]:
-    """One row per event, newest first: the code for machines, the sentence for people."""
+    """One row per event, newest first: the code for machines, the sentence for people.
+    ``target_id`` is the internal id; for a statement, ``statement_number`` is the number
+    the pages, the sentence and the Polis exports (``comment-id``) use."""
     return [
         [
             line.created_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -31,6 +34,7 @@ def audit_rows(events: list[ModerationEvent]) -> list[list]:
             action_label(line.event.action),
             line.event.target_kind,
             line.event.target_id or "",
+            line.statement_number or "",
             line.sentence,
             line.reason,
         ]

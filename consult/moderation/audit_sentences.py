@@ -37,6 +37,9 @@ class AuditLine:
     actor: str
     sentence: str
     reason: str
+    # The statement's number in its consultation (``comment-id`` in the Polis exports)
+    # when the event is about a statement; ``event.target_id`` is its internal id.
+    statement_number: int | None = None
 
 
 def describe_events(events: list[ModerationEvent]) -> list[AuditLine]:
@@ -55,7 +58,10 @@ def describe_events(events: list[ModerationEvent]) -> list[AuditLine]:
         _labels(event, fill)
         member = KNOWN.get(event.action)
         sentence = str(member.sentence if member else GENERIC) % fill
-        lines.append(AuditLine(event, event.created_at, actor, sentence, event.reason or ""))
+        number = statements.get(event.target_id) if event.target_kind == "statement" else None
+        lines.append(
+            AuditLine(event, event.created_at, actor, sentence, event.reason or "", number)
+        )
     return lines
 
 

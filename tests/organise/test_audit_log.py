@@ -171,6 +171,8 @@ def test_csv_of_the_filtered_log(app, db, team, history, contribute):
     )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["target_id"] for r in rows] == [str(other.id), str(spam.id)], "newest first"
+    # The number the pages and the Polis exports (comment-id) use, beside the internal id.
+    assert [r["statement_number"] for r in rows] == [str(other.number), str(spam.number)]
     assert {r["action"] for r in rows} == {"reject"} and rows[0]["action_label"] == "Rejected"
     assert rows[0]["actor"] == "'=cmd|' /C calc'!A0", "formula cells neutralised"
     assert rows[0]["reason"] == "'@SUM(1+1)"
