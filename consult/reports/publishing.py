@@ -9,6 +9,7 @@ audit log. The PDF is rendered off the request path (:mod:`consult.reports.pdf_j
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -66,8 +67,29 @@ def reports_of(consultation: Consultation, public_only: bool = False) -> list[Pu
 
 
 def _slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A readable ASCII address from a title: accents are dropped ("Café" gives "cafe"),
+    other letters too, so an all-Chinese or all-Arabic title gives "report".
+
+    Addresses stay ASCII because they also name the downloaded files (HTML, PDF, data) in
+    the Content-Disposition header, which gunicorn writes as Latin-1.
+    """
+    decomposed = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", decomposed.lower()).strip("-")
     return slug[:REPORT_SLUG_MAX].strip("-") or "report"
+
+
+def _free_slug(base: str, taken: set[str]) -> str:
+    """``base``, or the first of ``base-2``, ``base-3``... not in ``taken`` (shortened so
+    the number fits)."""
+    if base not in taken:
+        return base
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = base[: REPORT_SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
 
 
 def publish_report(
@@ -93,8 +115,8 @@ def publish_report(
     title = " ".join((title or "").split())
     if not title:
         raise DomainError(_("Give the report a title."), field="title")
-    slug = (slug or "").strip().lower() or _slugify(title)
-    if not SLUG_RE.match(slug) or len(slug) > REPORT_SLUG_MAX:
+    chosen = (slug or "").strip().lower()  # typed by the organiser; else made from the title
+    if chosen and (not SLUG_RE.match(chosen) or len(chosen) > REPORT_SLUG_MAX):
         raise DomainError(_("Use lower-case letters, digits and hyphens only."), field="slug")
     # Browsers post CRLF: keep blank-line paragraph breaks as plain "\n\n".
     introduction = (introduction or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -102,13 +124,17 @@ def publish_report(
         snapshot = latest_ok(consultation.id)
         if snapshot is None:
             raise Conflict(_("There is no analysis to publish yet."))
-        taken = db.session.scalar(
-            sa.select(PublishedReport.id).where(
-                PublishedReport.consultation_id == consultation.id, PublishedReport.slug == slug
+        taken = set(  # a consultation has a handful of reports
+            db.session.scalars(
+                sa.select(PublishedReport.slug).where(
+                    PublishedReport.consultation_id == consultation.id
+                )
             )
         )
-        if taken:
+        if chosen in taken:
             raise DomainError(_("A report already has this address."), field="slug")
+        # Left blank: the organiser never chose an address, so any free one will do.
+        slug = chosen or _free_slug(_slugify(title), taken)
         report = PublishedReport(
             consultation_id=consultation.id,
             snapshot_id=snapshot.id,
