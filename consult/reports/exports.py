@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 
 import consult
@@ -26,6 +27,8 @@ from consult.consultations.models import Consultation
 from consult.errors import NotFound
 from consult.extensions import db
 from consult.i18n import localized
+from consult.mail.compose import absolute_url
+from consult.mail.settings import site_url
 from consult.participation.models import Statement
 from consult.reports import polis_csv, snapshots
 from consult.reports.adapter import participant_attributes
@@ -120,15 +123,29 @@ class Export:
             return {}
         return {s: (t.agree, t.disagree) for s, t in self.view.totals.items()}
 
+    def _commenters(self) -> int:
+        """How many people wrote the statements in comments.csv. Polis counts every
+        comment's author, moderated out or not (its exports' summary.csv match the distinct
+        author-ids of their comments.csv), and so does this."""
+        query = sa.select(sa.func.count(sa.distinct(Statement.author_id))).where(
+            Statement.consultation_id == self.consultation_id,
+            Statement.id.in_(list(self.numbering.comment_id)),
+        )
+        return db.session.scalar(query) or 0
+
     def summary(self):
         view = self.view
         rows = [
             ["topic", self.title],
-            ["url", f"/c/{self.slug}"],
+            ["url", consultation_url(self.slug)],
+            # Polis's "views" counts everyone who opened the conversation, voting or not
+            # (6,184 views for 339 voters in its 15-per-hour-seattle export). Consult does
+            # not count page views: it puts its participants here, everyone who voted,
+            # wrote or translated a statement or commented, so views >= voters as in Polis.
             ["views", len(self.numbering.participants)],
             ["voters", view.n_participants if view else ""],
             ["voters-in-conv", view.n_clustered if view else ""],
-            ["commenters", ""],
+            ["commenters", self._commenters()],
             ["comments", len(self.numbering.comment_id)],
             ["groups", view.k if view else ""],
             ["conversation-description", self.summary_text],
@@ -239,6 +256,14 @@ class Export:
             manifest.append(f"{hashlib.sha256(params).hexdigest()}  parameters.json")
             archive.writestr("MANIFEST.sha256", "\n".join(manifest) + "\n")
         yield from sink.drain()
+
+
+def consultation_url(slug: str) -> str:
+    """The consultation's full address, as mails link to it (``SITE_URL``, else the
+    request's host); outside a request and without ``SITE_URL`` (the CLI), its path."""
+    if site_url(current_app) or has_request_context():
+        return absolute_url("consultations.show", slug=slug)
+    return f"/c/{slug}"
 
 
 class _Sink:
