@@ -163,6 +163,8 @@ def import_polis(folder: str, slug: str | None, organiser: str) -> None:
         f"{outcome.n_participants} participants who voted, {outcome.n_votes} votes "
         f"(from {outcome.source}); language {outcome.language}; organiser {organiser}."
     )
+    for note in outcome.notes:
+        click.echo(f"Note: {note}")
 
 
 @click.command("export-polis")

@@ -10,6 +10,11 @@ exporting the consultation again gives the same comment-ids and votes.
 The consultation is imported: closed for input, with no schedule, run by the organiser
 named on the command line; its summary is the Polis description as plain text, and its
 language is detected from the statements (``polis_text.detect_language``).
+
+``participant-attributes.csv`` (sector, region and income group, which Consult's export
+writes) is checked but not stored: a participant's segments are read from the profile of
+their account, and an imported participant has none. The outcome says so (``notes``)
+when the file gives any segment.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ import pyarrow as pa
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from consult.analysis import ExportError
+from consult.analysis import ExportError, ParticipantAttributes
+from consult.analysis.attributes_io import ATTRIBUTES_FILE
 from consult.auth.models import User
 from consult.auth.services import normalise_email
 from consult.consultations.models import (
@@ -56,6 +62,7 @@ class ImportOutcome:
     n_votes: int
     source: str
     language: str
+    notes: tuple[str, ...] = ()
 
 
 def _organiser(email: str) -> User:
@@ -120,7 +127,26 @@ def import_polis_export(
         raise _slug_taken() from None  # taken a moment ago: the unique index decides
     export = checked.export
     return ImportOutcome(
-        slug, len(sid), int(export.votes.shape[0]), export.votes.n_votes, export.source, language
+        slug,
+        len(sid),
+        int(export.votes.shape[0]),
+        export.votes.n_votes,
+        export.source,
+        language,
+        _notes(export.attributes),
+    )
+
+
+def _notes(attributes: ParticipantAttributes | None) -> tuple[str, ...]:
+    """What the import left out of the export, one line each."""
+    if attributes is None:
+        return ()
+    columns = (attributes.sector, attributes.region, attributes.income_group)
+    if all(value is None for column in columns for value in column):
+        return ()  # a file of blank cells: nothing is lost
+    return (
+        f"{ATTRIBUTES_FILE} was not imported: sectors and regions are kept on participants' "
+        "accounts and imported participants have none, so their segments show as Unknown.",
     )
 
 

@@ -8,10 +8,15 @@ and 1, a participant on two matrix rows, non-UTF-8 text). Storing asks for more,
 - ids fit the database: every comment-id, voter-id, author-id and participant from 0 to
   ``ID_MAX`` (statement numbers and external ids are 32-bit integer columns; participant
   ids are held to the same bound, which no real export comes near);
-- every vote is on a comment that ``comments.csv`` lists, and every comment has text;
+- every vote is on a comment that ``comments.csv`` lists, and every comment has text,
+  save one the file marks as moderated out or pending: a report's public data withholds
+  those texts, and they are imported with no text and not shown (:func:`_blank_state`);
 - no NUL byte (PostgreSQL text cannot hold one) and no field past its bound;
 - timestamps are milliseconds between 1970 and the end of year 9999;
 - ``summary.csv`` is UTF-8, and its topic fits a consultation title.
+
+Text cells that Consult's own export prefixed with ``'`` (so that a spreadsheet shows them
+as text rather than running them as formulas) are read without it: :func:`unneutralise`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from consult.analysis import ExportError, PolisExport, load_export
 from consult.analysis.polis_io import read_vote_history
 from consult.organise.services import TITLE_MAX
 from consult.participation.models import ModerationState
+from consult.reports.polis_csv import FORMULA_STARTS
 
 ID_MAX = 2**31 - 1  # the largest value of a 32-bit integer column, on SQLite and PostgreSQL
 BODY_MAX = 10_000  # characters of a comment; Polis allows far fewer
@@ -36,6 +42,8 @@ DESCRIPTION_MAX = 50_000
 SUMMARY_BYTES_MAX = 1 << 20
 MS_MAX = 253_402_300_799_999  # 9999-12-31 23:59:59.999 UTC, the last moment Python can hold
 _TRUE = {"1", "true", "t", "yes", "y"}
+# What a blank comment-body is read as, by the ``moderation`` column Consult writes.
+_WITHHELD = {"rejected": ModerationState.REJECTED, "pending": ModerationState.PENDING}
 
 
 @dataclass(frozen=True)
@@ -152,8 +160,13 @@ def _read_comments(path: Path) -> dict[int, Comment]:
         cells = dict(zip(names, (c.strip() for c in row), strict=False))
         comment_id = _whole_id(path, "comment-id", cells.get("comment-id", ""), number)
         text = row[names.index("comment-body")] if len(row) > names.index("comment-body") else ""
+        text = unneutralise(text)
+        state = _moderation(cells)
         if not text.strip():
-            raise ExportError(f"{path}: comment-id {comment_id} has no text")
+            state = _blank_state(cells, state)
+            if state is None:
+                raise ExportError(f"{path}: comment-id {comment_id} has no text")
+            text = ""
         if len(text) > BODY_MAX:
             raise ExportError(
                 f"{path}: comment-id {comment_id} has {len(text)} characters; "
@@ -164,11 +177,34 @@ def _read_comments(path: Path) -> dict[int, Comment]:
         comments[comment_id] = Comment(
             text=text,
             author=_whole_id(path, "author-id", author, number) if author else None,
-            state=_moderation(cells),
+            state=state,
             is_seed=cells.get("is-seed", "").lower() in _TRUE,
             created_at=_stamp(path, stamp, number) if stamp else None,
         )
     return comments
+
+
+def unneutralise(cell: str) -> str:
+    """``cell`` without the ``'`` that :func:`consult.reports.polis_csv.neutralise` puts
+    before a text starting with a formula character; any other ``'`` is the author's."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def _blank_state(cells: dict[str, str], state: ModerationState) -> ModerationState | None:
+    """The state a comment with no text is imported in, or None if it needs a text.
+
+    A report's public data keeps the rows of statements no moderator approved, with their
+    votes (the analysis counted them) but without their text: ``moderated`` -1 or 0. A
+    statement rejected after the report's analysis still reads 1 there (what that run
+    saw), and its ``moderation`` column says what it is now. Either way it is imported in
+    that state, which no page shows, with its votes kept, as the public data keeps them: a
+    moderated-out statement stays out of the analysis and a pending one in, as in the
+    report (one rejected after the report's run is out, as a new run of the site has it)."""
+    if state in (ModerationState.REJECTED, ModerationState.PENDING):
+        return state
+    return _WITHHELD.get(cells.get("moderation", "").lower())
 
 
 def _stamp(path: Path, cell: str, row: int) -> datetime:
@@ -203,7 +239,7 @@ def _read_summary(path: Path) -> tuple[str, str]:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise ExportError(f"{path} is not a readable CSV file: {exc}") from None
-    summary = {row[0].strip(): row[1].strip() for row in rows if len(row) >= 2}
+    summary = {row[0].strip(): unneutralise(row[1]).strip() for row in rows if len(row) >= 2}
     topic, description = summary.get("topic", ""), summary.get("conversation-description", "")
     if len(topic) > TITLE_MAX:
         raise ExportError(f"{path}: the topic has {len(topic)} characters; a title has {TITLE_MAX}")
