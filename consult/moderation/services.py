@@ -165,6 +165,14 @@ def moderate(
         expected_state.value if hasattr(expected_state, "value") else expected_state
     )
     new_state = TARGET_STATE[action]
+    if (
+        new_state is ModerationState.APPROVED
+        and kind == "statement"
+        and item.kind is not StatementKind.CLAUSE
+        and not (item.text or "").strip()
+    ):
+        # Imported from a report's public data, which withholds what was not published.
+        raise DomainError(_("This statement has no text, so it cannot be published."))
     reason = clean_reason(reason, required=action == "reject")
     values = {
         "moderation_state": new_state,
