@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture
-def analysed_demo(app):
-    """The demo consultation with 60 stakeholders, analysed; its slug."""
+def seed_analysed_demo(app, n_stakeholders: int) -> str:
+    """Seed the demo consultation with ``n_stakeholders`` and analyse it; its slug."""
     import sqlalchemy as sa
 
     from consult.consultations.models import Consultation
@@ -19,11 +18,17 @@ def analysed_demo(app):
     from consult.reports.snapshots import run_analysis
 
     app.config["ANALYSIS_BOOTSTRAP"] = 3
-    seed_demo(n_stakeholders=60)
+    seed_demo(n_stakeholders=n_stakeholders)
     cid = db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == DEMO_SLUG))
     assert run_analysis(cid).status is SnapshotStatus.OK
     db.session.commit()
     return DEMO_SLUG
+
+
+@pytest.fixture
+def analysed_demo(app):
+    """The demo consultation with 60 stakeholders, analysed; its slug."""
+    return seed_analysed_demo(app, 60)
 
 
 def switch_language(page, base: str, language: str) -> None:

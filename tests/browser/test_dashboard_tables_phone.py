@@ -5,7 +5,7 @@ sideways, and axe-core stays clean."""
 
 import pytest
 
-from tests.browser.conftest import switch_language
+from tests.browser.conftest import seed_analysed_demo, switch_language
 from tests.browser.pages import PHONE, SIDEWAYS, problems_here
 
 # Row headers narrower than this many ems (at their own font size), with a statement in them.
@@ -42,20 +42,7 @@ CUT_CAPTIONS = """() => {
 def demo_in_languages(app):
     """The demo with its full 300 stakeholders, analysed: enough voters in several
     languages for the broadly agreed statements to be shown by language; its slug."""
-    import sqlalchemy as sa
-
-    from consult.consultations.models import Consultation
-    from consult.demo.seed import DEMO_SLUG, seed_demo
-    from consult.extensions import db
-    from consult.reports.models import SnapshotStatus
-    from consult.reports.snapshots import run_analysis
-
-    app.config["ANALYSIS_BOOTSTRAP"] = 3
-    seed_demo(n_stakeholders=300)
-    cid = db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == DEMO_SLUG))
-    assert run_analysis(cid).status is SnapshotStatus.OK
-    db.session.commit()
-    return DEMO_SLUG
+    return seed_analysed_demo(app, 300)
 
 
 @pytest.mark.parametrize("language", ["fr", "zh"])
